@@ -1,0 +1,52 @@
+/* Loading rule plugins (the only user of dlopen/dlsym is loader.c). */
+#ifndef MP_PLUGIN_INT_H
+#define MP_PLUGIN_INT_H
+
+#include <stddef.h>
+
+#include "metaplast/error.h"
+#include "metaplast/rule.h"
+
+/* A loaded plugin file. The module stays open until mp_p_plugin_free. */
+typedef struct mp_p_plugin {
+    char *path;               /* the file it was loaded from */
+    void *handle;             /* dlopen handle */
+    const mp_rule_desc *desc; /* validated descriptor, static in the plugin */
+    int trace_pre;            /* index in desc->params of the TAU_PRE param, or -1 */
+    int trace_post;           /* likewise TAU_POST */
+} mp_p_plugin;
+
+/* The host services table handed to every plugin entry point. */
+const mp_host_api *mp_p_host_api(void);
+
+/* Resolves a rule reference to a file path. `name` is either a path (it
+ * contains a '/' or ends in ".so"; relative paths resolve from base_dir, the
+ * model file's directory) or a bare rule name looked up as "<name>.so" in each
+ * directory of METAPLAST_PLUGIN_PATH (':'-separated), then in the plugin
+ * directory of the running installation (next to the executable:
+ * <exe>/../lib/metaplast/plugins, or <exe>/plugins in the build tree), then in
+ * the compiled-in install directory. Never the current directory.
+ * Writes the path into out (size n). errors: MP_EPLUGIN (err lists where it
+ * looked) */
+int mp_p_resolve(const char *name, const char *base_dir, char *out, size_t n,
+                 mp_error *err);
+
+/* dlopens `path`, finds the entry symbol, calls it and validates the
+ * descriptor (ABI version, size, required fields, parameter table). Every
+ * refusal names the file. errors: MP_EPLUGIN, MP_ENOMEM */
+int mp_p_plugin_load(const char *path, mp_p_plugin **out, mp_error *err);
+
+void mp_p_plugin_free(mp_p_plugin *p);
+
+/* Index of parameter `name` in the descriptor, or -1. */
+int mp_p_param_index(const mp_rule_desc *d, const char *name);
+
+/* Calls fn for every plugin file found on the search path (for
+ * `metaplast plugins`), in search order; a name found twice is reported once,
+ * the first one wins. Plugins that fail to load are reported with their
+ * error (p NULL). */
+typedef void (*mp_p_visit_fn)(void *user, const char *path,
+                              const mp_p_plugin *p, const mp_error *err);
+void mp_p_visit_all(mp_p_visit_fn fn, void *user);
+
+#endif

@@ -1,0 +1,86 @@
+/* Strings, paths, directories, clocks and random-stream seeds. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "metaplast/metaplast.h"
+#include "util/util_int.h"
+
+const char *mp_version(void) { return MP_VERSION_STRING; }
+
+char *mp_u_strdup(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+char *mp_u_path_join(const char *dir, const char *name)
+{
+    if (!name)
+        return NULL;
+    if (name[0] == '/' || !dir || !dir[0])
+        return mp_u_strdup(name);
+    size_t a = strlen(dir), b = strlen(name);
+    char *s = malloc(a + b + 2);
+    if (!s)
+        return NULL;
+    memcpy(s, dir, a);
+    s[a] = '/';
+    memcpy(s + a + 1, name, b + 1);
+    return s;
+}
+
+int mp_u_mkdir_p(const char *dir, mp_error *err)
+{
+    char *p = mp_u_strdup(dir);
+    if (!p)
+        return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    for (char *s = p + 1;; s++) {
+        if (*s == '/' || *s == '\0') {
+            char c = *s;
+            *s = '\0';
+            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+                int e = errno;
+                mp_u_err(err, MP_EIO, dir, 0, 0, NULL,
+                         "cannot create directory '%s': %s", p, strerror(e));
+                free(p);
+                return MP_EIO;
+            }
+            *s = c;
+            if (c == '\0')
+                break;
+        }
+    }
+    free(p);
+    return MP_OK;
+}
+
+double mp_u_wall_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* splitmix64 finalizer: a bijective mix, so distinct inputs give distinct,
+ * well-spread seeds. */
+static uint64_t mix64(uint64_t z)
+{
+    z += 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+uint64_t mp_u_stream_seed(uint64_t master, uint32_t kind, uint64_t index)
+{
+    return mix64(mix64(mix64(master) ^ (uint64_t)kind) ^ index);
+}

@@ -1,0 +1,12 @@
+/* metaplast — symbol visibility of the public API. The library is built
+ * with -fvisibility=hidden; only declarations marked MP_API are exported. */
+#ifndef METAPLAST_EXPORT_H
+#define METAPLAST_EXPORT_H
+
+#if defined(__GNUC__)
+#define MP_API __attribute__((visibility("default")))
+#else
+#define MP_API
+#endif
+
+#endif

@@ -1,0 +1,47 @@
+/* metaplast — model files.
+ *
+ * A model is the plain, validated description of a network read from a JSON
+ * model file (docs/model-format.md). It holds no simulation state: load it
+ * once and instantiate it as many nets as needed (net.h).
+ */
+#ifndef METAPLAST_MODEL_H
+#define METAPLAST_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "metaplast/error.h"
+
+#include "metaplast/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct mp_model mp_model;
+
+/* Loads and validates a model file. `overrides` are n strings of the form
+ * "json.path=value" (the CLI's --set) applied to the JSON before validation;
+ * value is parsed as JSON, and taken as a string if it is not valid JSON.
+ * Paths use dots and [index] or [name] for array elements, e.g.
+ * "projections[inh].plasticity.params.eta=0.002".
+ * Plugins named in the model are loaded and checked here.
+ * Returns MP_OK and a new model (free with mp_model_free), or an error code
+ * with err naming file, line:column and the field's JSON path.
+ * alloc: yes | errors: MP_EIO, MP_EPARSE, MP_EINVAL, MP_EPLUGIN, MP_ENOMEM */
+MP_API int mp_model_load(const char *path, const char *const *overrides, size_t n,
+                  mp_model **out, mp_error *err);
+
+MP_API void mp_model_free(mp_model *m);
+
+/* Read-only accessors. Strings are borrowed: valid until mp_model_free. */
+MP_API const char *mp_model_name(const mp_model *m);
+MP_API const char *mp_model_file(const mp_model *m);
+MP_API uint64_t mp_model_seed(const mp_model *m);
+MP_API double mp_model_dt(const mp_model *m);       /* ms */
+MP_API double mp_model_duration(const mp_model *m); /* ms */
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,64 @@
+/* metaplast — networks: the state of one simulation of a model.
+ *
+ * One net per thread; nets share nothing mutable, so several may run in
+ * parallel threads from the same model.
+ */
+#ifndef METAPLAST_NET_H
+#define METAPLAST_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "metaplast/error.h"
+#include "metaplast/model.h"
+
+#include "metaplast/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct mp_net mp_net;
+
+/* Instantiates a model: draws connectivity, initial weights and states from
+ * streams derived from `seed` alone. The model must outlive the net.
+ * alloc: yes | errors: MP_ENOMEM, MP_EINVAL, MP_EPLUGIN */
+MP_API int mp_net_new(const mp_model *m, uint64_t seed, mp_net **out, mp_error *err);
+
+MP_API void mp_net_free(mp_net *net);
+
+/* Opens the model's recorders with their files inside directory `outdir`
+ * (created if missing). Without this call a net records nothing.
+ * errors: MP_EIO */
+MP_API int mp_net_open_recorders(mp_net *net, const char *outdir, mp_error *err);
+
+/* Progress callback: called about every `every_ms` of simulated time. */
+typedef void (*mp_progress_fn)(void *user, double t_ms, double total_ms);
+
+/* Advances the net by duration_ms (rounded to whole steps).
+ * Returns MP_OK, or MP_EUNSTABLE when a rule blew up (NaN/Inf/runaway
+ * weights; err says where and when), or another error code.
+ * errors: MP_EUNSTABLE, MP_EIO, MP_EPLUGIN */
+MP_API int mp_net_run(mp_net *net, double duration_ms, mp_progress_fn progress,
+               void *user, mp_error *err);
+
+/* Simulated time so far, ms. */
+MP_API double mp_net_time(const mp_net *net);
+
+/* Spike count of a population or stimulus output by name since t = 0;
+ * returns -1 when no such name exists. */
+MP_API long long mp_net_spike_count(const mp_net *net, const char *name);
+
+/* Writes summary.json into outdir: per-population rates and spike counts,
+ * the seed, the metaplast version, simulated and wall seconds.
+ * errors: MP_EIO */
+MP_API int mp_net_write_summary(const mp_net *net, const char *outdir,
+                         double wall_seconds, mp_error *err);
+
+/* Closes recorders, flushing their files. */
+MP_API int mp_net_close_recorders(mp_net *net, mp_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,168 @@
+/* metaplast — the plasticity-rule plugin ABI, version 1.0.
+ *
+ * This header is the whole contract between metaplast and a rule plugin. It
+ * is self-contained (only <stddef.h> and <stdint.h>): a plugin is one C file
+ * compiled to a shared object against this header alone, and never links
+ * against libmetaplast. docs/rule-abi.md restates the contract in MUST/SHOULD
+ * form; docs/writing-a-rule.md walks through an example.
+ *
+ * Entry point. A plugin exports exactly one symbol,
+ *
+ *     const mp_rule_desc *mp_rule_<name>_entry(const mp_host_api *host);
+ *
+ * where <name> is the file's base name without a leading "lib" or "mp_" and
+ * without everything from the first '.' ("libistdp.so" -> mp_rule_istdp_entry).
+ * If that symbol is missing the host tries mp_rule_entry. The entry returns a
+ * pointer to a static descriptor, or NULL to refuse the host (after saying why
+ * through host->error). Use MP_RULE_DEFINE below.
+ *
+ * Versions. The host loads a plugin when desc->abi_major == MP_RULE_ABI_MAJOR
+ * and desc->abi_minor <= the host's minor. Fields are only ever appended; the
+ * size members say how much of a struct the other side compiled.
+ *
+ * Memory. The descriptor, parameter table and strings are static data of the
+ * plugin. Every pointer in mp_rule_io belongs to the host and is valid only
+ * during the call. Per-projection state is a block of doubles the host
+ * allocates (state_size) and zeroes; hooks keep no static mutable data, since
+ * nets run in parallel threads, and never allocate.
+ *
+ * Return values of hooks: MP_RULE_OK (0); MP_RULE_BLOWUP (> 0) for a
+ * numerical blow-up (the run ends with an "unstable rule" report); a negative
+ * value for a plugin bug (the run aborts with the plugin's host->error text).
+ */
+#ifndef METAPLAST_RULE_H
+#define METAPLAST_RULE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MP_RULE_ABI_MAJOR 1 /* changed => every plugin must be rebuilt */
+#define MP_RULE_ABI_MINOR 0 /* bumped when fields are appended */
+
+#if defined(_WIN32)
+#define MP_RULE_EXPORT __declspec(dllexport)
+#else
+#define MP_RULE_EXPORT __attribute__((visibility("default")))
+#endif
+
+enum mp_rule_status { MP_RULE_OK = 0, MP_RULE_BLOWUP = 1, MP_RULE_BUG = -1 };
+
+/* What kind of network a rule works in (desc->kind, a bit set). */
+enum mp_rule_kind {
+    MP_RULE_SPIKING = 1u << 0 /* on_pre / on_post hooks */
+};
+
+/* Parameter flags. */
+enum mp_param_flag {
+    /* A coefficient of the rule: the meta-layer may optimize it. */
+    MP_PARAM_COEF = 1u << 0,
+    /* The time constant (ms) of the presynaptic trace the rule reads: the
+     * host keeps x_pre with this tau on the source population, shared with
+     * every other rule that asks for the same tau. At most one per rule. */
+    MP_PARAM_TAU_PRE = 1u << 1,
+    /* Likewise for the postsynaptic trace x_post. */
+    MP_PARAM_TAU_POST = 1u << 2
+};
+#define MP_PARAM_FLAGS_KNOWN                                                   \
+    (MP_PARAM_COEF | MP_PARAM_TAU_PRE | MP_PARAM_TAU_POST)
+
+/* One declared parameter. Names are [a-z][a-z0-9_]*, unique in the rule;
+ * they are the keys of "plasticity.params" in model files. */
+typedef struct mp_param_desc {
+    const char *name;
+    const char *unit; /* "ms", "1", ... */
+    const char *doc;  /* one line */
+    double def;       /* default */
+    double lo, hi;    /* inclusive bounds; -HUGE_VAL / HUGE_VAL for none */
+    uint32_t flags;   /* mp_param_flag bits */
+} mp_param_desc;
+
+/* The synapses of one projection, as the host stores them. Synapses are
+ * numbered 0..nnz-1 grouped by presynaptic neuron; every index array is
+ * present for every connectivity (all-to-all included), so a rule has one
+ * code path. */
+typedef struct mp_synapses {
+    uint32_t n_pre, n_post;
+    size_t nnz;
+    double *w;                /* nnz weights (dimensionless), updated in place */
+    const uint32_t *pre_ptr;  /* n_pre+1: synapses of pre i: [pre_ptr[i], pre_ptr[i+1]) */
+    const uint32_t *post_of;  /* nnz: postsynaptic neuron of synapse k */
+    const uint32_t *post_ptr; /* n_post+1: incoming synapses of post j are */
+    const uint32_t *post_syn; /*   post_syn[post_ptr[j] .. post_ptr[j+1]-1] */
+    const uint32_t *pre_of;   /* nnz: presynaptic neuron of synapse k */
+} mp_synapses;
+
+/* What a hook sees. Filled by the host, valid only during the call. */
+typedef struct mp_rule_io {
+    uint32_t size;           /* sizeof(mp_rule_io) as compiled into the host */
+    const mp_synapses *syn;  /* the projection's synapses */
+    const double *x_pre;     /* n_pre presynaptic traces (tau = the TAU_PRE
+                                parameter; +1 per spike), NULL if not declared */
+    const double *x_post;    /* n_post postsynaptic traces, likewise */
+    const double *p;         /* resolved parameters, in desc->params order */
+    double *state;           /* state_size() doubles, host-owned */
+    double t;                /* time of the current step's end, ms */
+    double dt;               /* time step, ms */
+    void *host;              /* opaque; pass to mp_host_api functions */
+} mp_rule_io;
+
+/* Services the host hands to the entry point (SQLite's api-table pattern). */
+typedef struct mp_host_api {
+    uint32_t abi_major, abi_minor;
+    uint32_t size; /* sizeof(mp_host_api) as compiled into the host */
+    /* Records a message in the run's error (printf-style). */
+    void (*error)(void *host, const char *fmt, ...);
+    /* A uniform deviate in [0, 1) from this projection's RNG stream. */
+    double (*uniform)(void *host);
+} mp_host_api;
+
+typedef struct mp_rule_desc {
+    uint32_t abi_major, abi_minor; /* MP_RULE_ABI_* seen at plugin build */
+    uint32_t size;                 /* sizeof(mp_rule_desc) at plugin build */
+    const char *name;              /* "istdp": the name used in model files */
+    const char *version;           /* the rule's own version, "1.0" */
+    const char *summary;           /* one line: what the rule does */
+    uint32_t kind;                 /* mp_rule_kind bits */
+    const mp_param_desc *params;
+    uint32_t n_params;
+    /* Doubles of per-projection state; NULL => none. */
+    size_t (*state_size)(const double *p, uint32_t n_pre, uint32_t n_post);
+    /* Called once per instantiation after the weights are drawn and before
+     * the first step; NULL => nothing to do. */
+    int (*reset)(const mp_rule_io *io);
+    /* Spiking: presynaptic neurons idx[0..n) spiked this step. Called after
+     * their spikes were transmitted with the old weights and after x_pre
+     * counted them. Updates the rows of those neurons. */
+    int (*on_pre)(const mp_rule_io *io, const uint32_t *idx, size_t n);
+    /* Spiking: postsynaptic neurons idx[0..n) spiked this step. Called after
+     * x_post counted them. Updates the columns of those neurons. */
+    int (*on_post)(const mp_rule_io *io, const uint32_t *idx, size_t n);
+    /* Optional interfaces by name (LV2 extension_data); NULL => none. */
+    const void *(*extension)(const char *iface);
+} mp_rule_desc;
+
+typedef const mp_rule_desc *(*mp_rule_entry_fn)(const mp_host_api *host);
+
+/* Defines the entry point of plugin file <name>.so returning `desc`. */
+#define MP_RULE_DEFINE(name, desc)                                             \
+    MP_RULE_EXPORT const mp_rule_desc *mp_rule_##name##_entry(                 \
+        const mp_host_api *host);                                              \
+    MP_RULE_EXPORT const mp_rule_desc *mp_rule_##name##_entry(                 \
+        const mp_host_api *host)                                               \
+    {                                                                          \
+        (void)host;                                                            \
+        return &(desc);                                                        \
+    }
+
+/* Fills the version header of a descriptor. */
+#define MP_RULE_HEADER                                                         \
+    MP_RULE_ABI_MAJOR, MP_RULE_ABI_MINOR, (uint32_t)sizeof(mp_rule_desc)
+
+#ifdef __cplusplus
+}
+#endif
+#endif
