@@ -1,0 +1,128 @@
+/* `metaplast run` and `metaplast check`: load a model, optionally simulate it. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli_int.h"
+
+/* Any failure to load a model is the user's input (file, field, plugin,
+ * data file), except running out of memory. */
+static int load_model(const mp_cli_opts *o, mp_model **m)
+{
+    mp_error err;
+    mp_error_clear(&err);
+    int rc = mp_model_load(o->model, (const char *const *)o->sets, o->n_sets, m, &err);
+    if (rc != MP_OK) {
+        mp_cli_print_error(&err);
+        return rc == MP_ENOMEM ? MP_EXIT_FAILURE : MP_EXIT_BADINPUT;
+    }
+    return MP_EXIT_OK;
+}
+
+int mp_cmd_check(int argc, char **argv)
+{
+    mp_cli_opts o;
+    mp_model *m = NULL;
+    int rc = mp_cli_parse(argc, argv, 2, "check", &o);
+    if (rc == MP_EXIT_OK)
+        rc = load_model(&o, &m);
+    if (rc == MP_EXIT_OK)
+        printf("ok: %s (%s)\n", mp_model_name(m), o.model);
+    mp_model_free(m);
+    mp_cli_opts_free(&o);
+    return rc;
+}
+
+/* A one-line progress report, only when stderr is a terminal. */
+typedef struct progress {
+    double wall0;
+} progress;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void show_progress(void *user, double t_ms, double total_ms)
+{
+    progress *p = user;
+    double wall = now() - p->wall0;
+    double frac = total_ms > 0 ? t_ms / total_ms : 1.0;
+    double eta = frac > 0 ? wall * (1.0 / frac - 1.0) : 0.0;
+    fprintf(stderr, "\r  %6.1f%%  t = %.1f / %.1f s  wall %.1f s  eta %.1f s   ",
+            100.0 * frac, t_ms / 1000.0, total_ms / 1000.0, wall, eta);
+    fflush(stderr);
+}
+
+static int simulate(mp_model *m, const mp_cli_opts *o, const char *outdir)
+{
+    mp_net *net = NULL;
+    mp_error err;
+    mp_error_clear(&err);
+    double wall0 = now();
+    int rc = mp_net_new(m, mp_model_seed(m), &net, &err);
+    if (rc == MP_OK)
+        rc = mp_net_open_recorders(net, outdir, &err);
+    if (rc == MP_OK) {
+        int tty = !o->quiet && isatty(STDERR_FILENO);
+        progress p = {wall0};
+        rc = mp_net_run(net, mp_model_duration(m), tty ? show_progress : NULL, &p, &err);
+        if (tty)
+            fprintf(stderr, "\n");
+    }
+    /* Recordings and the summary are written even after a blow-up: they
+     * show how the run got there. */
+    if (net) {
+        mp_error err2;
+        mp_error_clear(&err2);
+        int rc2 = mp_net_close_recorders(net, &err2);
+        if (rc2 == MP_OK)
+            rc2 = mp_net_write_summary(net, outdir, now() - wall0, &err2);
+        if (rc == MP_OK && rc2 != MP_OK) {
+            rc = rc2;
+            err = err2;
+        }
+    }
+    if (rc != MP_OK) {
+        mp_cli_print_error(&err);
+        if (rc == MP_EUNSTABLE)
+            fprintf(stderr, "metaplast: the run stopped early; recordings up to that time "
+                            "are in %s\n", outdir);
+    } else if (!o->quiet) {
+        printf("%s: simulated %.3f s in %.3f s wall; output in %s\n", mp_model_name(m),
+               mp_net_time(net) / 1000.0, now() - wall0, outdir);
+    }
+    mp_net_free(net);
+    return mp_cli_exit_code(rc);
+}
+
+int mp_cmd_run(int argc, char **argv)
+{
+    mp_cli_opts o;
+    mp_model *m = NULL;
+    char *outdir = NULL;
+    int rc = mp_cli_parse(argc, argv, 2, "run", &o);
+    if (rc == MP_EXIT_OK)
+        rc = load_model(&o, &m);
+    if (rc == MP_EXIT_OK) {
+        if (o.out) {
+            outdir = strdup(o.out);
+        } else {
+            /* Default: out/<model name> in the current directory. */
+            const char *name = mp_model_name(m);
+            outdir = malloc(strlen(name) + 5);
+            if (outdir)
+                sprintf(outdir, "out/%s", name);
+        }
+        rc = outdir ? simulate(m, &o, outdir) : MP_EXIT_FAILURE;
+    }
+    free(outdir);
+    mp_model_free(m);
+    mp_cli_opts_free(&o);
+    return rc;
+}
