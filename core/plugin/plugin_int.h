@@ -11,7 +11,10 @@
 typedef struct mp_p_plugin {
     char *path;               /* the file it was loaded from */
     void *handle;             /* dlopen handle */
-    const mp_rule_desc *desc; /* validated descriptor, static in the plugin */
+    const mp_rule_desc *desc; /* validated host-owned copy of the descriptor,
+                                 zero-padded to the host's size (fields an
+                                 older plugin lacks read as NULL); its strings
+                                 and param table are static in the plugin */
     int trace_pre;            /* index in desc->params of the TAU_PRE param, or -1 */
     int trace_post;           /* likewise TAU_POST */
 } mp_p_plugin;

@@ -10,8 +10,9 @@
  *
  *     const mp_rule_desc *mp_rule_<name>_entry(const mp_host_api *host);
  *
- * where <name> is the file's base name without a leading "lib" or "mp_" and
- * without everything from the first '.' ("libistdp.so" -> mp_rule_istdp_entry).
+ * where <name> is the file's base name with a leading "lib" and then a
+ * leading "mp_" removed, cut at the first '.', and every character other than
+ * [A-Za-z0-9_] replaced by '_' ("libistdp.so" -> mp_rule_istdp_entry).
  * If that symbol is missing the host tries mp_rule_entry. The entry returns a
  * pointer to a static descriptor, or NULL to refuse the host (after saying why
  * through host->error). Use MP_RULE_DEFINE below.
@@ -66,6 +67,7 @@ enum mp_param_flag {
     MP_PARAM_TAU_PRE = 1u << 1,
     /* Likewise for the postsynaptic trace x_post. */
     MP_PARAM_TAU_POST = 1u << 2
+    /* One parameter may carry both TAU_PRE and TAU_POST. */
 };
 #define MP_PARAM_FLAGS_KNOWN                                                   \
     (MP_PARAM_COEF | MP_PARAM_TAU_PRE | MP_PARAM_TAU_POST)
@@ -96,6 +98,16 @@ typedef struct mp_synapses {
     const uint32_t *pre_of;   /* nnz: presynaptic neuron of synapse k */
 } mp_synapses;
 
+/* Services the host hands to the entry point (SQLite's api-table pattern). */
+typedef struct mp_host_api {
+    uint32_t abi_major, abi_minor;
+    uint32_t size; /* sizeof(mp_host_api) as compiled into the host */
+    /* Records a message in the run's error (printf-style). */
+    void (*error)(void *host, const char *fmt, ...);
+    /* A uniform deviate in [0, 1) from this projection's RNG stream. */
+    double (*uniform)(void *host);
+} mp_host_api;
+
 /* What a hook sees. Filled by the host, valid only during the call. */
 typedef struct mp_rule_io {
     uint32_t size;           /* sizeof(mp_rule_io) as compiled into the host */
@@ -107,18 +119,11 @@ typedef struct mp_rule_io {
     double *state;           /* state_size() doubles, host-owned */
     double t;                /* time of the current step's end, ms */
     double dt;               /* time step, ms */
-    void *host;              /* opaque; pass to mp_host_api functions */
+    void *host;              /* opaque; pass to the functions of api */
+    const mp_host_api *api;  /* the host's services (same table as the entry
+                                point got), so hooks need no static copy */
 } mp_rule_io;
 
-/* Services the host hands to the entry point (SQLite's api-table pattern). */
-typedef struct mp_host_api {
-    uint32_t abi_major, abi_minor;
-    uint32_t size; /* sizeof(mp_host_api) as compiled into the host */
-    /* Records a message in the run's error (printf-style). */
-    void (*error)(void *host, const char *fmt, ...);
-    /* A uniform deviate in [0, 1) from this projection's RNG stream. */
-    double (*uniform)(void *host);
-} mp_host_api;
 
 typedef struct mp_rule_desc {
     uint32_t abi_major, abi_minor; /* MP_RULE_ABI_* seen at plugin build */

@@ -1,0 +1,167 @@
+/* The kernel: the state of a net and the pieces of its time step.
+ * docs/kernel.md describes the semantics (units, step order, integrators,
+ * traces, connectivity, randomness, recorders).
+ */
+#ifndef MP_KERNEL_INT_H
+#define MP_KERNEL_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <gsl/gsl_odeiv2.h>
+#include <gsl/gsl_rng.h>
+
+#include "metaplast/net.h"
+#include "model/model_int.h"
+#include "plugin/host_ctx.h"
+#include "stimuli/stimuli_int.h"
+
+/* ---- traces (trace.c) ---------------------------------------------------- */
+
+/* x_i of one source for one tau: +1 per spike, decays with exp(-t/tau).
+ * Eager: x is current after every step. Lazy: x[i] is the value at the end
+ * of step last[i] - 1; mp_k_trace_sync brings entries up to date. */
+typedef struct mp_k_trace {
+    double tau;
+    double decay;   /* exp(-dt / tau) */
+    int lazy;
+    int64_t check_every;    /* full state/weight scan period, steps (100 ms) */
+    uint32_t n;
+    double *x;
+    int64_t *last;  /* lazy: steps done when x[i] was last brought up to date */
+    double *pw;     /* lazy: decay^k for k < n_pw */
+    uint32_t n_pw;
+    int64_t synced; /* lazy: all entries are current at this step count (-1: no) */
+} mp_k_trace;
+
+int mp_k_trace_init(mp_k_trace *tr, uint32_t n, double tau, double dt, int lazy);
+void mp_k_trace_free(mp_k_trace *tr);
+/* One step (steps done after it = done): decay, then +1 for spk[0..ns). */
+void mp_k_trace_step(mp_k_trace *tr, const uint32_t *spk, size_t ns, int64_t done);
+/* Lazy: brings every entry up to date at `done` steps (no-op when eager). */
+void mp_k_trace_sync(mp_k_trace *tr, int64_t done);
+/* Value of entry i at `done` steps, without changing the state. */
+double mp_k_trace_value(const mp_k_trace *tr, uint32_t i, int64_t done);
+
+/* ---- sources: populations and stimulus outputs ---------------------------- */
+
+typedef struct mp_k_source {
+    const mp_m_source *m;
+    uint32_t size;
+    uint32_t *spk;        /* spikes of the current step */
+    size_t nspk;
+    long long count;      /* spikes since t = 0 */
+    mp_k_trace *traces;   /* one per distinct tau asked for */
+    size_t n_traces;
+} mp_k_source;
+
+/* ---- conductance LIF populations (lif_cond.c, lif_cond_gsl.c) ------------- */
+
+typedef struct mp_k_pop {
+    const mp_m_population *m;
+    uint32_t n;
+    double *V, *g_ex, *g_in;
+    int32_t *ref;        /* refractory steps left */
+    int32_t n_ref;       /* round(t_ref / dt) */
+    double d_ex, d_in;   /* exp(-dt / tau_syn) */
+    uint32_t D;          /* ring length: max delay steps + 1 */
+    double *ring_ex, *ring_in; /* D * n arrivals (nS), slot (step % D) */
+    uint32_t slot;       /* (steps done) % D: the slot of the current step */
+    mp_k_source *src;    /* this population as a source (spike list) */
+    /* rkf45 */
+    gsl_odeiv2_system sys;
+    gsl_odeiv2_step *ode_step;
+    gsl_odeiv2_control *ode_ctl;
+    gsl_odeiv2_evolve *ode_ev;
+    double *h;           /* per-neuron step size carried over */
+} mp_k_pop;
+
+/* One step of a population: arrivals from slot, integrate, threshold;
+ * appends spikes to pop->src->spk. Returns 0, or MP_EUNSTABLE when the ODE
+ * solver failed (rkf45). */
+void mp_k_lif_exp_euler(mp_k_pop *p, uint32_t slot, double dt);
+int mp_k_lif_rkf45_init(mp_k_pop *p, double dt);
+void mp_k_lif_rkf45_free(mp_k_pop *p);
+int mp_k_lif_rkf45(mp_k_pop *p, uint32_t slot, double dt);
+
+/* ---- projections (connect.c) ------------------------------------------------ */
+
+typedef struct mp_k_proj {
+    const mp_m_projection *m;
+    mp_synapses syn;                /* what rules see; arrays below */
+    uint32_t *pre_ptr, *post_of, *post_ptr, *post_syn, *pre_of;
+    double *w;
+    mp_k_source *src;               /* presynaptic source */
+    mp_k_pop *tgt;
+    uint32_t delay;                 /* steps, >= 1 */
+    double *ring;                   /* tgt ring of the receptor */
+    /* plasticity (NULL desc: static) */
+    const mp_rule_desc *desc;
+    mp_rule_io io;
+    double *state;
+    mp_k_trace *x_pre, *x_post;
+    mp_p_host_ctx host;
+    gsl_rng *rng;
+} mp_k_proj;
+
+/* Draws the connectivity of projection m (stream: conn_rng) into the CSR
+ * arrays of pj, then the weights (w_rng). errors: MP_ENOMEM, MP_EINVAL */
+int mp_k_connect(mp_k_proj *pj, const mp_m_projection *m, const mp_m_source *src,
+                 uint32_t n_pre, uint32_t n_post, int same_pop, gsl_rng *conn_rng,
+                 gsl_rng *w_rng, mp_error *err);
+void mp_k_proj_free_arrays(mp_k_proj *pj);
+/* One draw of an initial value (group G 1-based for group_tuned). */
+double mp_k_init_draw(const mp_m_init *in, gsl_rng *r, size_t G);
+
+/* ---- recorders (record.c) ------------------------------------------------- */
+
+typedef struct mp_k_rec {
+    const mp_m_recorder *m;
+    FILE *f;
+    char *buf;
+    int64_t every;    /* state, weights: interval in steps; rate: window */
+    long long count;  /* rate: spikes in the current window */
+    int64_t start;    /* rate: first step of the current window */
+} mp_k_rec;
+
+/* ---- the net ------------------------------------------------------------- */
+
+struct mp_net {
+    const mp_model *m;
+    uint64_t seed;
+    double dt;
+    int64_t steps;          /* steps done */
+    mp_k_pop *pops;
+    size_t n_pops;
+    mp_s_stim **stims;
+    size_t n_stims;
+    size_t *stim_src;       /* n_stims * 2: source of output o (SIZE_MAX: none) */
+    mp_k_source *srcs;
+    size_t n_srcs;
+    mp_k_proj *projs;
+    size_t n_projs;
+    mp_k_rec *recs;
+    size_t n_recs;
+    int lazy;
+    int64_t check_every;    /* full state/weight scan period, steps (100 ms) */
+    mp_error hook_err;      /* where host->error() writes */
+    double wall;            /* seconds spent in mp_net_run */
+};
+
+/* record.c */
+int mp_k_rec_step(mp_net *net, mp_error *err);
+int mp_k_rec_write_initial(mp_net *net, mp_error *err);
+
+/* checker.c: scans states and weights; MP_EUNSTABLE with a message. */
+int mp_k_check_states(mp_net *net, mp_error *err);
+int mp_k_check_weights(mp_net *net, mp_k_proj *pj, const uint32_t *idx, size_t n,
+                       int by_post, mp_error *err);
+
+/* Time (ms) of the end of step n (= the time stamp of its spikes). */
+static inline double mp_k_time(const mp_net *net, int64_t n)
+{
+    return (double)(n + 1) * net->dt;
+}
+
+#endif

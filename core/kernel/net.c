@@ -1,0 +1,283 @@
+/* Instantiating a model: populations, stimuli, sources, connectivity,
+ * weights, traces and rule states, all drawn from streams of the seed. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "kernel/kernel_int.h"
+#include "util/util_int.h"
+
+static int nomem(mp_error *err)
+{
+    return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+}
+
+static mp_k_trace *get_trace(mp_k_source *s, double tau, double dt, int lazy,
+                             size_t cap, int *rc)
+{
+    for (size_t i = 0; i < s->n_traces; i++)
+        if (s->traces[i].tau == tau)
+            return &s->traces[i];
+    if (!s->traces) {
+        s->traces = calloc(cap, sizeof *s->traces);
+        if (!s->traces) {
+            *rc = MP_ENOMEM;
+            return NULL;
+        }
+    }
+    mp_k_trace *tr = &s->traces[s->n_traces++];
+    *rc = mp_k_trace_init(tr, s->size, tau, dt, lazy);
+    return *rc == MP_OK ? tr : NULL;
+}
+
+static int init_pop(mp_net *net, size_t pi, mp_error *err)
+{
+    const mp_model *m = net->m;
+    const mp_m_population *mp = &m->populations[pi];
+    mp_k_pop *p = &net->pops[pi];
+    p->m = mp;
+    p->n = (uint32_t)mp->size;
+    size_t n = p->n ? p->n : 1;
+    uint32_t maxd = 1;
+    for (size_t j = 0; j < m->n_projections; j++)
+        if (m->projections[j].target == pi) {
+            long long d = llround(m->projections[j].delay / net->dt);
+            if (d > (long long)maxd)
+                maxd = (uint32_t)d;
+        }
+    p->D = maxd + 1;
+    p->V = malloc(n * sizeof *p->V);
+    p->g_ex = malloc(n * sizeof *p->g_ex);
+    p->g_in = malloc(n * sizeof *p->g_in);
+    p->ref = calloc(n, sizeof *p->ref);
+    p->ring_ex = calloc(n * p->D, sizeof *p->ring_ex);
+    p->ring_in = calloc(n * p->D, sizeof *p->ring_in);
+    if (!p->V || !p->g_ex || !p->g_in || !p->ref || !p->ring_ex || !p->ring_in)
+        return nomem(err);
+    p->d_ex = exp(-net->dt / mp->lif.tau_syn_ex);
+    p->d_in = exp(-net->dt / mp->lif.tau_syn_in);
+    p->n_ref = (int32_t)llround(mp->lif.t_ref / net->dt);
+    gsl_rng *r = mp_s_rng_new(mp_u_stream_seed(net->seed, MP_STREAM_POPULATION_INIT, pi));
+    if (!r)
+        return nomem(err);
+    for (uint32_t i = 0; i < p->n; i++) {
+        p->V[i] = mp_k_init_draw(&mp->V_init, r, 1);
+        p->g_ex[i] = mp_k_init_draw(&mp->g_ex_init, r, 1);
+        p->g_in[i] = mp_k_init_draw(&mp->g_in_init, r, 1);
+    }
+    gsl_rng_free(r);
+    if (mp->integrator == MP_INTEG_RKF45 && mp_k_lif_rkf45_init(p, net->dt) != MP_OK)
+        return nomem(err);
+    return MP_OK;
+}
+
+static int init_proj(mp_net *net, size_t j, mp_error *err)
+{
+    const mp_model *m = net->m;
+    const mp_m_projection *mj = &m->projections[j];
+    mp_k_proj *pj = &net->projs[j];
+    const mp_m_source *ms = &m->sources[mj->source];
+    pj->m = mj;
+    pj->src = &net->srcs[mj->source];
+    pj->tgt = &net->pops[mj->target];
+    long long d = llround(mj->delay / net->dt);
+    pj->delay = d < 1 ? 1 : (uint32_t)d;
+    pj->ring = mj->receptor == MP_RECEPTOR_IN ? pj->tgt->ring_in : pj->tgt->ring_ex;
+    int same = ms->kind == MP_SRC_POPULATION && ms->index == mj->target;
+    gsl_rng *rc_ = mp_s_rng_new(mp_u_stream_seed(net->seed, MP_STREAM_CONNECT, j));
+    gsl_rng *rw = mp_s_rng_new(mp_u_stream_seed(net->seed, MP_STREAM_WEIGHTS, j));
+    int rc = (rc_ && rw) ? mp_k_connect(pj, mj, ms, pj->src->size, pj->tgt->n, same,
+                                       rc_, rw, err)
+                         : nomem(err);
+    if (rc_)
+        gsl_rng_free(rc_);
+    if (rw)
+        gsl_rng_free(rw);
+    if (rc != MP_OK || !mj->plasticity)
+        return rc;
+
+    const mp_p_plugin *pl = mj->plasticity->plugin;
+    const mp_rule_desc *desc = pl->desc;
+    const double *par = mj->plasticity->params;
+    pj->desc = desc;
+    size_t ns = desc->state_size ? desc->state_size(par, pj->syn.n_pre, pj->syn.n_post) : 0;
+    pj->state = calloc(ns ? ns : 1, sizeof *pj->state);
+    pj->rng = mp_s_rng_new(mp_u_stream_seed(net->seed, MP_STREAM_RULE, j));
+    if (!pj->state || !pj->rng)
+        return nomem(err);
+    size_t cap = 2 * m->n_projections + 1;
+    if (pl->trace_pre >= 0) {
+        pj->x_pre = get_trace(pj->src, par[pl->trace_pre], net->dt, net->lazy, cap, &rc);
+        if (!pj->x_pre)
+            return nomem(err);
+    }
+    if (pl->trace_post >= 0) {
+        pj->x_post = get_trace(pj->tgt->src, par[pl->trace_post], net->dt, net->lazy,
+                               cap, &rc);
+        if (!pj->x_post)
+            return nomem(err);
+    }
+    pj->host.err = &net->hook_err;
+    pj->host.proj_name = mj->name;
+    pj->host.rule_name = desc->name;
+    pj->host.rng = pj->rng;
+    pj->io.size = (uint32_t)sizeof(mp_rule_io);
+    pj->io.syn = &pj->syn;
+    pj->io.x_pre = pj->x_pre ? pj->x_pre->x : NULL;
+    pj->io.x_post = pj->x_post ? pj->x_post->x : NULL;
+    pj->io.p = par;
+    pj->io.state = pj->state;
+    pj->io.t = 0.0;
+    pj->io.dt = net->dt;
+    pj->io.host = &pj->host;
+    pj->io.api = mp_p_host_api();
+    return MP_OK;
+}
+
+int mp_net_new(const mp_model *m, uint64_t seed, mp_net **out, mp_error *err)
+{
+    *out = NULL;
+    gsl_set_error_handler_off();
+    mp_net *net = calloc(1, sizeof *net);
+    if (!net)
+        return nomem(err);
+    net->m = m;
+    net->seed = seed;
+    net->dt = m->dt;
+    net->lazy = m->trace_decay == MP_TRACE_LAZY;
+    long long ce = llround(100.0 / m->dt);
+    net->check_every = ce < 1 ? 1 : ce;
+    int rc = MP_OK;
+
+    net->n_srcs = m->n_sources;
+    net->n_pops = m->n_populations;
+    net->n_stims = m->n_stimuli;
+    net->n_projs = m->n_projections;
+    net->srcs = calloc(m->n_sources + 1, sizeof *net->srcs);
+    net->pops = calloc(m->n_populations + 1, sizeof *net->pops);
+    net->stims = calloc(m->n_stimuli + 1, sizeof *net->stims);
+    net->stim_src = malloc((2 * m->n_stimuli + 1) * sizeof *net->stim_src);
+    net->projs = calloc(m->n_projections + 1, sizeof *net->projs);
+    if (!net->srcs || !net->pops || !net->stims || !net->stim_src || !net->projs) {
+        rc = nomem(err);
+        goto fail;
+    }
+    for (size_t i = 0; i < 2 * m->n_stimuli; i++)
+        net->stim_src[i] = SIZE_MAX;
+
+    for (size_t s = 0; s < m->n_sources; s++) {
+        const mp_m_source *ms = &m->sources[s];
+        mp_k_source *src = &net->srcs[s];
+        src->m = ms;
+        src->size = (uint32_t)ms->size;
+        size_t cap = ms->size;
+        if (ms->kind == MP_SRC_STIMULUS) {
+            size_t os = mp_s_output_size(&m->stimuli[ms->index], (size_t)ms->output);
+            if (os > cap)
+                cap = os;
+            net->stim_src[2 * ms->index + (size_t)ms->output] = s;
+        }
+        src->spk = malloc((cap ? cap : 1) * sizeof *src->spk);
+        if (!src->spk) {
+            rc = nomem(err);
+            goto fail;
+        }
+    }
+    for (size_t i = 0; i < m->n_populations; i++) {
+        for (size_t s = 0; s < m->n_sources; s++)
+            if (m->sources[s].kind == MP_SRC_POPULATION && m->sources[s].index == i)
+                net->pops[i].src = &net->srcs[s];
+        if (!net->pops[i].src) {
+            rc = mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                          "population '%s' has no source entry", m->populations[i].name);
+            goto fail;
+        }
+        if ((rc = init_pop(net, i, err)) != MP_OK)
+            goto fail;
+    }
+    for (size_t i = 0; i < m->n_stimuli; i++) {
+        rc = mp_s_new(&m->stimuli[i], m->dt, mp_u_stream_seed(seed, MP_STREAM_STIMULUS, i),
+                      &net->stims[i], err);
+        if (rc != MP_OK)
+            goto fail;
+        /* outputs nobody named still need a buffer to be written into */
+        for (size_t o = 0; o < mp_s_n_outputs(&m->stimuli[i]); o++)
+            if (net->stim_src[2 * i + o] == SIZE_MAX) {
+                rc = mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                              "stimulus '%s': output %zu has no source entry",
+                              m->stimuli[i].name, o);
+                goto fail;
+            }
+    }
+    for (size_t j = 0; j < m->n_projections; j++)
+        if ((rc = init_proj(net, j, err)) != MP_OK)
+            goto fail;
+    /* rules: reset once the weights are drawn, then a first guard check */
+    mp_error_clear(&net->hook_err);
+    for (size_t j = 0; j < m->n_projections; j++) {
+        mp_k_proj *pj = &net->projs[j];
+        if (!pj->desc || !pj->desc->reset)
+            continue;
+        int r = pj->desc->reset(&pj->io);
+        if (r != 0) {
+            if (net->hook_err.text[0])
+                rc = mp_u_err(err, r > 0 ? MP_EUNSTABLE : MP_EPLUGIN, NULL, 0, 0, NULL,
+                              "%s", net->hook_err.text);
+            else
+                rc = mp_u_err(err, r > 0 ? MP_EUNSTABLE : MP_EPLUGIN, NULL, 0, 0, NULL,
+                              "projection '%s' (rule %s): reset returned %d",
+                              pj->m->name, pj->desc->name, r);
+            goto fail;
+        }
+    }
+    for (size_t j = 0; j < m->n_projections; j++)
+        if (net->projs[j].desc &&
+            (rc = mp_k_check_weights(net, &net->projs[j], NULL, 0, 0, err)) != MP_OK)
+            goto fail;
+    *out = net;
+    return MP_OK;
+fail:
+    mp_net_free(net);
+    return rc;
+}
+
+void mp_net_free(mp_net *net)
+{
+    if (!net)
+        return;
+    mp_net_close_recorders(net, NULL);
+    for (size_t j = 0; j < net->n_projs && net->projs; j++) {
+        mp_k_proj *pj = &net->projs[j];
+        mp_k_proj_free_arrays(pj);
+        free(pj->state);
+        if (pj->rng)
+            gsl_rng_free(pj->rng);
+    }
+    free(net->projs);
+    for (size_t i = 0; i < net->n_stims && net->stims; i++)
+        mp_s_free(net->stims[i]);
+    free(net->stims);
+    free(net->stim_src);
+    for (size_t i = 0; i < net->n_pops && net->pops; i++) {
+        mp_k_pop *p = &net->pops[i];
+        free(p->V);
+        free(p->g_ex);
+        free(p->g_in);
+        free(p->ref);
+        free(p->ring_ex);
+        free(p->ring_in);
+        mp_k_lif_rkf45_free(p);
+    }
+    free(net->pops);
+    for (size_t s = 0; s < net->n_srcs && net->srcs; s++) {
+        mp_k_source *src = &net->srcs[s];
+        free(src->spk);
+        for (size_t t = 0; t < src->n_traces; t++)
+            mp_k_trace_free(&src->traces[t]);
+        free(src->traces);
+    }
+    free(net->srcs);
+    free(net);
+}

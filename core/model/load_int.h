@@ -1,0 +1,145 @@
+/* Internals of the model loader (core/model/): the validation context with
+ * its JSON-path stack, typed getters, the position re-scan, overrides and
+ * spike files. Nothing here is seen outside core/model/. */
+#ifndef MP_MODEL_LOAD_INT_H
+#define MP_MODEL_LOAD_INT_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "metaplast/error.h"
+#include "model/model_int.h"
+#include "util/util_int.h"
+
+/* ---- jsonpos.c: JSON path -> line:column ------------------------------- */
+
+/* Finds the value at `path` ("a.b[2].c"; "" = the document) in the JSON
+ * text and stores its 1-based line and column (columns count characters,
+ * not bytes). When the path goes deeper than the text (a missing key, a
+ * value set by an override), the position of the deepest value that exists
+ * is given. Returns the number of path segments matched, or -1 when the
+ * text is not JSON enough to find even the root (line = col = 0 then). */
+int mp_m_jsonpos(const char *text, size_t len, const char *path, int *line,
+                 int *col);
+
+/* ---- getters.c: the validation context --------------------------------- */
+
+#define MP_M_PATH_MAX 512
+
+typedef struct mp_m_ctx {
+    const char *file; /* the model file as given, for messages */
+    const char *text; /* its text, re-scanned for positions on errors */
+    size_t text_len;
+    mp_error *err;
+    char path[MP_M_PATH_MAX]; /* JSON path of the value being read */
+    size_t path_len;
+    /* Paths (canonical, [index] form) set by --set, so that an error in
+     * one says so instead of pointing at the text it replaced. */
+    char **ov_paths;
+    const char *const *ov_args;
+    size_t n_ov;
+} mp_m_ctx;
+
+/* Push a key / an index onto the path; both return the previous length,
+ * which mp_m_pop restores. */
+size_t mp_m_push_key(mp_m_ctx *c, const char *key);
+size_t mp_m_push_index(mp_m_ctx *c, size_t i);
+void mp_m_pop(mp_m_ctx *c, size_t len);
+
+/* Fails at the current path: fills the error with file, line:col and path
+ * and returns code. */
+int mp_m_fail(mp_m_ctx *c, int code, const char *fmt, ...) MP_PRINTF(3, 4);
+/* Likewise at current path + "." + key (the key's value, or the enclosing
+ * object when the key is missing). */
+int mp_m_fail_key(mp_m_ctx *c, const char *key, int code, const char *fmt, ...)
+    MP_PRINTF(4, 5);
+int mp_m_nomem(mp_m_ctx *c);
+
+/* The closest of n candidates to word by edit distance, or NULL when none is
+ * close enough to be a plausible typo. */
+const char *mp_m_suggest(const char *word, const char *const *cand, size_t n);
+
+/* Renders a double so that it reads back the same ("0.1", not
+ * "0.10000000000000001"); buf of at least 32 chars. */
+const char *mp_m_fmt_num(double x, char buf[32]);
+
+/* JSON type in words ("a string", "an array", ...), for messages. */
+const char *mp_m_type_name(const json_t *v);
+
+/* Checks that v (at the current path) is an object whose keys are all in
+ * the NULL-terminated list `keys`; an unknown key is an error with a "did
+ * you mean" or the list of allowed keys. `what` names the object. */
+int mp_m_object(mp_m_ctx *c, const json_t *v, const char *what,
+                const char *const *keys);
+
+/* Typed getters on obj[key]. def == NULL: the key is required. The value is
+ * read and checked with the path pointing at it. */
+typedef struct mp_m_range {
+    char lo_op; /* 0: no bound, '>' or 'g' (>=) */
+    double lo;
+    char hi_op; /* 0: no bound, '<' or 'l' (<=) */
+    double hi;
+} mp_m_range;
+#define MP_M_ANY ((mp_m_range){0, 0, 0, 0})
+#define MP_M_GT(x) ((mp_m_range){'>', (x), 0, 0})
+#define MP_M_GE(x) ((mp_m_range){'g', (x), 0, 0})
+#define MP_M_IN(a, b) ((mp_m_range){'g', (a), 'l', (b)})
+
+/* Checks x against r at the current path ("must be > 0 (got -3)"). */
+int mp_m_check_range(mp_m_ctx *c, double x, mp_m_range r, const char *unit);
+
+int mp_m_num(mp_m_ctx *c, const json_t *obj, const char *key, const double *def,
+             mp_m_range r, const char *unit, double *out);
+/* An integer in [lo, hi] (JSON integer; 3.0 is refused). */
+int mp_m_int(mp_m_ctx *c, const json_t *obj, const char *key,
+             const long long *def, long long lo, long long hi, long long *out);
+int mp_m_size(mp_m_ctx *c, const json_t *obj, const char *key,
+              const size_t *def, size_t lo, size_t hi, size_t *out);
+/* A string, borrowed from the JSON tree; def may be NULL-with-optional via
+ * optional != 0 (then *out = def). */
+int mp_m_str(mp_m_ctx *c, const json_t *obj, const char *key, int optional,
+             const char *def, const char **out);
+int mp_m_bool(mp_m_ctx *c, const json_t *obj, const char *key, int def,
+              int *out);
+/* One of the NULL-terminated names; *out = its index. def < 0: required. */
+int mp_m_enum(mp_m_ctx *c, const json_t *obj, const char *key,
+              const char *const *names, int def, int *out);
+/* A name matching [A-Za-z0-9_-]+ (what can be selected by --set [name] and
+ * used in file names). */
+int mp_m_name(mp_m_ctx *c, const json_t *obj, const char *key,
+              const char **out);
+/* obj[key] as an array (required unless optional; absent -> *out = NULL). */
+int mp_m_array(mp_m_ctx *c, const json_t *obj, const char *key, int optional,
+               int nonempty, json_t **out);
+
+/* An initializer (number | uniform | normal | group_tuned) at obj[key].
+ * n_groups: groups of the presynaptic source when this is a weight
+ * (group_tuned allowed), 0 when it has none, (size_t)-1 when this is a
+ * state (group_tuned refused). nonneg: constants and bounds must be >= 0. */
+int mp_m_init_get(mp_m_ctx *c, const json_t *obj, const char *key, double def,
+                  size_t n_groups, int nonneg, mp_m_init *out);
+
+/* ---- overrides.c ------------------------------------------------------ */
+
+/* Applies n "path=value" strings to root and records the canonical paths
+ * they set in c (freed by mp_m_ctx_release). */
+int mp_m_apply_overrides(mp_m_ctx *c, json_t *root, const char *const *ov,
+                         size_t n);
+void mp_m_ctx_release(mp_m_ctx *c);
+
+/* ---- spike_file.c ----------------------------------------------------- */
+
+/* Reads a "t_ms,neuron" CSV (header line optional) into sf->t / sf->id,
+ * sorted by time then neuron. sf->file (resolved) and sf->size must be set;
+ * c's path is the stimulus. A file that cannot be opened is reported at the
+ * model's "file" key; errors in its content name the CSV's file:line:col. */
+int mp_m_spike_file_read(mp_m_ctx *c, mp_m_spike_file *sf);
+
+/* ---- load_*.c --------------------------------------------------------- */
+
+int mp_m_load_populations(mp_m_ctx *c, mp_model *m, const json_t *arr);
+int mp_m_load_stimuli(mp_m_ctx *c, mp_model *m, const json_t *arr);
+int mp_m_load_projections(mp_m_ctx *c, mp_model *m, const json_t *arr);
+int mp_m_load_recorders(mp_m_ctx *c, mp_model *m, const json_t *arr);
+
+#endif

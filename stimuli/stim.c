@@ -1,0 +1,88 @@
+/* Stimulus dispatch: one mp_s_stim per model stimulus, whatever its kind. */
+#include <stdlib.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "stimuli/stimuli_int.h"
+#include "util/util_int.h"
+
+struct mp_s_stim {
+    mp_m_stim_kind kind;
+    mp_s_poisson *poisson;
+    mp_s_vogels *vogels;
+    mp_s_replay *replay;
+};
+
+void *mp_s_rng_new(uint64_t seed)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    if (r)
+        gsl_rng_set(r, (unsigned long)((seed >> 32) ^ (seed & 0xffffffffu)));
+    return r;
+}
+
+size_t mp_s_n_outputs(const mp_m_stimulus *m)
+{
+    return m->kind == MP_STIM_VOGELS_GROUPS ? 2 : 1;
+}
+
+size_t mp_s_output_size(const mp_m_stimulus *m, size_t o)
+{
+    switch (m->kind) {
+    case MP_STIM_POISSON: return m->poisson.size;
+    case MP_STIM_VOGELS_GROUPS:
+        return m->vogels.n_groups *
+               (o == MP_OUT_INH ? m->vogels.inh_per_group : m->vogels.exc_per_group);
+    case MP_STIM_SPIKE_FILE: return m->file.size;
+    }
+    return 0;
+}
+
+int mp_s_new(const mp_m_stimulus *m, double dt, uint64_t seed, mp_s_stim **out,
+             mp_error *err)
+{
+    *out = NULL;
+    mp_s_stim *s = calloc(1, sizeof *s);
+    if (!s)
+        return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    s->kind = m->kind;
+    int rc = MP_EINVAL;
+    switch (m->kind) {
+    case MP_STIM_POISSON:
+        rc = mp_s_poisson_new(&m->poisson, dt, seed, &s->poisson, err);
+        break;
+    case MP_STIM_VOGELS_GROUPS:
+        rc = mp_s_vogels_new(&m->vogels, dt, seed, &s->vogels, err);
+        break;
+    case MP_STIM_SPIKE_FILE:
+        rc = mp_s_replay_new(&m->file, dt, &s->replay, err);
+        break;
+    }
+    if (rc != MP_OK) {
+        mp_s_free(s);
+        return rc;
+    }
+    *out = s;
+    return MP_OK;
+}
+
+void mp_s_free(mp_s_stim *s)
+{
+    if (!s)
+        return;
+    mp_s_poisson_free(s->poisson);
+    mp_s_vogels_free(s->vogels);
+    mp_s_replay_free(s->replay);
+    free(s);
+}
+
+void mp_s_step(mp_s_stim *s, int64_t n, uint32_t *const *out, size_t *n_out)
+{
+    switch (s->kind) {
+    case MP_STIM_POISSON: n_out[0] = mp_s_poisson_step(s->poisson, out[0]); break;
+    case MP_STIM_VOGELS_GROUPS:
+        mp_s_vogels_step(s->vogels, n, out[0], &n_out[0], out[1], &n_out[1]);
+        break;
+    case MP_STIM_SPIKE_FILE: n_out[0] = mp_s_replay_step(s->replay, n, out[0]); break;
+    }
+}

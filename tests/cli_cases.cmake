@@ -1,0 +1,16 @@
+# Command-line level tests of `metaplast run` (bit-identical outputs for the
+# same seed, exit codes). Cases run the CLI through tests/run_cli_case.cmake.
+set(MP_CLI_CASE ${CMAKE_CURRENT_SOURCE_DIR}/run_cli_case.cmake)
+set(MP_VOGELS ${PROJECT_SOURCE_DIR}/models/vogels2011_single_neuron.json)
+
+add_test(NAME cli_same_seed_bit_identical
+  COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:metaplast_cli> -DMODEL=${MP_VOGELS}
+          -DWORK=${CMAKE_CURRENT_BINARY_DIR}/cli_determinism -DCASE=determinism
+          -P ${MP_CLI_CASE})
+add_test(NAME cli_bad_arguments
+  COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:metaplast_cli> -DMODEL=${MP_VOGELS}
+          -DWORK=${CMAKE_CURRENT_BINARY_DIR}/cli_badargs -DCASE=badargs
+          -P ${MP_CLI_CASE})
+set_tests_properties(cli_same_seed_bit_identical cli_bad_arguments
+  PROPERTIES ENVIRONMENT "${MP_TEST_ENV}")
+set_tests_properties(test_vogels_single_neuron PROPERTIES LABELS slow)

@@ -1,0 +1,6 @@
+/* ABI fixture: a parameter name that is not [a-z][a-z0-9_]*. */
+#include "fixture.h"
+static const mp_param_desc params[] = {{"A_plus", "1", "amplitude", 0.01, 0.0, 1.0, MP_PARAM_COEF}};
+static const mp_rule_desc desc = {MP_RULE_HEADER, "bad_param_name", "1.0", "bad parameter name",
+    MP_RULE_SPIKING, params, 1, NULL, NULL, fx_hook, NULL, NULL};
+MP_RULE_DEFINE(bad_param_name, desc)
