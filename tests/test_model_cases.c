@@ -21,7 +21,7 @@
 /* Reads up to MAX_LINES non-empty lines of dir/name; returns their count. */
 static int read_lines(const char *dir, const char *name, char lines[][LINE_LEN])
 {
-    char path[2048];
+    char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *f = fopen(path, "r");
     int n = 0;
@@ -38,7 +38,7 @@ static int read_lines(const char *dir, const char *name, char lines[][LINE_LEN])
 
 static void run_case(const char *dir, const char *name, int valid)
 {
-    char path[2048], want[MAX_LINES][LINE_LEN], args[MAX_LINES][LINE_LEN];
+    char path[4096], want[MAX_LINES][LINE_LEN], args[MAX_LINES][LINE_LEN];
     const char *sets[MAX_LINES];
     size_t n_sets = 0;
     int n_args = read_lines(dir, "args", args);

@@ -18,13 +18,15 @@
 static char plugin_dir[1024];  /* <build>/plugins */
 static char fixture_dir[1024]; /* <build>/tests/badplugins */
 
+static const char *nonnull(const char *s) { return s ? s : "(null)"; }
+
 static int contains(const char *s, const char *sub)
 {
     return s && sub && strstr(s, sub) != NULL;
 }
 
 #define CHECK_HAS(s, sub)                                                      \
-    CHECK_(contains((s), (sub)), "\"%s\" contains \"%s\"", (s), (sub))
+    CHECK_(contains((s), (sub)), "\"%s\" contains \"%s\"", nonnull(s), (sub))
 
 /* Loads a plugin by rule name through mp_p_resolve. */
 static mp_p_plugin *load_named(const char *name)

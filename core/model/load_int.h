@@ -139,6 +139,12 @@ int mp_m_spike_file_read(mp_m_ctx *c, mp_m_spike_file *sf);
 
 int mp_m_load_populations(mp_m_ctx *c, mp_model *m, const json_t *arr);
 int mp_m_load_stimuli(mp_m_ctx *c, mp_model *m, const json_t *arr);
+/* Fills m->sources from the populations and stimuli. */
+int mp_m_build_sources(mp_m_ctx *c, mp_model *m);
+/* Fails at obj.name when a population below n_pop or a stimulus below
+ * n_stim already has `name` (they share one name space: sources). */
+int mp_m_check_unique(mp_m_ctx *c, const mp_model *m, const char *name,
+                      size_t n_pop, size_t n_stim);
 int mp_m_load_projections(mp_m_ctx *c, mp_model *m, const json_t *arr);
 int mp_m_load_recorders(mp_m_ctx *c, mp_model *m, const json_t *arr);
 

@@ -198,7 +198,7 @@ static int plugin_for(mp_m_ctx *c, mp_model *m, const char *rule,
 
 static int unknown_param(mp_m_ctx *c, const mp_rule_desc *d, const char *key)
 {
-    const char *cand[64];
+    const char *cand[64] = {0};
     char list[300] = "";
     size_t used = 0, n = 0;
     for (uint32_t i = 0; i < d->n_params && n < 64; i++) {

@@ -112,9 +112,13 @@ typedef struct mp_host_api {
 typedef struct mp_rule_io {
     uint32_t size;           /* sizeof(mp_rule_io) as compiled into the host */
     const mp_synapses *syn;  /* the projection's synapses */
-    const double *x_pre;     /* n_pre presynaptic traces (tau = the TAU_PRE
-                                parameter; +1 per spike), NULL if not declared */
-    const double *x_post;    /* n_post postsynaptic traces, likewise */
+    /* Traces (unit increments, decay with the TAU_PRE / TAU_POST parameter),
+     * NULL if the rule declares no such parameter. Valid entries: in on_pre,
+     * all of x_post and x_pre[idx[..]] of the spiking neurons; in on_post,
+     * all of x_pre and x_post[idx[..]]. (With lazily decayed traces the host
+     * brings only those entries up to date.) */
+    const double *x_pre;     /* n_pre presynaptic traces */
+    const double *x_post;    /* n_post postsynaptic traces */
     const double *p;         /* resolved parameters, in desc->params order */
     double *state;           /* state_size() doubles, host-owned */
     double t;                /* time of the current step's end, ms */
