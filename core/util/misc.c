@@ -60,6 +60,10 @@ int mp_u_mkdir_p(const char *dir, mp_error *err)
         }
     }
     free(p);
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return mp_u_err(err, MP_EIO, dir, 0, 0, NULL,
+                        "output directory '%s' exists and is not a directory", dir);
     return MP_OK;
 }
 
