@@ -11,6 +11,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "stimuli/stimuli_int.h"
+#include "util/fastmath.h"
 #include "util/util_int.h"
 
 struct mp_s_poisson {
@@ -26,7 +27,7 @@ static int64_t gap(gsl_rng *r, double inv_q)
 {
     if (inv_q == 0.0)
         return 0;
-    double g = floor(log(gsl_rng_uniform_pos(r)) * inv_q);
+    double g = floor(mp_log(gsl_rng_uniform_pos(r)) * inv_q); /* same bits on every CPU */
     return g < 4e18 ? (int64_t)g : (int64_t)4e18;
 }
 
@@ -41,7 +42,7 @@ int mp_s_poisson_new(const mp_m_poisson *m, double dt, uint64_t seed,
     double p = m->rate * dt * 1e-3;
     s->size = (int64_t)m->size;
     s->never = !(p > 0.0);
-    s->inv_q = p >= 1.0 ? 0.0 : 1.0 / log1p(-p);
+    s->inv_q = p >= 1.0 ? 0.0 : 1.0 / mp_log1p(-p);
     s->next = s->never ? INT64_MAX : gap(s->rng, s->inv_q);
     *out = s;
     return MP_OK;

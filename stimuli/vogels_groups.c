@@ -23,6 +23,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "stimuli/stimuli_int.h"
+#include "util/fastmath.h"
 #include "util/util_int.h"
 
 typedef struct group {
@@ -62,10 +63,11 @@ int mp_s_vogels_new(const mp_m_vogels *m, double dt, uint64_t seed,
     s->ni = (uint32_t)m->inh_per_group;
     s->M = s->ne + s->ni;
     s->dt = dt;
-    s->eF = exp(-dt / m->tau_signal);
+    /* fastmath, not libm, here and below: the same bits on every CPU */
+    s->eF = mp_exp(-dt / m->tau_signal);
     s->p_base = m->base_rate * dt * 1e-3;
     s->peak_norm = m->peak_rate * dt * 1e-3 / m->norm;
-    s->inv_q_base = (s->p_base > 0.0 && s->p_base < 1.0) ? 1.0 / log1p(-s->p_base) : 0.0;
+    s->inv_q_base = (s->p_base > 0.0 && s->p_base < 1.0) ? 1.0 / mp_log1p(-s->p_base) : 0.0;
     s->dead = (int64_t)llround(m->dead_time / dt);
     s->sparsify = m->sparsify;
     s->sp_off = m->sparsify_off_ms;
@@ -77,7 +79,7 @@ int mp_s_vogels_new(const mp_m_vogels *m, double dt, uint64_t seed,
     if (!s->rng || !s->p0_base || !s->hits || !s->g)
         goto nomem;
     for (uint32_t k = 0; k <= s->M; k++)
-        s->p0_base[k] = s->p_base >= 1.0 ? (k == 0) : exp((double)k * log1p(-s->p_base));
+        s->p0_base[k] = s->p_base >= 1.0 ? (k == 0) : mp_exp((double)k * mp_log1p(-s->p_base));
     for (uint32_t i = 0; i < s->n_groups; i++) {
         group *g = &s->g[i];
         g->pool = malloc((s->M ? s->M : 1) * sizeof *g->pool);
@@ -169,11 +171,17 @@ void mp_s_vogels_step(mp_s_vogels *s, int64_t n, uint32_t *exc, size_t *n_exc,
                 if (u < s->p0_base[m] || s->inv_q_base == 0.0)
                     continue; /* nobody fires (the common case) */
                 inv_q = s->inv_q_base;
-                x = floor(log(u) * inv_q);
+                x = floor(mp_log(u) * inv_q);
             } else {
-                /* none fire iff u < (1-p)^m iff ln u < m ln(1-p); else the
-                 * first gap is floor(ln u / ln(1-p)) < m */
-                double q = log1p(-p), lu = log(u);
+                /* None fire iff u < (1-p)^m. Bernoulli's inequality,
+                 * (1-p)^m >= 1 - m p, settles it without logs when u is
+                 * below 1 - m p (the margin covers the roundings of both
+                 * tests, so the outcome is the one of the log test) */
+                if (u < (1.0 - (double)m * p) * (1.0 - 1e-12))
+                    continue;
+                /* else: none iff ln u < m ln(1-p); the first gap is
+                 * floor(ln u / ln(1-p)) < m */
+                double q = mp_log1p(-p), lu = mp_log(u);
                 if (lu < (double)m * q)
                     continue;
                 inv_q = 1.0 / q;
@@ -182,7 +190,7 @@ void mp_s_vogels_step(mp_s_vogels *s, int64_t n, uint32_t *exc, size_t *n_exc,
             uint32_t k = x < (double)m ? (uint32_t)x : m - 1;
             for (;;) {
                 s->hits[nh++] = k;
-                double gp = floor(log(gsl_rng_uniform_pos(rng)) * inv_q);
+                double gp = floor(mp_log(gsl_rng_uniform_pos(rng)) * inv_q);
                 if (gp >= (double)(m - k - 1))
                     break;
                 k += 1 + (uint32_t)gp;

@@ -9,6 +9,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "kernel/kernel_int.h"
+#include "util/fastmath.h"
 #include "util/util_int.h"
 
 double mp_k_init_draw(const mp_m_init *in, gsl_rng *r, size_t G)
@@ -55,7 +56,7 @@ static int push(pairs *P, uint32_t i, uint32_t j)
 /* Failures before the next success of a Bernoulli(p) sequence, 1/ln(1-p) = inv_q. */
 static double geom_gap(gsl_rng *r, double inv_q)
 {
-    return floor(log(gsl_rng_uniform_pos(r)) * inv_q);
+    return floor(mp_log(gsl_rng_uniform_pos(r)) * inv_q); /* same bits on every CPU */
 }
 
 static int draw_pairs(pairs *P, const mp_m_projection *m, uint32_t n_pre,
@@ -77,7 +78,7 @@ static int draw_pairs(pairs *P, const mp_m_projection *m, uint32_t n_pre,
         double p = m->p;
         if (!(p > 0.0))
             return MP_OK;
-        double inv_q = p >= 1.0 ? 0.0 : 1.0 / log1p(-p);
+        double inv_q = p >= 1.0 ? 0.0 : 1.0 / mp_log1p(-p);
         for (uint32_t i = 0; i < n_pre; i++) {
             double j = p >= 1.0 ? 0.0 : geom_gap(r, inv_q);
             while (j < (double)n_post) {

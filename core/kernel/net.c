@@ -7,6 +7,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "kernel/kernel_int.h"
+#include "util/fastmath.h"
 #include "util/util_int.h"
 
 static int nomem(mp_error *err)
@@ -52,13 +53,14 @@ static int init_pop(mp_net *net, size_t pi, mp_error *err)
     p->g_ex = malloc(n * sizeof *p->g_ex);
     p->g_in = malloc(n * sizeof *p->g_in);
     p->ref = calloc(n, sizeof *p->ref);
+    p->fired = calloc(n, sizeof *p->fired);
     p->ring_ex = calloc(n * p->D, sizeof *p->ring_ex);
     p->ring_in = calloc(n * p->D, sizeof *p->ring_in);
-    if (!p->V || !p->g_ex || !p->g_in || !p->ref || !p->ring_ex || !p->ring_in)
+    if (!p->V || !p->g_ex || !p->g_in || !p->ref || !p->fired || !p->ring_ex || !p->ring_in)
         return nomem(err);
-    p->d_ex = exp(-net->dt / mp->lif.tau_syn_ex);
-    p->d_in = exp(-net->dt / mp->lif.tau_syn_in);
-    p->n_ref = (int32_t)llround(mp->lif.t_ref / net->dt);
+    p->d_ex = mp_exp(-net->dt / mp->lif.tau_syn_ex); /* same bits on every CPU */
+    p->d_in = mp_exp(-net->dt / mp->lif.tau_syn_in);
+    p->n_ref = (int64_t)llround(mp->lif.t_ref / net->dt);
     gsl_rng *r = mp_s_rng_new(mp_u_stream_seed(net->seed, MP_STREAM_POPULATION_INIT, pi));
     if (!r)
         return nomem(err);
@@ -266,6 +268,7 @@ void mp_net_free(mp_net *net)
         free(p->g_ex);
         free(p->g_in);
         free(p->ref);
+        free(p->fired);
         free(p->ring_ex);
         free(p->ring_in);
         mp_k_lif_rkf45_free(p);

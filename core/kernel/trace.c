@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "kernel/kernel_int.h"
+#include "util/fastmath.h"
 
 int mp_k_trace_init(mp_k_trace *tr, uint32_t n, double tau, double dt, int lazy)
 {
@@ -13,7 +14,7 @@ int mp_k_trace_init(mp_k_trace *tr, uint32_t n, double tau, double dt, int lazy)
     tr->pw = NULL;
     tr->n_pw = 0;
     tr->tau = tau;
-    tr->decay = exp(-dt / tau);
+    tr->decay = mp_exp(-dt / tau); /* same bits on every CPU */
     tr->lazy = lazy;
     tr->n = n;
     tr->synced = -1;
@@ -49,7 +50,7 @@ static inline double decay_k(const mp_k_trace *tr, int64_t k)
 {
     if (k < (int64_t)tr->n_pw)
         return tr->pw[k];
-    return exp((double)k * log(tr->decay));
+    return mp_exp((double)k * mp_log(tr->decay));
 }
 
 void mp_k_trace_step(mp_k_trace *tr, const uint32_t *spk, size_t ns, int64_t done)
