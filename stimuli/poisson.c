@@ -8,14 +8,14 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include <gsl/gsl_rng.h>
-
 #include "stimuli/stimuli_int.h"
 #include "util/fastmath.h"
+#include "util/log_table.h"
+#include "util/xoshiro.h"
 #include "util/util_int.h"
 
 struct mp_s_poisson {
-    gsl_rng *rng;
+    mp_xo rng;
     int64_t size;
     double inv_q;  /* 1 / ln(1 - p); 0 when p >= 1 */
     int never;     /* p <= 0 */
@@ -23,11 +23,11 @@ struct mp_s_poisson {
 };
 
 /* Failures before the next success, for 1/ln(1-p) = inv_q (< 0). */
-static int64_t gap(gsl_rng *r, double inv_q)
+static int64_t gap(mp_xo *r, double inv_q)
 {
     if (inv_q == 0.0)
         return 0;
-    double g = floor(mp_log(gsl_rng_uniform_pos(r)) * inv_q); /* same bits on every CPU */
+    double g = floor(mp_log_table(mp_xo_uniform_pos(r)) * inv_q); /* same bits on every CPU */
     return g < 4e18 ? (int64_t)g : (int64_t)4e18;
 }
 
@@ -35,15 +35,14 @@ int mp_s_poisson_new(const mp_m_poisson *m, double dt, uint64_t seed,
                      mp_s_poisson **out, mp_error *err)
 {
     mp_s_poisson *s = calloc(1, sizeof *s);
-    if (!s || !(s->rng = mp_s_rng_new(seed))) {
-        free(s);
+    if (!s)
         return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    }
+    mp_xo_seed(&s->rng, seed);
     double p = m->rate * dt * 1e-3;
     s->size = (int64_t)m->size;
     s->never = !(p > 0.0);
     s->inv_q = p >= 1.0 ? 0.0 : 1.0 / mp_log1p(-p);
-    s->next = s->never ? INT64_MAX : gap(s->rng, s->inv_q);
+    s->next = s->never ? INT64_MAX : gap(&s->rng, s->inv_q);
     *out = s;
     return MP_OK;
 }
@@ -52,7 +51,6 @@ void mp_s_poisson_free(mp_s_poisson *s)
 {
     if (!s)
         return;
-    gsl_rng_free(s->rng);
     free(s);
 }
 
@@ -64,7 +62,7 @@ size_t mp_s_poisson_step(mp_s_poisson *s, uint32_t *out)
     int64_t next = s->next;
     while (next < s->size) {
         out[k++] = (uint32_t)next;
-        next += 1 + gap(s->rng, s->inv_q);
+        next += 1 + gap(&s->rng, s->inv_q);
     }
     s->next = next - s->size;
     return k;

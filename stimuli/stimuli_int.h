@@ -49,6 +49,7 @@ typedef struct mp_s_vogels mp_s_vogels;
 int mp_s_vogels_new(const mp_m_vogels *m, double dt, uint64_t seed,
                     mp_s_vogels **out, mp_error *err);
 void mp_s_vogels_free(mp_s_vogels *s);
+/* exc and inh need room for one index more than the output's size. */
 void mp_s_vogels_step(mp_s_vogels *s, int64_t n, uint32_t *exc, size_t *n_exc,
                       uint32_t *inh, size_t *n_inh);
 /* The group signal F of group g after the last step (for tests). */

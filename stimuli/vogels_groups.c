@@ -7,50 +7,78 @@
  * time spikes with probability p = base_rate dt + d. E and I trains of a
  * group share F.
  *
- * The draw is per group, not per train: the trains that may fire (E and I
- * together) sit in a pool; the firing ones are found by geometric skipping
- * over the pool, whose first gap reuses the uniform that decided whether any
- * train fires at all (u < (1-p)^m: none, the common case, one uniform per
- * group per step). Fired trains wait in a FIFO and rejoin the pool dead_time
- * later (they may fire again dead_time after their spike).
+ * The draw is per group, not per train, by accumulated hazard: a train
+ * that may fire carries an Exp(1) threshold and fires in the first step in
+ * which the hazard h = -ln(1 - p) it has accumulated since it became able to
+ * fire reaches the threshold; then P(fire in a step | not before) =
+ * 1 - e^-h = p exactly, a Bernoulli(p) per step as in the original code.
+ * All trains of a group's pool accumulate the same h, so only the smallest
+ * residual threshold R matters; by memorylessness it is Exp(m)-distributed
+ * for a pool of m trains whatever happened before. A step is then
+ * R -= h per group (no random number unless a train fires); when R <= h the
+ * firing trains are drawn uniformly from the pool one by one, the next
+ * residual being R + Exp(1)/(trains left). Fired trains wait in one queue
+ * for all groups (ordered by release step, since they enter in time order)
+ * and rejoin their pool dead_time later with fresh thresholds: R becomes
+ * min(R, Exp(1)/j) for j trains rejoining.
  */
 #include <math.h>
 #include <stdlib.h>
 
-#ifndef HAVE_INLINE
-#define HAVE_INLINE /* gsl_rng_uniform inline: two draws per group per step */
-#endif
-#include <gsl/gsl_rng.h>
-
 #include "stimuli/stimuli_int.h"
 #include "util/fastmath.h"
+#include "util/log_table.h"
 #include "util/util_int.h"
+#include "util/xoshiro.h"
+#include "util/ziggurat.h"
 
 typedef struct group {
-    double F;
     uint32_t *pool;  /* local train ids: [0, ne) exc, [ne, ne+ni) inh */
-    uint32_t m;      /* trains in the pool */
-    uint32_t *fifo_id;
-    int64_t *fifo_t; /* step at which the train rejoins the pool */
-    uint32_t head, count;
     int sp_on;       /* sparsify toggle */
     double sp_since; /* ms since the toggle last switched */
 } group;
 
 struct mp_s_vogels {
-    gsl_rng *rng;
+    mp_xo rng;
+    mp_zig zig;       /* Exp(1) tables */
     uint32_t n_groups, ne, ni, M;
-    double eF;          /* exp(-dt / tau_signal) */
-    double p_base;      /* base_rate dt */
-    double peak_norm;   /* peak_rate dt / norm */
-    double inv_q_base;  /* 1 / ln(1 - p_base) (0 if p_base <= 0) */
-    double *p0_base;    /* (1 - p_base)^m, m = 0..M */
-    int64_t dead;       /* dead time, steps (0 = none) */
+    double eF;        /* exp(-dt / tau_signal) */
+    double p_base;    /* base_rate dt */
+    double peak_norm; /* peak_rate dt / norm */
+    double h_base;    /* -ln(1 - p_base) */
+    int64_t dead;     /* dead time, steps (0 = none) */
     int sparsify;
     double sp_off, sp_on, dt;
     group *g;
-    uint32_t *hits;     /* scratch: pool positions that fire, size M */
+    /* per group, structure of arrays */
+    double *F;        /* signal */
+    double *noise;    /* this step's noise sample r */
+    double *drive;    /* sparsified drive (only with sparsify) */
+    double *h;        /* this step's hazard -ln(1 - p) */
+    double *R;        /* smallest residual threshold in the pool (inf: empty) */
+    uint32_t *m;      /* trains in the pool */
+    double *inv_k;    /* 1 / k, k = 0..M (entry 0 unused) */
+    /* trains in their dead time, all groups, in release order */
+    uint32_t *q_group, *q_id;
+    int64_t *q_t;
+    size_t q_head, q_count, q_cap;
 };
+
+/* Exp(1) deviate (ziggurat: cheap and exact). */
+static inline double exp1(const mp_s_vogels *s, mp_xo *rng) { return mp_zig_exp(&s->zig, rng); }
+
+/* Uniform integer in [0, n), n >= 1, exactly (Lemire's multiply-shift with
+ * rejection of the biased low range). */
+static inline uint32_t below(mp_xo *rng, uint32_t n)
+{
+    uint64_t x = (mp_xo_next(rng) >> 32) * (uint64_t)n;
+    if ((uint32_t)x < n) {
+        uint32_t t = (uint32_t)(-n) % n;
+        while ((uint32_t)x < t)
+            x = (mp_xo_next(rng) >> 32) * (uint64_t)n;
+    }
+    return (uint32_t)(x >> 32);
+}
 
 int mp_s_vogels_new(const mp_m_vogels *m, double dt, uint64_t seed,
                     mp_s_vogels **out, mp_error *err)
@@ -63,33 +91,42 @@ int mp_s_vogels_new(const mp_m_vogels *m, double dt, uint64_t seed,
     s->ni = (uint32_t)m->inh_per_group;
     s->M = s->ne + s->ni;
     s->dt = dt;
-    /* fastmath, not libm, here and below: the same bits on every CPU */
     s->eF = mp_exp(-dt / m->tau_signal);
     s->p_base = m->base_rate * dt * 1e-3;
     s->peak_norm = m->peak_rate * dt * 1e-3 / m->norm;
-    s->inv_q_base = (s->p_base > 0.0 && s->p_base < 1.0) ? 1.0 / mp_log1p(-s->p_base) : 0.0;
     s->dead = (int64_t)llround(m->dead_time / dt);
     s->sparsify = m->sparsify;
     s->sp_off = m->sparsify_off_ms;
     s->sp_on = m->sparsify_on_ms;
-    s->rng = mp_s_rng_new(seed);
-    s->p0_base = malloc((s->M + 1) * sizeof *s->p0_base);
-    s->hits = malloc((s->M ? s->M : 1) * sizeof *s->hits);
-    s->g = calloc(s->n_groups ? s->n_groups : 1, sizeof *s->g);
-    if (!s->rng || !s->p0_base || !s->hits || !s->g)
+    mp_xo_seed(&s->rng, seed);
+    mp_zig_init(&s->zig);
+    s->h_base = s->p_base < 1.0 ? -mp_log_table(1.0 - s->p_base) : INFINITY;
+    size_t G = s->n_groups ? s->n_groups : 1, M = s->M ? s->M : 1;
+    s->q_cap = G * M;
+    s->g = calloc(G, sizeof *s->g);
+    s->F = calloc(G, sizeof *s->F);
+    s->noise = calloc(G, sizeof *s->noise);
+    s->drive = calloc(G, sizeof *s->drive);
+    s->h = calloc(G, sizeof *s->h);
+    s->R = calloc(G, sizeof *s->R);
+    s->m = calloc(G, sizeof *s->m);
+    s->inv_k = calloc(M + 1, sizeof *s->inv_k);
+    s->q_group = malloc(s->q_cap * sizeof *s->q_group);
+    s->q_id = malloc(s->q_cap * sizeof *s->q_id);
+    s->q_t = malloc(s->q_cap * sizeof *s->q_t);
+    if (!s->g || !s->F || !s->noise || !s->drive || !s->h || !s->R || !s->m ||
+        !s->inv_k || !s->q_group || !s->q_id || !s->q_t)
         goto nomem;
-    for (uint32_t k = 0; k <= s->M; k++)
-        s->p0_base[k] = s->p_base >= 1.0 ? (k == 0) : mp_exp((double)k * mp_log1p(-s->p_base));
+    for (uint32_t k = 1; k <= s->M; k++)
+        s->inv_k[k] = 1.0 / (double)k;
     for (uint32_t i = 0; i < s->n_groups; i++) {
         group *g = &s->g[i];
-        g->pool = malloc((s->M ? s->M : 1) * sizeof *g->pool);
-        g->fifo_id = malloc((s->M ? s->M : 1) * sizeof *g->fifo_id);
-        g->fifo_t = malloc((s->M ? s->M : 1) * sizeof *g->fifo_t);
-        if (!g->pool || !g->fifo_id || !g->fifo_t)
+        if (!(g->pool = malloc(M * sizeof *g->pool)))
             goto nomem;
         for (uint32_t k = 0; k < s->M; k++)
             g->pool[k] = k;
-        g->m = s->M;
+        s->m[i] = s->M;
+        s->R[i] = s->M ? exp1(s, &s->rng) * s->inv_k[s->M] : INFINITY;
     }
     *out = s;
     return MP_OK;
@@ -103,20 +140,23 @@ void mp_s_vogels_free(mp_s_vogels *s)
     if (!s)
         return;
     if (s->g)
-        for (uint32_t i = 0; i < s->n_groups; i++) {
+        for (uint32_t i = 0; i < s->n_groups; i++)
             free(s->g[i].pool);
-            free(s->g[i].fifo_id);
-            free(s->g[i].fifo_t);
-        }
     free(s->g);
-    free(s->hits);
-    free(s->p0_base);
-    if (s->rng)
-        gsl_rng_free(s->rng);
+    free(s->F);
+    free(s->noise);
+    free(s->drive);
+    free(s->h);
+    free(s->R);
+    free(s->m);
+    free(s->inv_k);
+    free(s->q_group);
+    free(s->q_id);
+    free(s->q_t);
     free(s);
 }
 
-double mp_s_vogels_signal(const mp_s_vogels *s, size_t g) { return s->g[g].F; }
+double mp_s_vogels_signal(const mp_s_vogels *s, size_t g) { return s->F[g]; }
 
 /* Sparsify (InputCurrents.m): the toggle switches on at a zero sample after
  * being off for more than sp_off ms and off at a zero sample after being on
@@ -136,83 +176,108 @@ static double sparsify(mp_s_vogels *s, group *g, double d)
     return g->sp_on ? 0.0 : d;
 }
 
+/* New signal F and this step's hazard h = -ln(1 - p) of every group. A zero
+ * drive (signal <= 0, about half the steps; it follows the slow signal, so
+ * the branch is well predicted) needs no log. */
+static void hazards(mp_s_vogels *s, const double *drive)
+{
+    const double eF = s->eF, p_base = s->p_base, peak_norm = s->peak_norm;
+    for (size_t g = 0; g < s->n_groups; g++) {
+        double r = s->noise[g], f = r - (r - s->F[g]) * eF;
+        s->F[g] = f;
+        double d = drive ? drive[g] : (f > 0.0 ? peak_norm * f : 0.0);
+        double p = p_base + d;
+        if (d == 0.0)
+            s->h[g] = s->h_base;
+        else
+            s->h[g] = p < 1.0 ? -mp_log_table(1.0 - p) : INFINITY;
+    }
+}
+
+/* Trains whose dead time ends at step n rejoin their pools, each with a
+ * fresh Exp(1) threshold: the pool's smallest threshold is the minimum. */
+static void release(mp_s_vogels *s, int64_t n)
+{
+    while (s->q_count && s->q_t[s->q_head] <= n) {
+        uint32_t gi = s->q_group[s->q_head];
+        s->g[gi].pool[s->m[gi]++] = s->q_id[s->q_head];
+        double r = exp1(s, &s->rng);
+        s->R[gi] = r < s->R[gi] ? r : s->R[gi];
+        s->q_head = s->q_head + 1 == s->q_cap ? 0 : s->q_head + 1;
+        s->q_count--;
+    }
+}
+
+/* The groups of mask (bit b = group base + b) fire: every train whose
+ * threshold is within this step's hazard h fires; they are drawn uniformly
+ * from the pool, the next threshold being Exp(1)/(trains left) above. */
+static void fire_groups(mp_s_vogels *s, int64_t n, uint32_t base, uint64_t mask,
+                        uint32_t *exc, size_t *ke, uint32_t *inh, size_t *ki)
+{
+    mp_xo *rng = &s->rng;
+    const uint32_t ne = s->ne, ni = s->ni;
+    const int64_t back = n + (s->dead > 0 ? s->dead : 1);
+    while (mask) {
+        uint32_t gi = base + (uint32_t)__builtin_ctzll(mask);
+        mask &= mask - 1;
+        group *g = &s->g[gi];
+        const double h = s->h[gi];
+        double r = s->R[gi];
+        uint32_t left = s->m[gi];
+        while (r <= h && left > 0) {
+            uint32_t pos = below(rng, left), id = g->pool[pos];
+            /* both outputs written, one kept: no branch on the train type */
+            uint32_t is_exc = id < ne;
+            exc[*ke] = gi * ne + id;
+            inh[*ki] = gi * ni + (id - ne);
+            *ke += is_exc;
+            *ki += 1 - is_exc;
+            /* out of the pool until its dead time is over; without dead
+             * time it rejoins next step (it may fire in every step) */
+            g->pool[pos] = g->pool[--left];
+            size_t tail = s->q_head + s->q_count;
+            if (tail >= s->q_cap)
+                tail -= s->q_cap;
+            s->q_group[tail] = gi;
+            s->q_id[tail] = id;
+            s->q_t[tail] = back;
+            s->q_count++;
+            r = left ? r + exp1(s, rng) * s->inv_k[left] : INFINITY;
+        }
+        s->m[gi] = left;
+        s->R[gi] = r - h;
+    }
+}
+
 void mp_s_vogels_step(mp_s_vogels *s, int64_t n, uint32_t *exc, size_t *n_exc,
                       uint32_t *inh, size_t *n_inh)
 {
     size_t ke = 0, ki = 0;
-    gsl_rng *rng = s->rng;
-    const uint32_t ne = s->ne, ni = s->ni, M = s->M;
-    for (uint32_t gi = 0; gi < s->n_groups; gi++) {
-        group *g = &s->g[gi];
-        /* trains whose dead time is over rejoin the pool */
-        while (g->count && g->fifo_t[g->head] <= n) {
-            g->pool[g->m++] = g->fifo_id[g->head];
-            g->head = g->head + 1 == M ? 0 : g->head + 1;
-            g->count--;
+    mp_xo *rng = &s->rng;
+    const uint32_t G = s->n_groups;
+    release(s, n);
+    for (uint32_t g = 0; g < G; g++)
+        s->noise[g] = mp_xo_uniform(rng) - 0.5;
+    const double *drive = NULL;
+    if (s->sparsify) {
+        for (uint32_t g = 0; g < G; g++) {
+            double f = s->noise[g] - (s->noise[g] - s->F[g]) * s->eF;
+            s->drive[g] = sparsify(s, &s->g[g], f > 0.0 ? s->peak_norm * f : 0.0);
         }
-        double r = gsl_rng_uniform(rng) - 0.5;
-        g->F = r - (r - g->F) * s->eF;
-        double d = g->F > 0.0 ? s->peak_norm * g->F : 0.0;
-        if (s->sparsify)
-            d = sparsify(s, g, d);
-        uint32_t m = g->m;
-        if (m == 0)
-            continue;
-        double p = s->p_base + d, inv_q;
-        uint32_t nh = 0;
-        if (p >= 1.0) {
-            for (uint32_t k = 0; k < m; k++)
-                s->hits[nh++] = k;
-        } else {
-            double u = gsl_rng_uniform_pos(rng), x;
-            if (d == 0.0) {
-                /* the base rate: (1 - p)^m from a table, no log unless a
-                 * train fires */
-                if (u < s->p0_base[m] || s->inv_q_base == 0.0)
-                    continue; /* nobody fires (the common case) */
-                inv_q = s->inv_q_base;
-                x = floor(mp_log(u) * inv_q);
-            } else {
-                /* None fire iff u < (1-p)^m. Bernoulli's inequality,
-                 * (1-p)^m >= 1 - m p, settles it without logs when u is
-                 * below 1 - m p (the margin covers the roundings of both
-                 * tests, so the outcome is the one of the log test) */
-                if (u < (1.0 - (double)m * p) * (1.0 - 1e-12))
-                    continue;
-                /* else: none iff ln u < m ln(1-p); the first gap is
-                 * floor(ln u / ln(1-p)) < m */
-                double q = mp_log1p(-p), lu = mp_log(u);
-                if (lu < (double)m * q)
-                    continue;
-                inv_q = 1.0 / q;
-                x = floor(lu * inv_q);
-            }
-            uint32_t k = x < (double)m ? (uint32_t)x : m - 1;
-            for (;;) {
-                s->hits[nh++] = k;
-                double gp = floor(mp_log(gsl_rng_uniform_pos(rng)) * inv_q);
-                if (gp >= (double)(m - k - 1))
-                    break;
-                k += 1 + (uint32_t)gp;
-            }
-        }
-        /* emit and retire, highest pool position first (swap-remove keeps
-         * the lower positions valid) */
-        for (uint32_t h = nh; h-- > 0;) {
-            uint32_t pos = s->hits[h], id = g->pool[pos];
-            if (id < ne)
-                exc[ke++] = gi * ne + id;
-            else
-                inh[ki++] = gi * ni + (id - ne);
-            if (s->dead > 0) {
-                g->pool[pos] = g->pool[--g->m];
-                uint32_t tail = g->head + g->count;
-                if (tail >= M)
-                    tail -= M;
-                g->fifo_id[tail] = id;
-                g->fifo_t[tail] = n + s->dead;
-                g->count++;
-            }
+        drive = s->drive;
+    }
+    hazards(s, drive);
+    /* which groups fire, as a bit mask: iterating its set bits costs no
+     * unpredictable branch per quiet group */
+    uint64_t fire = 0;
+    for (uint32_t gi = 0; gi < G; gi++) {
+        double r = s->R[gi], h = s->h[gi];
+        uint64_t f = r <= h;
+        fire |= f << (gi & 63);
+        s->R[gi] = f ? r : r - h; /* quiet: the threshold comes closer */
+        if ((gi & 63) == 63 || gi + 1 == G) {
+            fire_groups(s, n, gi & ~63u, fire, exc, &ke, inh, &ki);
+            fire = 0;
         }
     }
     *n_exc = ke;

@@ -54,7 +54,7 @@ static void vogels_rate_vs_signal(void)
     mp_error err;
     mp_error_clear(&err);
     CHECK_OK(mp_s_vogels_new(&m, 0.1, 11, &s, &err));
-    static uint32_t e[800], in[200];
+    static uint32_t e[801], in[201]; /* one spare: see mp_s_vogels_step */
     double expect[8] = {0}, var[8] = {0};
     long long got[8] = {0};
     const double pb = 5.0 * 1e-4, pk = 500.0 * 1e-4 / 0.03;
@@ -110,7 +110,7 @@ static void vogels_dead_time_and_correlations(void)
     mp_error err;
     mp_error_clear(&err);
     CHECK_OK(mp_s_vogels_new(&m, 0.1, 5, &s, &err));
-    static uint32_t e[800], in[200];
+    static uint32_t e[801], in[201]; /* one spare: see mp_s_vogels_step */
     static int64_t last[1000];
     static long long cnt[1000];
     const size_t bins = 10000; /* 100 s in 10-ms bins */
@@ -176,6 +176,50 @@ static void vogels_dead_time_and_correlations(void)
     mp_s_vogels_free(s);
 }
 
+/* Constant probability p per step (no signal) with a dead time of D steps:
+ * after a spike a train is silent for D - 1 steps, then Bernoulli(p) per
+ * step, so the inter-spike interval is D - 1 + Geometric(p) steps exactly:
+ * mean D - 1 + 1/p, variance (1 - p)/p^2. */
+static void vogels_dead_time_exact(void)
+{
+    mp_m_vogels m = {4, 100, 25, 50.0, 100.0, 0.0, 0.03, 5.0, 0, 1.0, 0.5};
+    mp_s_vogels *s;
+    mp_error err;
+    CHECK_OK(mp_s_vogels_new(&m, 0.1, 23, &s, &err));
+    static uint32_t e[401], in[101];
+    static int64_t last[500];
+    for (int i = 0; i < 500; i++)
+        last[i] = -1;
+    double n_isi = 0, sum = 0, sum2 = 0;
+    int64_t min_isi = INT64_MAX;
+    const double p = 100.0 * 0.1e-3, D = 50.0;
+    for (int64_t n = 0; n < 1000000; n++) {
+        size_t ne, ni;
+        mp_s_vogels_step(s, n, e, &ne, in, &ni);
+        for (size_t k = 0; k < ne + ni; k++) {
+            int id = k < ne ? (int)e[k] : 400 + (int)in[k - ne];
+            if (last[id] >= 0) {
+                double isi = (double)(n - last[id]);
+                n_isi += 1;
+                sum += isi;
+                sum2 += isi * isi;
+                if (n - last[id] < min_isi)
+                    min_isi = n - last[id];
+            }
+            last[id] = n;
+        }
+    }
+    double mean = sum / n_isi, var = sum2 / n_isi - mean * mean;
+    double want_mean = D - 1.0 + 1.0 / p, want_var = (1.0 - p) / (p * p);
+    printf("dead time exact: %.0f ISIs, mean %.3f (want %.3f), var %.1f (want %.1f), min %lld\n",
+           n_isi, mean, want_mean, var, want_var, (long long)min_isi);
+    CHECK_EQ(min_isi, 50);
+    /* 5 standard errors of the mean; variance within 2 % */
+    CHECK_NEAR(mean, want_mean, 0.0, 5.0 * sqrt(want_var / n_isi));
+    CHECK_NEAR(var, want_var, 0.02, 0.0);
+    mp_s_vogels_free(s);
+}
+
 static void replay(void)
 {
     double t[] = {0.0, 0.05, 0.1, 0.1001, 0.25, 0.25, 1.0};
@@ -205,6 +249,7 @@ int main(void)
     poisson();
     vogels_rate_vs_signal();
     vogels_dead_time_and_correlations();
+    vogels_dead_time_exact();
     replay();
     return CHECK_DONE();
 }

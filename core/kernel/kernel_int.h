@@ -26,7 +26,6 @@ typedef struct mp_k_trace {
     double tau;
     double decay;   /* exp(-dt / tau) */
     int lazy;
-    int64_t check_every;    /* full state/weight scan period, steps (100 ms) */
     uint32_t n;
     double *x;
     int64_t *last;  /* lazy: steps done when x[i] was last brought up to date */
@@ -149,6 +148,7 @@ struct mp_net {
     size_t n_recs;
     int lazy;
     int64_t check_every;    /* full state/weight scan period, steps (100 ms) */
+    int64_t check_countdown; /* steps until the next full scan */
     mp_error hook_err;      /* where host->error() writes */
     double wall;            /* seconds spent in mp_net_run */
 };

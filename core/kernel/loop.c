@@ -129,7 +129,8 @@ static int step(mp_net *net, mp_error *err)
         p->slot = p->slot + 1 == p->D ? 0 : p->slot + 1;
     }
     /* (5) checks, recorders */
-    if (net->steps % net->check_every == 0) {
+    if (--net->check_countdown == 0) { /* a countdown: no division per step */
+        net->check_countdown = net->check_every;
         int rc = mp_k_check_states(net, err);
         if (rc != MP_OK)
             return rc;

@@ -151,6 +151,7 @@ int mp_net_new(const mp_model *m, uint64_t seed, mp_net **out, mp_error *err)
     net->lazy = m->trace_decay == MP_TRACE_LAZY;
     long long ce = llround(100.0 / m->dt);
     net->check_every = ce < 1 ? 1 : ce;
+    net->check_countdown = net->check_every;
     int rc = MP_OK;
 
     net->n_srcs = m->n_sources;
@@ -181,7 +182,9 @@ int mp_net_new(const mp_model *m, uint64_t seed, mp_net **out, mp_error *err)
                 cap = os;
             net->stim_src[2 * ms->index + (size_t)ms->output] = s;
         }
-        src->spk = malloc((cap ? cap : 1) * sizeof *src->spk);
+        /* one spare entry: generators may write one index past the last
+         * spike (branch-free emission, stimuli/vogels_groups.c) */
+        src->spk = malloc((cap + 1) * sizeof *src->spk);
         if (!src->spk) {
             rc = nomem(err);
             goto fail;
