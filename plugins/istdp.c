@@ -143,6 +143,7 @@ static const mp_rule_desc desc = {
     istdp_on_pre,
     istdp_on_post,
     NULL, /* extension */
+    NULL, /* step: not a rate rule */
 };
 
 MP_RULE_DEFINE(istdp, desc)

@@ -127,6 +127,7 @@ static const mp_rule_desc desc = {
     stdp_on_pre,
     stdp_on_post,
     NULL, /* extension */
+    NULL, /* step: not a rate rule */
 };
 
 MP_RULE_DEFINE(stdp, desc)

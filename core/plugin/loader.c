@@ -352,18 +352,24 @@ static int check_desc(const char *path, const mp_rule_desc *d, mp_error *err)
     if (!d->summary || !d->summary[0])
         return REFUSE("plugin '%s' (rule %s): the descriptor has no summary",
                       path, d->name);
-    if (d->kind & ~(uint32_t)MP_RULE_SPIKING)
+    const uint32_t known = MP_RULE_SPIKING | MP_RULE_RATE;
+    if (d->kind & ~known)
         return REFUSE("plugin '%s' (rule %s): unknown kind bits 0x%x (rule ABI "
-                      "%d.%d knows MP_RULE_SPIKING)",
-                      path, d->name, (unsigned)(d->kind & ~(uint32_t)MP_RULE_SPIKING),
+                      "%d.%d knows MP_RULE_SPIKING and MP_RULE_RATE)",
+                      path, d->name, (unsigned)(d->kind & ~known),
                       MP_RULE_ABI_MAJOR, MP_RULE_ABI_MINOR);
-    if (!(d->kind & MP_RULE_SPIKING))
+    if (!(d->kind & known))
         return REFUSE("plugin '%s' (rule %s): kind is 0; it must include "
-                      "MP_RULE_SPIKING",
+                      "MP_RULE_SPIKING or MP_RULE_RATE",
                       path, d->name);
-    if (!d->on_pre && !d->on_post)
+    if ((d->kind & MP_RULE_SPIKING) && !d->on_pre && !d->on_post)
         return REFUSE("plugin '%s' (rule %s): a spiking rule needs a hook: "
                       "on_pre and on_post are both NULL",
+                      path, d->name);
+    /* d is the host's zero-padded copy: a 1.0 descriptor reads step = NULL */
+    if ((d->kind & MP_RULE_RATE) && !d->step)
+        return REFUSE("plugin '%s' (rule %s): a rate rule needs the step hook "
+                      "(rule ABI >= 1.1), but step is NULL",
                       path, d->name);
     return MP_OK;
 }

@@ -42,7 +42,7 @@ extern "C" {
 #endif
 
 #define MP_RULE_ABI_MAJOR 1 /* changed => every plugin must be rebuilt */
-#define MP_RULE_ABI_MINOR 0 /* bumped when fields are appended */
+#define MP_RULE_ABI_MINOR 1 /* bumped when fields are appended */
 
 #if defined(_WIN32)
 #define MP_RULE_EXPORT __declspec(dllexport)
@@ -54,7 +54,8 @@ enum mp_rule_status { MP_RULE_OK = 0, MP_RULE_BLOWUP = 1, MP_RULE_BUG = -1 };
 
 /* What kind of network a rule works in (desc->kind, a bit set). */
 enum mp_rule_kind {
-    MP_RULE_SPIKING = 1u << 0 /* on_pre / on_post hooks */
+    MP_RULE_SPIKING = 1u << 0, /* on_pre / on_post hooks */
+    MP_RULE_RATE = 1u << 1     /* step hook (ABI >= 1.1) */
 };
 
 /* Parameter flags. */
@@ -126,6 +127,20 @@ typedef struct mp_rule_io {
     void *host;              /* opaque; pass to the functions of api */
     const mp_host_api *api;  /* the host's services (same table as the entry
                                 point got), so hooks need no static copy */
+
+    /* ---- ABI 1.1: rate networks (the step hook). Present when
+     * io->size >= offsetof(mp_rule_io, e_post) + sizeof(io->e_post). ---- */
+    uint32_t n_pre, n_post;  /* layer sizes */
+    double *W;               /* n_post x n_pre, row-major (W[j*n_pre + k] is the
+                                weight from pre k to post j): the projection's
+                                weights before this sample's update; the step
+                                hook adds its update in place */
+    const double *y_pre;     /* n_pre presynaptic activations y_{l-1} */
+    const double *y_post;    /* n_post postsynaptic activations y_l */
+    const double *e_pre;     /* n_pre presynaptic errors e_{l-1} = dL/dz_{l-1}
+                                (the synthetic e_0 for an input layer); NULL
+                                when the network has no loss */
+    const double *e_post;    /* n_post postsynaptic errors e_l = dL/dz_l, or NULL */
 } mp_rule_io;
 
 
@@ -152,6 +167,14 @@ typedef struct mp_rule_desc {
     int (*on_post)(const mp_rule_io *io, const uint32_t *idx, size_t n);
     /* Optional interfaces by name (LV2 extension_data); NULL => none. */
     const void *(*extension)(const char *iface);
+
+    /* ---- ABI 1.1 ---- */
+    /* Rate networks: one sample. Called after the forward pass and the
+     * errors of the whole network, for every projection, all from the same
+     * pre-update quantities; adds the update to io->W in place
+     * (W <- W + dW). Reads only this projection's W and vectors, so the
+     * order of projections does not matter. */
+    int (*step)(const mp_rule_io *io);
 } mp_rule_desc;
 
 typedef const mp_rule_desc *(*mp_rule_entry_fn)(const mp_host_api *host);

@@ -1,0 +1,76 @@
+/* The in-memory data set: allocation, class counts, the seeded generator
+ * every data set routine draws from. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "stimuli/dataset_int.h"
+#include "util/util_int.h"
+
+int mp_ds_new(size_t n, size_t dim, int with_labels, const char *source,
+              mp_dataset **out, mp_error *err)
+{
+    *out = NULL;
+    if (dim != 0 && n > SIZE_MAX / sizeof(double) / dim)
+        return mp_u_err(err, MP_EINVAL, source, 0, 0, NULL,
+                        "data set of %zu x %zu values is too large", n, dim);
+    mp_dataset *ds = calloc(1, sizeof *ds);
+    if (!ds)
+        return mp_u_err(err, MP_ENOMEM, source, 0, 0, NULL, "out of memory");
+    ds->n = n;
+    ds->dim = dim;
+    /* calloc(0) may return NULL: allocate at least one element so that a
+     * NULL x always means failure */
+    ds->x = calloc(n != 0 && dim != 0 ? n * dim : 1, sizeof *ds->x);
+    if (with_labels)
+        ds->label = calloc(n ? n : 1, sizeof *ds->label);
+    ds->source = mp_u_strdup(source ? source : "");
+    if (!ds->x || (with_labels && !ds->label) || !ds->source) {
+        mp_ds_free(ds);
+        return mp_u_err(err, MP_ENOMEM, source, 0, 0, NULL,
+                        "out of memory for %zu x %zu values", n, dim);
+    }
+    *out = ds;
+    return MP_OK;
+}
+
+void mp_ds_free(mp_dataset *ds)
+{
+    if (!ds)
+        return;
+    free(ds->x);
+    free(ds->label);
+    free(ds->source);
+    free(ds);
+}
+
+int mp_ds_class_counts(const mp_dataset *ds, size_t *counts, mp_error *err)
+{
+    if (!ds->label)
+        return mp_u_err(err, MP_EINVAL, ds->source, 0, 0, NULL,
+                        "data set has no labels");
+    memset(counts, 0, ds->n_classes * sizeof *counts);
+    for (size_t i = 0; i < ds->n; i++) {
+        int32_t c = ds->label[i];
+        if (c < 0 || (size_t)c >= ds->n_classes)
+            return mp_u_err(err, MP_EINVAL, ds->source, 0, 0, NULL,
+                            "sample %zu has label %d, outside [0, %zu)", i,
+                            (int)c, ds->n_classes);
+        counts[c]++;
+    }
+    return MP_OK;
+}
+
+void mp_ds_rng_seed(void *rng, uint64_t seed)
+{
+    gsl_rng_set(rng, (unsigned long)((seed >> 32) ^ (seed & 0xffffffffu)));
+}
+
+void *mp_ds_rng_new(uint64_t seed)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    if (r)
+        mp_ds_rng_seed(r, seed);
+    return r;
+}

