@@ -106,7 +106,7 @@ int mp_ds_load_digits_json_n(const char *dir, size_t n_classes,
     size_t n = 0;
     int rc = MP_OK;
     for (size_t d = 0; rc == MP_OK && d < n_classes; d++) {
-        char name[16];
+        char name[32];
         snprintf(name, sizeof name, "%zu.json", d);
         char *path = mp_u_path_join(dir, name);
         rc = path ? load_file(path, (int32_t)d, &x, &label, &n, err)
