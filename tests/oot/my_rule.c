@@ -70,6 +70,7 @@ static const mp_rule_desc desc = {
     on_pre,
     on_post,
     NULL,                                       /* extension */
+    NULL,                                       /* step: not a rate rule */
 };
 
 MP_RULE_DEFINE(my_rule, desc) /* exports mp_rule_my_rule_entry */
