@@ -265,9 +265,15 @@ static void bench_init(bench *b, const mp_p_plugin *pl)
     b->syn = (mp_synapses){3, 2, 6, b->w, pre_ptr, post_of, post_ptr, post_syn, pre_of};
     b->ctx = (mp_p_host_ctx){&b->err, "inh", pl->desc->name, NULL};
     mp_error_clear(&b->err);
-    b->io = (mp_rule_io){(uint32_t)sizeof(mp_rule_io), &b->syn, b->x_pre,
-                         b->x_post, b->p, NULL, 1.0, 0.1, &b->ctx,
-                         mp_p_host_api()};
+    b->io = (mp_rule_io){.size = (uint32_t)sizeof(mp_rule_io),
+                         .syn = &b->syn,
+                         .x_pre = b->x_pre,
+                         .x_post = b->x_post,
+                         .p = b->p,
+                         .t = 1.0,
+                         .dt = 0.1,
+                         .host = &b->ctx,
+                         .api = mp_p_host_api()};
 }
 
 static void setp(bench *b, const mp_p_plugin *pl, const char *name, double v)
