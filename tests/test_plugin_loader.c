@@ -185,9 +185,12 @@ static void expect_refusal(const char *file, const char *msg1, const char *msg2)
 
 static void test_fixtures(void)
 {
-    expect_refusal("bad_major.so", "built for rule ABI 2.0, this metaplast provides 1.0",
-                   "rebuild it against this metaplast's rule.h");
-    expect_refusal("bad_minor.so", "built for rule ABI 1.99", "provides 1.0");
+    char provides[64];
+    snprintf(provides, sizeof provides, "this metaplast provides %d.%d", MP_RULE_ABI_MAJOR,
+             MP_RULE_ABI_MINOR);
+    expect_refusal("bad_major.so", "built for rule ABI 2.0", provides);
+    expect_refusal("bad_major.so", "rebuild it against this metaplast's rule.h", NULL);
+    expect_refusal("bad_minor.so", "built for rule ABI 1.99", provides);
     expect_refusal("bad_nosym.so", "mp_rule_bad_nosym_entry", "mp_rule_entry");
     expect_refusal("bad_null_entry.so", "returned NULL",
                    "needs host feature 42, which this metaplast lacks");
