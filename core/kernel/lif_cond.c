@@ -60,6 +60,39 @@ static void integrate(uint32_t n, const lif_consts *cs, double *restrict V,
     }
 }
 
+/* integrate() for very small populations, scalar and in one pass: the
+ * same IEEE operations in the same order, so the same results. */
+static size_t integrate_few(uint32_t n, const lif_consts *c, double *V, double *ge,
+                            double *gi, double *re, double *ri, double *ref,
+                            uint32_t *spk)
+{
+    size_t ns = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        double gex = ge[i] * c->d_ex + re[i];
+        double gin = gi[i] * c->d_in + ri[i];
+        re[i] = 0.0;
+        ri[i] = 0.0;
+        ge[i] = gex;
+        gi[i] = gin;
+        if (ref[i] > 0.0) {
+            V[i] = c->Vr;
+            ref[i] -= 1.0;
+            continue;
+        }
+        double gt = c->gL + gex + gin;
+        double vinf = (c->gLEL_Ie + gex * c->Eex + gin * c->Ein) / gt;
+        double v = vinf + (V[i] - vinf) * mp_exp(c->k * gt);
+        if (v >= c->Vth) {
+            V[i] = c->Vr;
+            ref[i] = c->nref;
+            spk[ns++] = i;
+        } else {
+            V[i] = v;
+        }
+    }
+    return ns;
+}
+
 /* Pass 2: the indices of the flagged neurons, in ascending order. Spikes
  * are rare, so four flags are tested at once. */
 static size_t collect(const double *restrict flag, uint32_t n, uint32_t *restrict spk)
@@ -87,6 +120,13 @@ void mp_k_lif_exp_euler(mp_k_pop *p, uint32_t slot, double dt)
         .gLEL_Ie = m->g_L * m->E_L + m->I_e, .Eex = m->E_ex, .Ein = m->E_in,
         .k = -dt / m->C_m, .Vth = m->V_th, .Vr = m->V_reset, .nref = (double)p->n_ref};
     const size_t off = (size_t)slot * p->n;
+    if (p->n < 4) {
+        /* a few neurons (e.g. the single-neuron models): the vector clone's
+         * setup costs more than the work; same operations, same bits */
+        p->src->nspk = integrate_few(p->n, &c, p->V, p->g_ex, p->g_in, p->ring_ex + off,
+                                     p->ring_in + off, p->ref, p->src->spk);
+        return;
+    }
     integrate(p->n, &c, p->V, p->g_ex, p->g_in, p->ring_ex + off, p->ring_in + off,
               p->ref, p->fired);
     p->src->nspk = collect(p->fired, p->n, p->src->spk);
