@@ -176,22 +176,15 @@ static double sparsify(mp_s_vogels *s, group *g, double d)
     return g->sp_on ? 0.0 : d;
 }
 
-/* New signal F and this step's hazard h = -ln(1 - p) of every group. A zero
- * drive (signal <= 0, about half the steps; it follows the slow signal, so
- * the branch is well predicted) needs no log. */
-static void hazards(mp_s_vogels *s, const double *drive)
+/* This step's hazard h = -ln(1 - p) for signal f (or the sparsified drive).
+ * A zero drive (signal <= 0, about half the steps; it follows the slow
+ * signal, so the branch is well predicted) needs no log. */
+static inline double hazard(const mp_s_vogels *s, double d)
 {
-    const double eF = s->eF, p_base = s->p_base, peak_norm = s->peak_norm;
-    for (size_t g = 0; g < s->n_groups; g++) {
-        double r = s->noise[g], f = r - (r - s->F[g]) * eF;
-        s->F[g] = f;
-        double d = drive ? drive[g] : (f > 0.0 ? peak_norm * f : 0.0);
-        double p = p_base + d;
-        if (d == 0.0)
-            s->h[g] = s->h_base;
-        else
-            s->h[g] = p < 1.0 ? -mp_log_table(1.0 - p) : INFINITY;
-    }
+    if (d == 0.0)
+        return s->h_base;
+    double p = s->p_base + d;
+    return p < 1.0 ? -mp_log_table(1.0 - p) : INFINITY;
 }
 
 /* Trains whose dead time ends at step n rejoin their pools, each with a
@@ -266,20 +259,28 @@ void mp_s_vogels_step(mp_s_vogels *s, int64_t n, uint32_t *exc, size_t *n_exc,
         }
         drive = s->drive;
     }
-    hazards(s, drive);
-    /* which groups fire, as a bit mask: iterating its set bits costs no
-     * unpredictable branch per quiet group */
+    /* One pass over the groups: new signal, hazard, and whether any train
+     * fires (R <= h), collected as a bit mask so that a quiet group costs
+     * no unpredictable branch; the firing groups are then handled in
+     * order. */
+    const double eF = s->eF, peak_norm = s->peak_norm;
     uint64_t fire = 0;
     for (uint32_t gi = 0; gi < G; gi++) {
-        double r = s->R[gi], h = s->h[gi];
-        uint64_t f = r <= h;
-        fire |= f << (gi & 63);
-        s->R[gi] = f ? r : r - h; /* quiet: the threshold comes closer */
-        if ((gi & 63) == 63 || gi + 1 == G) {
-            fire_groups(s, n, gi & ~63u, fire, exc, &ke, inh, &ki);
+        double r = s->noise[gi], f = r - (r - s->F[gi]) * eF;
+        s->F[gi] = f;
+        double d = drive ? drive[gi] : (f > 0.0 ? peak_norm * f : 0.0);
+        double h = hazard(s, d), R = s->R[gi];
+        uint64_t fl = R <= h;
+        s->h[gi] = h;
+        s->R[gi] = fl ? R : R - h; /* quiet: the threshold comes closer */
+        fire |= fl << (gi & 63u);
+        if ((gi & 63u) == 63u) {
+            fire_groups(s, n, gi - 63u, fire, exc, &ke, inh, &ki);
             fire = 0;
         }
     }
+    if (fire)
+        fire_groups(s, n, G & ~63u, fire, exc, &ke, inh, &ki);
     *n_exc = ke;
     *n_inh = ki;
 }
