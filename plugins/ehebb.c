@@ -1,0 +1,144 @@
+/* ehebb — pseudo-gradient plus error-Hebbian term (F0 + F2)
+ *
+ * Description
+ *   A plasticity rule for rate networks (MP_RULE_RATE): the pseudo-gradient
+ *   term F^0 = -e_l y_{l-1}^T plus the "eHebb" term F^2 = -e_l e_{l-1}^T of
+ *   Shervani-Tabar & Rosenbaum (2023), a Hebbian product of the errors the
+ *   two layers receive. The paper's meta-learning kept F^2 (with F^0 and Oja's
+ *   F^9) from its pool of ten; with fixed random feedback it improves the
+ *   alignment of the errors with backpropagation. theta0 and theta2 have the
+ *   meaning (and give the same bits) as in `pool`.
+ *
+ * Equations (column vectors; W is n_post x n_pre; e_pre = e_{l-1} is the
+ * presynaptic error, the synthetic e_0 for the input layer; pre-update
+ * quantities)
+ *   dW = -theta0 e_post y_pre^T - theta2 e_post e_pre^T
+ *   W_jk <- W_jk + (-(theta0 e_post_j)) y_pre_k + (-(theta2 e_post_j)) e_pre_k
+ *
+ * Parameters
+ *   name    unit  default  bounds       flags  meaning
+ *   theta0  1     1e-3     (-inf, inf)  coef   F0 pseudo-gradient
+ *   theta2  1     0        (-inf, inf)  coef   F2 error Hebb
+ *
+ * Errors. Needs e_post (and e_pre when theta2 != 0): in a network without a
+ * loss step returns MP_RULE_BUG with a message unless the coefficients that
+ * read the missing vector are 0. Returns MP_RULE_BLOWUP when a weight
+ * becomes NaN or infinite.
+ *
+ * References
+ *   Shervani-Tabar N, Rosenbaum R (2023). Meta-learning biologically
+ *     plausible plasticity rules with random feedback pathways. Nat Commun
+ *     14:1805. Eqs. 7, 14, 16 (F^0, F^2).
+ */
+#include <math.h>
+#include <stddef.h>
+
+#include "metaplast/rule.h"
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) &&        \
+    defined(__linux__) && !defined(MP_NO_TARGET_CLONES)
+#define MP_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define MP_CLONES
+#endif
+
+enum { P_T0, P_T2, N_PARAMS };
+
+static const mp_param_desc params[N_PARAMS] = {
+    {"theta0", "1", "F0 = -e_post y_pre^T (pseudo-gradient)", 1e-3, -HUGE_VAL,
+     HUGE_VAL, MP_PARAM_COEF},
+    {"theta2", "1", "F2 = -e_post e_pre^T (error Hebb)", 0.0, -HUGE_VAL,
+     HUGE_VAL, MP_PARAM_COEF},
+};
+
+#define NONFINITE(r) ((r) - (r) != 0.0)
+
+static MP_CLONES int row_1(double *restrict w, uint32_t n, double a,
+                           const double *restrict x)
+{
+    int bad = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        double r = w[k] + a * x[k];
+        w[k] = r;
+        bad |= NONFINITE(r);
+    }
+    return bad;
+}
+
+static MP_CLONES int row_2(double *restrict w, uint32_t n, double a,
+                           const double *restrict x, double b,
+                           const double *restrict f)
+{
+    int bad = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        double r = w[k] + a * x[k] + b * f[k];
+        w[k] = r;
+        bad |= NONFINITE(r);
+    }
+    return bad;
+}
+
+#define IO_HAS_RATE(io)                                                        \
+    ((io)->size >= offsetof(mp_rule_io, e_post) + sizeof((io)->e_post))
+
+static int missing(const mp_rule_io *io, int r, double th, const char *vec)
+{
+    if (io->api)
+        io->api->error(io->host,
+                       "theta%d = %g needs %s, but %s is NULL (a network "
+                       "without a loss); set theta%d to 0",
+                       r, th, vec, vec, r);
+    return MP_RULE_BUG;
+}
+
+static int ehebb_step(const mp_rule_io *io)
+{
+    if (!IO_HAS_RATE(io)) {
+        if (io->api)
+            io->api->error(io->host, "the host passed no rate-network fields "
+                                     "(mp_rule_io of ABI < 1.1)");
+        return MP_RULE_BUG;
+    }
+    const double t0 = io->p[P_T0], t2 = io->p[P_T2];
+    const double *e = io->e_post;
+    const uint32_t n = io->n_pre, m = io->n_post;
+    if (n == 0 || m == 0 || (t0 == 0.0 && t2 == 0.0))
+        return MP_RULE_OK; /* nothing to update; the vectors may be NULL */
+    if (!e && t0 != 0.0)
+        return missing(io, 0, t0, "e_post");
+    if (!e && t2 != 0.0)
+        return missing(io, 2, t2, "e_post");
+    if (!io->e_pre && t2 != 0.0)
+        return missing(io, 2, t2, "e_pre");
+    int bad = 0;
+    for (uint32_t j = 0; j < m; j++) {
+        double *wj = io->W + (size_t)j * n;
+        if (t0 != 0.0 && t2 != 0.0)
+            bad |= row_2(wj, n, -(t0 * e[j]), io->y_pre, -(t2 * e[j]),
+                         io->e_pre);
+        else if (t0 != 0.0)
+            bad |= row_1(wj, n, -(t0 * e[j]), io->y_pre);
+        else
+            bad |= row_1(wj, n, -(t2 * e[j]), io->e_pre);
+    }
+    return bad ? MP_RULE_BLOWUP : MP_RULE_OK;
+}
+
+static const mp_rule_desc desc = {
+    MP_RULE_HEADER,
+    "ehebb",
+    "1.0",
+    "pseudo-gradient + error Hebb: dW = -theta0 e_post y_pre^T - theta2 "
+    "e_post e_pre^T (F0 + F2; rate)",
+    MP_RULE_RATE,
+    params,
+    N_PARAMS,
+    NULL, /* state_size */
+    NULL, /* reset */
+    NULL, /* on_pre */
+    NULL, /* on_post */
+    NULL, /* extension */
+    ehebb_step,
+};
+
+MP_RULE_DEFINE(ehebb, desc)

@@ -1,0 +1,185 @@
+/* oja — Oja's Hebbian rule with multiplicative normalization (rate)
+ *
+ * Description
+ *   A plasticity rule for rate networks (MP_RULE_RATE): Hebbian growth
+ *   y_post y_pre^T held in check by a decay proportional to the squared
+ *   postsynaptic activity, so that the weight vector of a linear neuron
+ *   converges to the unit-norm first principal component of its zero-mean
+ *   input (Oja 1982). Two forms:
+ *     subspace = 1 (default): the layer form of Oja (1989),
+ *         dW = eta (y_post y_pre^T - y_post y_post^T W)
+ *            = eta y_post (y_pre - W^T y_post)^T,
+ *       whose rows converge to an orthonormal basis of the principal
+ *       subspace; it is the term F^9 of Shervani-Tabar & Rosenbaum (2023)
+ *       and gives the same bits as `pool` with theta9 = eta alone.
+ *     subspace = 0: Oja (1982) applied to each output neuron j on its own,
+ *         dW_j = eta y_j (y_pre - y_j W_j)     (W_j: row j of W),
+ *       the rule of Confavreux et al. (2020) eq. 2 (their Volterra
+ *       coefficients A_110 = 1, A_021 = -1; see `volterra`) and the form
+ *       Lindsey & Litwin-Kumar (2020) use. Every neuron finds the same PC1
+ *       unless something else (lateral anti-Hebbian connections,
+ *       `anti_hebb`) decorrelates them.
+ *   The two forms agree for a single output neuron.
+ *
+ * Equations (column vectors; W is n_post x n_pre; x = y_pre, y = y_post;
+ * pre-update quantities)
+ *   subspace = 1:  W_jk <- W_jk + (eta y_j) (x_k - u_k),  u = W^T y
+ *                  (one pass over W for u, one for the update)
+ *   subspace = 0:  W_jk <- (1 - eta y_j^2) W_jk + (eta y_j) x_k
+ *                  (one pass)
+ *
+ * Parameters
+ *   name      unit  default  bounds       flags  meaning
+ *   eta       1     1e-3     (-inf, inf)  coef   learning rate
+ *   subspace  1     1        [0, 1]              1: layer (subspace) form,
+ *                                                0: per-neuron form
+ *
+ * reset returns MP_RULE_BUG (with a message) unless subspace is 0 or 1; step
+ * returns MP_RULE_BLOWUP when a weight becomes NaN or infinite. The subspace
+ * form keeps u in the projection's state block (n_pre doubles of scratch,
+ * rewritten by every step). Needs no errors.
+ *
+ * References
+ *   Oja E (1982). Simplified neuron model as a principal component analyzer.
+ *     J Math Biol 15:267-273.
+ *   Oja E (1989). Neural networks, principal components, and subspaces.
+ *     Int J Neural Syst 1:61-68.
+ *   Shervani-Tabar N, Rosenbaum R (2023). Nat Commun 14:1805. Eq. 23 (F^9).
+ *   Confavreux B et al. (2020). NeurIPS 33. Eqs. 2-4.
+ */
+#include <math.h>
+#include <stddef.h>
+
+#include "metaplast/rule.h"
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) &&        \
+    defined(__linux__) && !defined(MP_NO_TARGET_CLONES)
+#define MP_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define MP_CLONES
+#endif
+
+enum { P_ETA, P_SUBSPACE, N_PARAMS };
+
+static const mp_param_desc params[N_PARAMS] = {
+    {"eta", "1", "learning rate", 1e-3, -HUGE_VAL, HUGE_VAL, MP_PARAM_COEF},
+    {"subspace", "1",
+     "1: layer form eta y_post (y_pre - W^T y_post)^T; 0: per neuron", 1.0,
+     0.0, 1.0, 0},
+};
+
+#define NONFINITE(r) ((r) - (r) != 0.0)
+
+/* w[k] <- g w[k] + a x[k]; nonzero if a result is not finite. */
+static MP_CLONES int row_g1(double *restrict w, uint32_t n, double g, double a,
+                            const double *restrict x)
+{
+    int bad = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        double r = g * w[k] + a * x[k];
+        w[k] = r;
+        bad |= NONFINITE(r);
+    }
+    return bad;
+}
+
+/* w[k] <- w[k] + a d[k] */
+static MP_CLONES int row_1(double *restrict w, uint32_t n, double a,
+                           const double *restrict d)
+{
+    int bad = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        double r = w[k] + a * d[k];
+        w[k] = r;
+        bad |= NONFINITE(r);
+    }
+    return bad;
+}
+
+/* u += a w */
+static MP_CLONES void axpy(double *restrict u, uint32_t n, double a,
+                           const double *restrict w)
+{
+    for (uint32_t k = 0; k < n; k++)
+        u[k] += a * w[k];
+}
+
+static size_t oja_state_size(const double *p, uint32_t n_pre, uint32_t n_post)
+{
+    (void)n_post;
+    return (!p || p[P_SUBSPACE] != 0.0) ? (size_t)n_pre : 0;
+}
+
+static int oja_reset(const mp_rule_io *io)
+{
+    double s = io->p[P_SUBSPACE];
+    if (s != 0.0 && s != 1.0) {
+        if (io->api)
+            io->api->error(io->host, "subspace is %g; it must be 0 (per-neuron "
+                                     "form) or 1 (subspace form)", s);
+        return MP_RULE_BUG;
+    }
+    return MP_RULE_OK;
+}
+
+#define IO_HAS_RATE(io)                                                        \
+    ((io)->size >= offsetof(mp_rule_io, e_post) + sizeof((io)->e_post))
+
+static int oja_step(const mp_rule_io *io)
+{
+    if (!IO_HAS_RATE(io)) {
+        if (io->api)
+            io->api->error(io->host, "the host passed no rate-network fields "
+                                     "(mp_rule_io of ABI < 1.1)");
+        return MP_RULE_BUG;
+    }
+    const double eta = io->p[P_ETA];
+    const uint32_t n = io->n_pre, m = io->n_post;
+    if (eta == 0.0 || n == 0 || m == 0)
+        return MP_RULE_OK;
+    const double *x = io->y_pre, *y = io->y_post;
+    double *W = io->W;
+    int bad = 0;
+    if (io->p[P_SUBSPACE] != 0.0) {
+        double *d = io->state;
+        if (!d) {
+            if (io->api)
+                io->api->error(io->host, "no state block (n_pre doubles of "
+                                         "scratch) was allocated");
+            return MP_RULE_BUG;
+        }
+        for (uint32_t k = 0; k < n; k++)
+            d[k] = 0.0;
+        for (uint32_t j = 0; j < m; j++)
+            axpy(d, n, y[j], W + (size_t)j * n); /* u = W^T y */
+        for (uint32_t k = 0; k < n; k++)
+            d[k] = x[k] - d[k];
+        for (uint32_t j = 0; j < m; j++)
+            bad |= row_1(W + (size_t)j * n, n, eta * y[j], d);
+    } else {
+        for (uint32_t j = 0; j < m; j++) {
+            const double a = eta * y[j];
+            bad |= row_g1(W + (size_t)j * n, n, 1.0 - a * y[j], a, x);
+        }
+    }
+    return bad ? MP_RULE_BLOWUP : MP_RULE_OK;
+}
+
+static const mp_rule_desc desc = {
+    MP_RULE_HEADER,
+    "oja",
+    "1.0",
+    "Oja's rule, layer (subspace) or per-neuron form: dW = eta y_post (y_pre "
+    "- W^T y_post)^T (rate)",
+    MP_RULE_RATE,
+    params,
+    N_PARAMS,
+    oja_state_size,
+    oja_reset,
+    NULL, /* on_pre */
+    NULL, /* on_post */
+    NULL, /* extension */
+    oja_step,
+};
+
+MP_RULE_DEFINE(oja, desc)

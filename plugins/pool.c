@@ -1,0 +1,330 @@
+/* pool — the ten-term pool of Shervani-Tabar & Rosenbaum (2023), fused
+ *
+ * Description
+ *   A plasticity rule for rate networks (MP_RULE_RATE) whose update is a
+ *   linear combination of the ten candidate terms F^0..F^9 of Shervani-Tabar
+ *   & Rosenbaum (2023, Methods 4.2), with one coefficient theta_r each:
+ *
+ *       dW = sum_{r=0..9} theta_r F^r,        W <- W + dW.
+ *
+ *   The theta_r are coefficients the meta-layer may optimize (the paper
+ *   shares one theta vector across all layers; here each projection reads its
+ *   own parameters). With the defaults (theta0 = 1e-3, the rest 0) it is the
+ *   pseudo-gradient rule -1e-3 e_l y_{l-1}^T of feedback alignment; theta0,
+ *   theta2, theta9 alone give the paper's F^bio.
+ *
+ * Equations (column vectors; W = W_{l-1,l} is n_post x n_pre; y_l = y_post,
+ * y_{l-1} = y_pre, e_l = e_post, e_{l-1} = e_pre, 1 = ones(n_post); all
+ * quantities are those before the update)
+ *   F0 = -e_l y_{l-1}^T                       pseudo-gradient
+ *   F1 = -y_l e_{l-1}^T
+ *   F2 = -e_l e_{l-1}^T                       "eHebb"
+ *   F3 = -W                                   weight decay
+ *   F4 = -1 e_{l-1}^T
+ *   F5 = -e_l 1^T y_l y_{l-1}^T               = -(sum_j y_lj) e_l y_{l-1}^T
+ *   F6 = -y_l y_l^T W e_{l-1} e_{l-1}^T       = -s6 y_l e_{l-1}^T
+ *   F7 = -e_l y_l^T W e_{l-1} y_{l-1}^T       = -s6 e_l y_{l-1}^T
+ *   F8 = -y_l y_{l-1}^T W^T e_l e_{l-1}^T     = -s8 y_l e_{l-1}^T
+ *   F9 = y_l y_{l-1}^T - (y_l y_l^T) W        = y_l (y_{l-1} - W^T y_l)^T
+ *   with s6 = y_l^T W e_{l-1} and s8 = e_l^T W y_{l-1}. F9 (Oja's subspace
+ *   rule) enters with +theta9, as in the paper (and its code since 9ae134f).
+ *
+ * Evaluation (fused: at most two passes over W, O(n_pre n_post))
+ *   Pass 1, only when theta6, theta7, theta8 or theta9 is nonzero: one sweep
+ *   over the rows of W accumulating u = W^T y_l (if theta6|7|9 != 0) and
+ *   v = W^T e_l (if theta8 != 0) as column axpys (no reductions in the
+ *   O(n^2) loop, so no reassociation is needed to vectorize and every
+ *   instruction set gives the same bits). Then O(n_pre) scalar work:
+ *   s6 = u . e_{l-1}, s8 = v . y_{l-1}, d = y_{l-1} - u.
+ *   Pass 2: every term but F3 is an outer product, grouped by right vector:
+ *       dW_jk = A_j x_k + B_j f_k + C_j d_k - theta3 W_jk
+ *       x = y_{l-1}, f = e_{l-1}, d = y_{l-1} - W^T y_l,
+ *       A_j = -(theta0 + theta5 sum(y_l) + theta7 s6) e_lj
+ *       B_j = -((theta1 + theta6 s6 + theta8 s8) y_lj + theta2 e_lj + theta4)
+ *       C_j = theta9 y_lj
+ *   applied row by row, W_j <- (1 - theta3) W_j + A_j x + B_j f + C_j d,
+ *   with the terms whose coefficients are all zero left out (theta0 alone:
+ *   no pass 1 and one rank-one pass). The scratch vectors u, v live in the
+ *   projection's state block (2 n_pre doubles; not carried across steps).
+ *
+ * Parameters
+ *   name     unit  default  bounds        flags  meaning
+ *   theta0   1     1e-3     (-inf, inf)   coef   F0 pseudo-gradient
+ *   theta1   1     0        (-inf, inf)   coef   F1 -y_l e_{l-1}^T
+ *   theta2   1     0        (-inf, inf)   coef   F2 -e_l e_{l-1}^T
+ *   theta3   1     0        (-inf, inf)   coef   F3 -W (decay)
+ *   theta4   1     0        (-inf, inf)   coef   F4 -1 e_{l-1}^T
+ *   theta5   1     0        (-inf, inf)   coef   F5
+ *   theta6   1     0        (-inf, inf)   coef   F6
+ *   theta7   1     0        (-inf, inf)   coef   F7
+ *   theta8   1     0        (-inf, inf)   coef   F8
+ *   theta9   1     0        (-inf, inf)   coef   F9 Oja (subspace)
+ *
+ * Errors. Terms that read an error vector need it: e_post for F0, F2, F5,
+ * F7, F8; e_pre for F1, F2, F4, F6, F7, F8. In a network without a loss
+ * (e_pre / e_post NULL) those coefficients must be 0, else step returns
+ * MP_RULE_BUG with a message. F3 and F9 need no error. Returns
+ * MP_RULE_BLOWUP when a weight becomes NaN or infinite.
+ *
+ * References
+ *   Shervani-Tabar N, Rosenbaum R (2023). Meta-learning biologically
+ *     plausible plasticity rules with random feedback pathways. Nat Commun
+ *     14:1805. Methods 4.2, eqs. 14-23.
+ *   Oja E (1989). Neural networks, principal components, and subspaces.
+ *     Int J Neural Syst 1:61-68 (the subspace form of F9).
+ */
+#include <math.h>
+#include <stddef.h>
+
+#include "metaplast/rule.h"
+
+/* Kernels are compiled for AVX-512, AVX2 and baseline x86-64 and picked at
+ * load time. No FMA contraction (-ffp-contract=off, set for every target by
+ * CMakeLists.txt) and no reductions in them: bit-identical on every path. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) &&        \
+    defined(__linux__) && !defined(MP_NO_TARGET_CLONES)
+#define MP_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define MP_CLONES
+#endif
+
+enum { P_T0, P_T1, P_T2, P_T3, P_T4, P_T5, P_T6, P_T7, P_T8, P_T9, N_PARAMS };
+
+#define COEF(name, def, doc)                                                   \
+    {name, "1", doc, def, -HUGE_VAL, HUGE_VAL, MP_PARAM_COEF}
+static const mp_param_desc params[N_PARAMS] = {
+    COEF("theta0", 1e-3, "F0 = -e_post y_pre^T (pseudo-gradient)"),
+    COEF("theta1", 0.0, "F1 = -y_post e_pre^T"),
+    COEF("theta2", 0.0, "F2 = -e_post e_pre^T (eHebb)"),
+    COEF("theta3", 0.0, "F3 = -W (weight decay)"),
+    COEF("theta4", 0.0, "F4 = -1 e_pre^T"),
+    COEF("theta5", 0.0, "F5 = -(sum y_post) e_post y_pre^T"),
+    COEF("theta6", 0.0, "F6 = -(y_post^T W e_pre) y_post e_pre^T"),
+    COEF("theta7", 0.0, "F7 = -(y_post^T W e_pre) e_post y_pre^T"),
+    COEF("theta8", 0.0, "F8 = -(e_post^T W y_pre) y_post e_pre^T"),
+    COEF("theta9", 0.0, "F9 = y_post (y_pre - W^T y_post)^T (Oja, subspace)"),
+};
+
+/* ---- kernels ------------------------------------------------------------ */
+
+/* 1 when r is NaN or infinite (r - r is then NaN), else 0. */
+#define NONFINITE(r) ((r) - (r) != 0.0)
+
+/* Row updates w[k] <- EXPR for k < n; returns nonzero if a result is not
+ * finite. a0..a2 multiply v0..v2; g scales the old weight. */
+#define ROW_KERNEL(NAME, EXPR)                                                 \
+    static MP_CLONES int NAME(double *restrict w, uint32_t n, double g,        \
+                              double a0, const double *restrict v0, double a1, \
+                              const double *restrict v1, double a2,            \
+                              const double *restrict v2)                       \
+    {                                                                          \
+        (void)g, (void)a0, (void)v0, (void)a1, (void)v1, (void)a2, (void)v2;   \
+        int bad = 0;                                                           \
+        for (uint32_t k = 0; k < n; k++) {                                     \
+            double r = (EXPR);                                                 \
+            w[k] = r;                                                          \
+            bad |= NONFINITE(r);                                               \
+        }                                                                      \
+        return bad;                                                            \
+    }
+ROW_KERNEL(row_g0, g * w[k])
+ROW_KERNEL(row_1, w[k] + a0 * v0[k])
+ROW_KERNEL(row_g1, g * w[k] + a0 * v0[k])
+ROW_KERNEL(row_2, w[k] + a0 * v0[k] + a1 * v1[k])
+ROW_KERNEL(row_g2, g * w[k] + a0 * v0[k] + a1 * v1[k])
+ROW_KERNEL(row_3, w[k] + a0 * v0[k] + a1 * v1[k] + a2 * v2[k])
+ROW_KERNEL(row_g3, g * w[k] + a0 * v0[k] + a1 * v1[k] + a2 * v2[k])
+
+typedef int (*row_fn)(double *restrict, uint32_t, double, double,
+                      const double *restrict, double, const double *restrict,
+                      double, const double *restrict);
+
+/* u += a w (one row of W^T y). */
+static MP_CLONES void axpy(double *restrict u, uint32_t n, double a,
+                           const double *restrict w)
+{
+    for (uint32_t k = 0; k < n; k++)
+        u[k] += a * w[k];
+}
+
+/* u += a w, v += b w (one row of W^T y and W^T e in the same sweep). */
+static MP_CLONES void axpy2(double *restrict u, double *restrict v, uint32_t n,
+                            double a, double b, const double *restrict w)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        u[k] += a * w[k];
+        v[k] += b * w[k];
+    }
+}
+
+/* ---- the rule ------------------------------------------------------------ */
+
+static size_t pool_state_size(const double *p, uint32_t n_pre, uint32_t n_post)
+{
+    (void)p, (void)n_post;
+    return 2 * (size_t)n_pre; /* scratch: u = W^T y_post, v = W^T e_post */
+}
+
+#define IO_HAS_RATE(io)                                                        \
+    ((io)->size >= offsetof(mp_rule_io, e_post) + sizeof((io)->e_post))
+
+static int refuse(const mp_rule_io *io, int r, double th, const char *vec)
+{
+    if (io->api)
+        io->api->error(io->host,
+                       "theta%d = %g needs %s, but %s is NULL (a network "
+                       "without a loss); set theta%d to 0",
+                       r, th, vec, vec, r);
+    return MP_RULE_BUG;
+}
+
+static int pool_step(const mp_rule_io *io)
+{
+    if (!IO_HAS_RATE(io)) {
+        if (io->api)
+            io->api->error(io->host, "the host passed no rate-network fields "
+                                     "(mp_rule_io of ABI < 1.1)");
+        return MP_RULE_BUG;
+    }
+    const double *th = io->p;
+    const uint32_t n = io->n_pre, m = io->n_post;
+    const double *x = io->y_pre, *y = io->y_post;
+    const double *f = io->e_pre, *e = io->e_post;
+
+    if (n == 0 || m == 0)
+        return MP_RULE_OK; /* nothing to update; the vectors may be NULL */
+    /* error vectors the nonzero terms read */
+    static const int needs_post[] = {P_T0, P_T2, P_T5, P_T7, P_T8};
+    static const int needs_pre[] = {P_T1, P_T2, P_T4, P_T6, P_T7, P_T8};
+    if (!e)
+        for (size_t i = 0; i < sizeof needs_post / sizeof *needs_post; i++)
+            if (th[needs_post[i]] != 0.0)
+                return refuse(io, needs_post[i], th[needs_post[i]], "e_post");
+    if (!f)
+        for (size_t i = 0; i < sizeof needs_pre / sizeof *needs_pre; i++)
+            if (th[needs_pre[i]] != 0.0)
+                return refuse(io, needs_pre[i], th[needs_pre[i]], "e_pre");
+
+    double *W = io->W;
+    const int need_u = th[P_T6] != 0.0 || th[P_T7] != 0.0 || th[P_T9] != 0.0;
+    const int need_v = th[P_T8] != 0.0;
+    double *u = NULL, *v = NULL;
+    double s6 = 0.0, s8 = 0.0;
+    if (need_u || need_v) {
+        if (!io->state) {
+            if (io->api)
+                io->api->error(io->host, "no state block (2 n_pre doubles of "
+                                         "scratch) was allocated");
+            return MP_RULE_BUG;
+        }
+        u = io->state;
+        v = io->state + n;
+        /* pass 1: u = W^T y, v = W^T e */
+        if (need_u)
+            for (uint32_t k = 0; k < n; k++)
+                u[k] = 0.0;
+        if (need_v)
+            for (uint32_t k = 0; k < n; k++)
+                v[k] = 0.0;
+        for (uint32_t j = 0; j < m; j++) {
+            const double *wj = W + (size_t)j * n;
+            if (need_u && need_v)
+                axpy2(u, v, n, y[j], e[j], wj);
+            else if (need_u)
+                axpy(u, n, y[j], wj);
+            else
+                axpy(v, n, e[j], wj);
+        }
+        if (th[P_T6] != 0.0 || th[P_T7] != 0.0)
+            for (uint32_t k = 0; k < n; k++)
+                s6 += u[k] * f[k];
+        if (need_v)
+            for (uint32_t k = 0; k < n; k++)
+                s8 += v[k] * x[k];
+        if (th[P_T9] != 0.0)
+            for (uint32_t k = 0; k < n; k++)
+                u[k] = x[k] - u[k]; /* d = y_pre - W^T y_post */
+    }
+
+    double sum_y = 0.0;
+    if (th[P_T5] != 0.0)
+        for (uint32_t j = 0; j < m; j++)
+            sum_y += y[j];
+    /* the scalar factors of the three groups; a term whose theta is 0 is
+     * left out, not multiplied by 0 (its vectors may be NULL) */
+    const double t0 = th[P_T0], t1 = th[P_T1], t2 = th[P_T2], t4 = th[P_T4];
+    const double t5 = th[P_T5], t6 = th[P_T6], t7 = th[P_T7], t8 = th[P_T8];
+    const double t9 = th[P_T9];
+    const int use_a = t0 != 0.0 || t5 != 0.0 || t7 != 0.0;
+    const int use_b = t1 != 0.0 || t2 != 0.0 || t4 != 0.0 || t6 != 0.0 ||
+                      t8 != 0.0;
+    const int use_c = t9 != 0.0;
+    const int use_by = t1 != 0.0 || t6 != 0.0 || t8 != 0.0;
+    double alpha = t0, beta = t1;
+    if (t5 != 0.0)
+        alpha += t5 * sum_y;
+    if (t7 != 0.0)
+        alpha += t7 * s6;
+    if (t6 != 0.0)
+        beta += t6 * s6;
+    if (t8 != 0.0)
+        beta += t8 * s8;
+    const int use_g = th[P_T3] != 0.0;
+    const double g = 1.0 - th[P_T3];
+
+    /* slots: the active right vectors in the order x, f, d */
+    const double *vec[3] = {NULL, NULL, NULL};
+    int kind[3] = {0, 0, 0};
+    int nt = 0;
+    if (use_a)
+        vec[nt] = x, kind[nt++] = 0;
+    if (use_b)
+        vec[nt] = f, kind[nt++] = 1;
+    if (use_c)
+        vec[nt] = u, kind[nt++] = 2;
+    static const row_fn table[2][4] = {{NULL, row_1, row_2, row_3},
+                                       {row_g0, row_g1, row_g2, row_g3}};
+    const row_fn fn = table[use_g][nt];
+    if (!fn)
+        return MP_RULE_OK; /* every coefficient is zero */
+
+    /* pass 2 */
+    int bad = 0;
+    for (uint32_t j = 0; j < m; j++) {
+        double c[3] = {0.0, 0.0, 0.0}, coef[3];
+        if (use_a)
+            c[0] = -(alpha * e[j]);
+        if (use_b) {
+            double b = use_by ? beta * y[j] : 0.0;
+            if (t2 != 0.0)
+                b += t2 * e[j];
+            c[1] = -(b + t4);
+        }
+        if (use_c)
+            c[2] = t9 * y[j];
+        for (int t = 0; t < 3; t++)
+            coef[t] = c[kind[t]];
+        bad |= fn(W + (size_t)j * n, n, g, coef[0], vec[0], coef[1], vec[1],
+                  coef[2], vec[2]);
+    }
+    return bad ? MP_RULE_BLOWUP : MP_RULE_OK;
+}
+
+static const mp_rule_desc desc = {
+    MP_RULE_HEADER,
+    "pool",
+    "1.0",
+    "ten-term pool sum_r theta_r F^r of Shervani-Tabar & Rosenbaum 2023 "
+    "(rate; fused rank-one evaluation)",
+    MP_RULE_RATE,
+    params,
+    N_PARAMS,
+    pool_state_size,
+    NULL, /* reset: the state is scratch, rewritten by every step */
+    NULL, /* on_pre */
+    NULL, /* on_post */
+    NULL, /* extension */
+    pool_step,
+};
+
+MP_RULE_DEFINE(pool, desc)

@@ -1,0 +1,111 @@
+/* pseudo_gradient — the pseudo-gradient rule F0 (feedback alignment / BP)
+ *
+ * Description
+ *   A plasticity rule for rate networks (MP_RULE_RATE): the weight update of
+ *   gradient descent on the loss, dW = -eta dL/dW = -eta e_l y_{l-1}^T, where
+ *   e_l = dL/dz_l is the error the host propagates to the postsynaptic layer.
+ *   With errors sent back through the transposed forward weights this is
+ *   backpropagation; with fixed random feedback matrices it is feedback
+ *   alignment (Lillicrap et al. 2016). It is the term F^0 of the pool of
+ *   Shervani-Tabar & Rosenbaum (2023) and gives the same bits as `pool` with
+ *   theta0 = eta and every other theta 0.
+ *
+ * Equations (column vectors; W is n_post x n_pre, pre-update quantities)
+ *   dW = -eta e_post y_pre^T,   i.e.  W_jk <- W_jk + (-(eta e_post_j)) y_pre_k
+ *
+ * Parameters
+ *   name  unit  default  bounds       flags  meaning
+ *   eta   1     1e-3     (-inf, inf)  coef   learning rate (theta0 of pool)
+ *
+ * Errors. Needs e_post: in a network without a loss (e_post NULL) step
+ * returns MP_RULE_BUG with a message unless eta is 0. Returns
+ * MP_RULE_BLOWUP when a weight becomes NaN or infinite.
+ *
+ * References
+ *   Lillicrap TP, Cownden D, Tweed DB, Akerman CJ (2016). Random synaptic
+ *     feedback weights support error backpropagation for deep learning.
+ *     Nat Commun 7:13276.
+ *   Shervani-Tabar N, Rosenbaum R (2023). Meta-learning biologically
+ *     plausible plasticity rules with random feedback pathways. Nat Commun
+ *     14:1805. Eq. 14 (F^0).
+ */
+#include <math.h>
+#include <stddef.h>
+
+#include "metaplast/rule.h"
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) &&        \
+    defined(__linux__) && !defined(MP_NO_TARGET_CLONES)
+#define MP_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define MP_CLONES
+#endif
+
+enum { P_ETA, N_PARAMS };
+
+static const mp_param_desc params[N_PARAMS] = {
+    {"eta", "1", "learning rate: dW = -eta e_post y_pre^T", 1e-3, -HUGE_VAL,
+     HUGE_VAL, MP_PARAM_COEF},
+};
+
+#define NONFINITE(r) ((r) - (r) != 0.0)
+
+/* w[k] += a x[k]; nonzero if a result is not finite. */
+static MP_CLONES int row_1(double *restrict w, uint32_t n, double a,
+                           const double *restrict x)
+{
+    int bad = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        double r = w[k] + a * x[k];
+        w[k] = r;
+        bad |= NONFINITE(r);
+    }
+    return bad;
+}
+
+#define IO_HAS_RATE(io)                                                        \
+    ((io)->size >= offsetof(mp_rule_io, e_post) + sizeof((io)->e_post))
+
+static int pg_step(const mp_rule_io *io)
+{
+    if (!IO_HAS_RATE(io)) {
+        if (io->api)
+            io->api->error(io->host, "the host passed no rate-network fields "
+                                     "(mp_rule_io of ABI < 1.1)");
+        return MP_RULE_BUG;
+    }
+    const double eta = io->p[P_ETA];
+    const uint32_t n = io->n_pre, m = io->n_post;
+    if (eta == 0.0 || n == 0 || m == 0)
+        return MP_RULE_OK; /* nothing to update; the vectors may be NULL */
+    if (!io->e_post) {
+        if (io->api)
+            io->api->error(io->host, "eta = %g needs e_post, but e_post is "
+                                     "NULL (a network without a loss)", eta);
+        return MP_RULE_BUG;
+    }
+    int bad = 0;
+    for (uint32_t j = 0; j < m; j++)
+        bad |= row_1(io->W + (size_t)j * n, n, -(eta * io->e_post[j]),
+                     io->y_pre);
+    return bad ? MP_RULE_BLOWUP : MP_RULE_OK;
+}
+
+static const mp_rule_desc desc = {
+    MP_RULE_HEADER,
+    "pseudo_gradient",
+    "1.0",
+    "pseudo-gradient dW = -eta e_post y_pre^T (F0; BP / feedback alignment; "
+    "rate)",
+    MP_RULE_RATE,
+    params,
+    N_PARAMS,
+    NULL, /* state_size */
+    NULL, /* reset */
+    NULL, /* on_pre */
+    NULL, /* on_post */
+    NULL, /* extension */
+    pg_step,
+};
+
+MP_RULE_DEFINE(pseudo_gradient, desc)
