@@ -59,12 +59,13 @@ static void visit(void *user, const char *path, const mp_p_plugin *p,
     fprintf(o, "  name:    %s\n", d->name);
     fprintf(o, "  version: %s\n", d->version ? d->version : "-");
     fprintf(o, "  summary: %s\n", d->summary);
+    const int spiking = (d->kind & MP_RULE_SPIKING) != 0, rate = (d->kind & MP_RULE_RATE) != 0;
     fprintf(o, "  kind:    %s   rule ABI %u.%u\n",
-            (d->kind & MP_RULE_SPIKING) ? "spiking" : "?",
+            spiking && rate ? "spiking, rate" : spiking ? "spiking" : rate ? "rate" : "?",
             (unsigned)d->abi_major, (unsigned)d->abi_minor);
-    fprintf(o, "  hooks:  %s%s%s%s\n", d->reset ? " reset" : "",
+    fprintf(o, "  hooks:  %s%s%s%s%s\n", d->reset ? " reset" : "",
             d->on_pre ? " on_pre" : "", d->on_post ? " on_post" : "",
-            d->state_size ? " state_size" : "");
+            d->step ? " step" : "", d->state_size ? " state_size" : "");
     if (d->n_params == 0) {
         fprintf(o, "  parameters: none\n");
         return;

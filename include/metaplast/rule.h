@@ -121,7 +121,9 @@ typedef struct mp_rule_io {
     const double *x_pre;     /* n_pre presynaptic traces */
     const double *x_post;    /* n_post postsynaptic traces */
     const double *p;         /* resolved parameters, in desc->params order */
-    double *state;           /* state_size() doubles, host-owned */
+    double *state;           /* state_size() doubles, host-owned, zeroed at
+                                instantiation; a rule may also use it as
+                                scratch space (hooks must not allocate) */
     double t;                /* time of the current step's end, ms */
     double dt;               /* time step, ms */
     void *host;              /* opaque; pass to the functions of api */
@@ -129,7 +131,11 @@ typedef struct mp_rule_io {
                                 point got), so hooks need no static copy */
 
     /* ---- ABI 1.1: rate networks (the step hook). Present when
-     * io->size >= offsetof(mp_rule_io, e_post) + sizeof(io->e_post). ---- */
+     * io->size >= offsetof(mp_rule_io, e_post) + sizeof(io->e_post).
+     * In rate networks syn, x_pre and x_post are NULL. For a lateral
+     * projection (source == target) y_pre == y_post and e_pre == e_post:
+     * the vectors may alias each other, never W. Vectors of an empty layer
+     * may be NULL. ---- */
     uint32_t n_pre, n_post;  /* layer sizes */
     double *W;               /* n_post x n_pre, row-major (W[j*n_pre + k] is the
                                 weight from pre k to post j): the projection's
