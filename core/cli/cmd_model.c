@@ -93,6 +93,9 @@ static int simulate(mp_model *m, const mp_cli_opts *o, const char *outdir)
         if (rc == MP_EUNSTABLE)
             fprintf(stderr, "metaplast: the run stopped early; recordings up to that time "
                             "are in %s\n", outdir);
+    } else if (!o->quiet && mp_net_samples(net) >= 0) {
+        printf("%s: trained on %lld samples in %.3f s wall; output in %s\n",
+               mp_model_name(m), mp_net_samples(net), now() - wall0, outdir);
     } else if (!o->quiet) {
         printf("%s: simulated %.3f s in %.3f s wall; output in %s\n", mp_model_name(m),
                mp_net_time(net) / 1000.0, now() - wall0, outdir);

@@ -24,6 +24,7 @@ double mp_k_init_draw(const mp_m_init *in, gsl_rng *r, size_t G)
         return in->base + in->amplitude / (1.0 + pow(fabs(x), in->power)) +
                in->jitter_lo + (in->jitter_hi - in->jitter_lo) * u;
     }
+    case MP_INIT_XAVIER_UNIFORM: break; /* rate networks: needs the fans */
     }
     return in->a;
 }

@@ -151,6 +151,8 @@ struct mp_net {
     int64_t check_countdown; /* steps until the next full scan */
     mp_error hook_err;      /* where host->error() writes */
     double wall;            /* seconds spent in mp_net_run */
+    struct mp_r_net *rate;  /* rate networks (core/rate/): everything else
+                               above is unused */
 };
 
 /* record.c */

@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "kernel/kernel_int.h"
+#include "rate/rate_int.h"
 #include "util/util_int.h"
 
 static int hook_failed(mp_net *net, mp_k_proj *pj, const char *hook, int r,
@@ -143,6 +144,11 @@ static int step(mp_net *net, mp_error *err)
 int mp_net_run(mp_net *net, double duration_ms, mp_progress_fn progress,
                void *user, mp_error *err)
 {
+    if (net->rate) { /* a rate net runs the rest of training.samples */
+        size_t total = net->m->training.samples, seen = net->rate->seen;
+        return mp_r_train(net->rate, total > seen ? total - seen : 0, progress,
+                          user, err);
+    }
     if (!(duration_ms >= 0.0))
         return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
                         "duration must be >= 0 ms (got %g)", duration_ms);
@@ -168,3 +174,8 @@ int mp_net_run(mp_net *net, double duration_ms, mp_progress_fn progress,
 }
 
 double mp_net_time(const mp_net *net) { return (double)net->steps * net->dt; }
+
+long long mp_net_samples(const mp_net *net)
+{
+    return net && net->rate ? (long long)net->rate->seen : -1;
+}

@@ -7,6 +7,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "kernel/kernel_int.h"
+#include "rate/rate_int.h"
 #include "util/fastmath.h"
 #include "util/util_int.h"
 
@@ -148,6 +149,15 @@ int mp_net_new(const mp_model *m, uint64_t seed, mp_net **out, mp_error *err)
     net->m = m;
     net->seed = seed;
     net->dt = m->dt;
+    if (m->network == MP_NET_RATE) {
+        int r = mp_r_net_new(m, seed, &net->rate, err);
+        if (r != MP_OK) {
+            free(net);
+            return r;
+        }
+        *out = net;
+        return MP_OK;
+    }
     net->lazy = m->trace_decay == MP_TRACE_LAZY;
     long long ce = llround(100.0 / m->dt);
     net->check_every = ce < 1 ? 1 : ce;
@@ -253,6 +263,8 @@ void mp_net_free(mp_net *net)
     if (!net)
         return;
     mp_net_close_recorders(net, NULL);
+    mp_r_net_free(net->rate);
+    net->rate = NULL;
     for (size_t j = 0; j < net->n_projs && net->projs; j++) {
         mp_k_proj *pj = &net->projs[j];
         mp_k_proj_free_arrays(pj);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kernel/kernel_int.h"
+#include "rate/rate_int.h"
 #include "util/util_int.h"
 
 #define REC_BUF (1u << 20)
@@ -45,6 +46,8 @@ static void write_weights(mp_net *net, mp_k_rec *r)
 
 int mp_net_open_recorders(mp_net *net, const char *outdir, mp_error *err)
 {
+    if (net->rate)
+        return mp_r_open_recorders(net->rate, outdir, err);
     const mp_model *m = net->m;
     int rc = mp_u_mkdir_p(outdir, err);
     if (rc != MP_OK)
@@ -100,6 +103,7 @@ int mp_net_open_recorders(mp_net *net, const char *outdir, mp_error *err)
             fputs("t_ms,synapse,pre,post,w\n", r->f);
             write_weights(net, r);
             break;
+        default: break; /* rate recorders: core/rate/record_rate.c */
         }
     }
     return MP_OK;
@@ -142,6 +146,7 @@ int mp_k_rec_step(mp_net *net, mp_error *err)
             if (steps % r->every == 0)
                 write_weights(net, r);
             break;
+        default: break; /* rate recorders: core/rate/record_rate.c */
         }
     }
     return MP_OK;
@@ -149,6 +154,8 @@ int mp_k_rec_step(mp_net *net, mp_error *err)
 
 int mp_net_close_recorders(mp_net *net, mp_error *err)
 {
+    if (net && net->rate)
+        return mp_r_close_recorders(net->rate, err);
     int rc = MP_OK;
     if (!net || !net->recs)
         return MP_OK;

@@ -8,6 +8,7 @@
 
 #include "metaplast/metaplast.h"
 #include "kernel/kernel_int.h"
+#include "rate/rate_int.h"
 #include "util/util_int.h"
 
 long long mp_net_spike_count(const mp_net *net, const char *name)
@@ -23,6 +24,8 @@ long long mp_net_spike_count(const mp_net *net, const char *name)
 int mp_net_write_summary(const mp_net *net, const char *outdir, double wall_seconds,
                          mp_error *err)
 {
+    if (net->rate)
+        return mp_r_write_summary(net->rate, outdir, wall_seconds, err);
     const mp_model *m = net->m;
     int rc = mp_u_mkdir_p(outdir, err);
     if (rc != MP_OK)

@@ -201,13 +201,27 @@ static int population(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v)
     static const char *const keys[] = {"name", "size",   "model",   "integrator",
                                        "rtol", "atol",   "params",  "initial",
                                        NULL};
-    static const char *const models[] = {"lif_cond", NULL};
+    static const char *const models[] = {"lif_cond", "rate_input", "rate", NULL};
     static const char *const integ[] = {"exp_euler", "rkf45", NULL};
     static const double tol = 1e-6;
     mp_m_population *p = &m->populations[i];
     const char *name;
     int kind = 0, in = 0;
-    int rc = mp_m_object(c, v, "population", keys);
+    /* The model decides which keys exist, so it is read first. */
+    int rc = json_is_object(v) ? mp_m_enum(c, v, "model", models, -1, &kind)
+                               : mp_m_fail(c, MP_EINVAL, "expected a population "
+                                           "object, got %s", mp_m_type_name(v));
+    if (rc != MP_OK)
+        return rc;
+    if ((kind != MP_NEURON_LIF_COND) != (m->network == MP_NET_RATE))
+        return mp_m_fail_key(c, "model", MP_EINVAL,
+                             "'%s' is a %s model; this is a %s network (set the "
+                             "top-level \"network\")", models[kind],
+                             kind == MP_NEURON_LIF_COND ? "spiking" : "rate",
+                             m->network == MP_NET_RATE ? "rate" : "spiking");
+    if (m->network == MP_NET_RATE)
+        return mp_m_rate_population(c, m, i, v);
+    rc = mp_m_object(c, v, "population", keys);
     if (rc == MP_OK)
         rc = mp_m_name(c, v, "name", &name);
     if (rc == MP_OK)
@@ -216,8 +230,6 @@ static int population(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v)
         rc = mp_m_nomem(c);
     if (rc == MP_OK)
         rc = mp_m_size(c, v, "size", NULL, 1, UINT32_MAX, &p->size);
-    if (rc == MP_OK)
-        rc = mp_m_enum(c, v, "model", models, -1, &kind);
     if (rc == MP_OK)
         rc = mp_m_enum(c, v, "integrator", integ, 0, &in);
     p->model = (mp_m_neuron_kind)kind;
@@ -256,16 +268,27 @@ int mp_m_load_populations(mp_m_ctx *c, mp_model *m, const json_t *arr)
 static int top_level(mp_m_ctx *c, mp_model *m, const json_t *root)
 {
     static const char *const keys[] = {
-        "format", "version", "name", "notes", "seed", "dt", "duration",
+        "format", "version", "name", "notes", "seed", "network", "dt", "duration",
         "trace_decay", "populations", "stimuli", "projections", "recorders", NULL};
+    static const char *const rate_keys[] = {
+        "format", "version", "name", "notes", "seed", "network", "training",
+        "data", "populations", "projections", "recorders", NULL};
+    static const char *const networks[] = {"spiking", "rate", NULL};
     static const char *const decay[] = {"eager", "lazy", NULL};
     static const long long seed1 = 1;
     static const double dt = 0.1;
     const char *s;
     long long v = 0;
-    int td = 0;
+    int td = 0, net = 0;
     json_t *arr;
-    int rc = mp_m_object(c, root, "model", keys);
+    int rc = mp_m_enum(c, root, "network", networks, 0, &net);
+    m->network = (mp_m_network)net;
+    if (rc == MP_OK && net == MP_NET_RATE && json_object_get(root, "duration"))
+        rc = mp_m_fail_key(c, "duration", MP_EINVAL,
+                           "a rate network has no duration: it runs "
+                           "training.samples samples");
+    if (rc == MP_OK)
+        rc = mp_m_object(c, root, "model", net == MP_NET_RATE ? rate_keys : keys);
     if (rc == MP_OK)
         rc = mp_m_str(c, root, "format", 0, NULL, &s);
     if (rc == MP_OK && strcmp(s, "metaplast-model") != 0)
@@ -288,6 +311,8 @@ static int top_level(mp_m_ctx *c, mp_model *m, const json_t *root)
     if (rc == MP_OK)
         rc = mp_m_int(c, root, "seed", &seed1, 0, LLONG_MAX, &v);
     m->seed = (uint64_t)v;
+    if (rc == MP_OK && net == MP_NET_RATE)
+        return mp_m_rate_top_level(c, m, root);
     if (rc == MP_OK)
         rc = mp_m_num(c, root, "dt", &dt, MP_M_GT(0), "ms", &m->dt);
     if (rc == MP_OK)

@@ -148,4 +148,31 @@ int mp_m_check_unique(mp_m_ctx *c, const mp_model *m, const char *name,
 int mp_m_load_projections(mp_m_ctx *c, mp_model *m, const json_t *arr);
 int mp_m_load_recorders(mp_m_ctx *c, mp_model *m, const json_t *arr);
 
+/* Shared by the spiking and the rate loaders (load_proj.c, load_rec.c). */
+int mp_m_source_ref(mp_m_ctx *c, const mp_model *m, const json_t *obj,
+                    const char *key, int pop_only, size_t *out);
+int mp_m_projection_name(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v);
+int mp_m_weight_guard(mp_m_ctx *c, const json_t *proj, mp_m_projection *p);
+/* proj.plasticity (optional): loads the rule and checks that it has the
+ * hooks of the model's network kind. */
+int mp_m_load_plasticity(mp_m_ctx *c, mp_model *m, const json_t *proj,
+                    mp_m_projection *p);
+long mp_m_projection_find(const mp_model *m, const char *name);
+/* recorders[i].file (default "<type>_<target>.csv"), checked. */
+int mp_m_rec_file(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v,
+                  const char *type, const char *target);
+
+/* ---- rate networks (load_rate*.c) --------------------------------------- */
+
+/* The rest of the top level of a rate model after format, version, name,
+ * notes and seed: data, training, populations, projections, recorders. */
+int mp_m_rate_top_level(mp_m_ctx *c, mp_model *m, const json_t *root);
+int mp_m_rate_population(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v);
+int mp_m_rate_projection(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v);
+int mp_m_rate_recorder(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v);
+/* root.data -> m->data (loads the files or draws the Gaussian set). */
+int mp_m_rate_data(mp_m_ctx *c, mp_model *m, const json_t *root);
+/* Works out m->chain from the projections and checks the topology. */
+int mp_m_rate_chain(mp_m_ctx *c, mp_model *m);
+
 #endif

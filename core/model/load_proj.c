@@ -40,7 +40,7 @@ static int unknown_source(mp_m_ctx *c, const mp_model *m, const char *key,
 }
 
 /* obj[key] names a source (or a population when pop_only): its index. */
-static int source_ref(mp_m_ctx *c, const mp_model *m, const json_t *obj,
+int mp_m_source_ref(mp_m_ctx *c, const mp_model *m, const json_t *obj,
                       const char *key, int pop_only, size_t *out)
 {
     const char *name;
@@ -140,7 +140,7 @@ static int delay(mp_m_ctx *c, const mp_model *m, const json_t *proj,
     return MP_OK;
 }
 
-static int guard(mp_m_ctx *c, const json_t *proj, mp_m_projection *p)
+int mp_m_weight_guard(mp_m_ctx *c, const json_t *proj, mp_m_projection *p)
 {
     json_t *v = json_object_get(proj, "weight_guard");
     p->w_min = -1e6;
@@ -247,9 +247,10 @@ static int rule_params(mp_m_ctx *c, const json_t *pl, const mp_rule_desc *d,
     return rc;
 }
 
-static int plasticity(mp_m_ctx *c, mp_model *m, const json_t *proj,
-                      mp_m_projection *p)
+int mp_m_load_plasticity(mp_m_ctx *c, mp_model *m, const json_t *proj,
+                    mp_m_projection *p)
 {
+    const int rate = m->network == MP_NET_RATE;
     static const char *const keys[] = {"rule", "params", NULL};
     json_t *v = json_object_get(proj, "plasticity");
     const char *rule;
@@ -265,10 +266,15 @@ static int plasticity(mp_m_ctx *c, mp_model *m, const json_t *proj,
                            "must name a rule (\"istdp\") or a plugin file");
     if (rc == MP_OK)
         rc = plugin_for(c, m, rule, &plug);
-    if (rc == MP_OK && !(plug->desc->kind & MP_RULE_SPIKING))
+    if (rc == MP_OK && !rate && !(plug->desc->kind & MP_RULE_SPIKING))
         rc = mp_m_fail_key(c, "rule", MP_EINVAL,
                            "rule '%s' has no spiking hooks; it cannot run on a "
                            "spiking projection", plug->desc->name);
+    if (rc == MP_OK && rate &&
+        (!(plug->desc->kind & MP_RULE_RATE) || !plug->desc->step))
+        rc = mp_m_fail_key(c, "rule", MP_EINVAL,
+                           "rule '%s' has no rate step hook; it cannot run on a "
+                           "rate projection", plug->desc->name);
     if (rc == MP_OK && !(p->plasticity = calloc(1, sizeof *p->plasticity)))
         rc = mp_m_nomem(c);
     if (rc == MP_OK) {
@@ -285,6 +291,20 @@ static int plasticity(mp_m_ctx *c, mp_model *m, const json_t *proj,
 
 /* ---- projections ---------------------------------------------------------- */
 
+int mp_m_projection_name(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v)
+{
+    const char *name;
+    int rc = mp_m_name(c, v, "name", &name);
+    for (size_t j = 0; j < i && rc == MP_OK; j++)
+        if (strcmp(m->projections[j].name, name) == 0)
+            rc = mp_m_fail_key(c, "name", MP_EINVAL,
+                               "name '%s' is already used by projections[%zu]",
+                               name, j);
+    if (rc == MP_OK && !(m->projections[i].name = mp_u_strdup(name)))
+        rc = mp_m_nomem(c);
+    return rc;
+}
+
 static int projection(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v)
 {
     static const char *const keys[] = {
@@ -293,22 +313,16 @@ static int projection(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v)
     static const char *const receptors[] = {"excitatory", "inhibitory", NULL};
     static const double one = 1.0;
     mp_m_projection *p = &m->projections[i];
-    const char *name;
     int rec = 0;
+    if (m->network == MP_NET_RATE)
+        return mp_m_rate_projection(c, m, i, v);
     int rc = mp_m_object(c, v, "projection", keys);
     if (rc == MP_OK)
-        rc = mp_m_name(c, v, "name", &name);
-    for (size_t j = 0; j < i && rc == MP_OK; j++)
-        if (strcmp(m->projections[j].name, name) == 0)
-            rc = mp_m_fail_key(c, "name", MP_EINVAL,
-                               "name '%s' is already used by projections[%zu]",
-                               name, j);
-    if (rc == MP_OK && !(p->name = mp_u_strdup(name)))
-        rc = mp_m_nomem(c);
+        rc = mp_m_projection_name(c, m, i, v);
     if (rc == MP_OK)
-        rc = source_ref(c, m, v, "source", 0, &p->source);
+        rc = mp_m_source_ref(c, m, v, "source", 0, &p->source);
     if (rc == MP_OK)
-        rc = source_ref(c, m, v, "target", 1, &p->target);
+        rc = mp_m_source_ref(c, m, v, "target", 1, &p->target);
     if (rc == MP_OK)
         rc = mp_m_enum(c, v, "receptor", receptors, -1, &rec);
     p->receptor = (mp_m_receptor)rec;
@@ -322,9 +336,9 @@ static int projection(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v)
     if (rc == MP_OK)
         rc = delay(c, m, v, p);
     if (rc == MP_OK)
-        rc = guard(c, v, p);
+        rc = mp_m_weight_guard(c, v, p);
     if (rc == MP_OK)
-        rc = plasticity(c, m, v, p);
+        rc = mp_m_load_plasticity(c, m, v, p);
     return rc;
 }
 

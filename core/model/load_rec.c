@@ -7,7 +7,7 @@
 #include "model/load_int.h"
 
 /* Index of the projection called name, or -1. */
-static long projection_find(const mp_model *m, const char *name)
+long mp_m_projection_find(const mp_model *m, const char *name)
 {
     for (size_t i = 0; i < m->n_projections; i++)
         if (m->projections[i].name && strcmp(m->projections[i].name, name) == 0)
@@ -27,7 +27,7 @@ static int target_ref(mp_m_ctx *c, const mp_model *m, const json_t *obj,
         return rc;
     long i = -1;
     if (kind == MP_REC_WEIGHTS) {
-        i = projection_find(m, name);
+        i = mp_m_projection_find(m, name);
         for (size_t j = 0; j < m->n_projections && n < 64; j++)
             cand[n++] = m->projections[j].name;
     } else {
@@ -52,8 +52,8 @@ static int target_ref(mp_m_ctx *c, const mp_model *m, const json_t *obj,
 }
 
 /* Output file names stay inside the output directory and are unique. */
-static int file_name(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v,
-                     const char *type, const char *target)
+int mp_m_rec_file(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v,
+                  const char *type, const char *target)
 {
     mp_m_recorder *r = &m->recorders[i];
     const char *f;
@@ -171,6 +171,8 @@ static int recorder(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v)
     static const double one = 1.0, thousand = 1000.0;
     mp_m_recorder *r = &m->recorders[i];
     int type = 0;
+    if (m->network == MP_NET_RATE)
+        return mp_m_rate_recorder(c, m, i, v);
     int rc = json_is_object(v) ? MP_OK
                                : mp_m_fail(c, MP_EINVAL, "expected a recorder "
                                            "object, got %s", mp_m_type_name(v));
@@ -197,7 +199,7 @@ static int recorder(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v)
     if (rc == MP_OK && type == MP_REC_RATE)
         rc = mp_m_num(c, v, "window", &thousand, MP_M_GT(0), "ms", &r->window);
     if (rc == MP_OK)
-        rc = file_name(c, m, i, v, types[type], target);
+        rc = mp_m_rec_file(c, m, i, v, types[type], target);
     return rc;
 }
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "model/model_int.h"
+#include "stimuli/dataset_int.h"
 
 void mp_model_free(mp_model *m)
 {
@@ -30,6 +31,13 @@ void mp_model_free(mp_model *m)
         free(m->recorders[i].file);
         free(m->recorders[i].neurons);
     }
+    mp_ds_free(m->data.train);
+    mp_ds_free(m->data.test);
+    free(m->data.rotation);
+    free(m->data.variances);
+    free(m->chain.order);
+    free(m->chain.ff_into);
+    free(m->chain.lat_of);
     /* Plugins last: projections borrow them. */
     for (size_t i = 0; i < m->n_plugins; i++)
         mp_p_plugin_free(m->plugins[i]);

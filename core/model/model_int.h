@@ -28,7 +28,10 @@ typedef enum mp_m_init_kind {
     /* base + amplitude / (1 + ((G - preferred) / width)^power) + U[jlo, jhi)
      * where G is the 1-based input group of the presynaptic train (Vogels et
      * al. 2011 tuned excitation; needs a source with groups). */
-    MP_INIT_GROUP_TUNED
+    MP_INIT_GROUP_TUNED,
+    /* rate projections: U(-g s, g s), s = sqrt(6 / (fan_in + fan_out)),
+     * gain g = a (Glorot & Bengio 2010; PyTorch xavier_uniform_) */
+    MP_INIT_XAVIER_UNIFORM
 } mp_m_init_kind;
 
 typedef struct mp_m_init {
@@ -39,7 +42,21 @@ typedef struct mp_m_init {
 
 /* ---- neuron populations ----------------------------------------------- */
 
-typedef enum mp_m_neuron_kind { MP_NEURON_LIF_COND } mp_m_neuron_kind;
+typedef enum mp_m_neuron_kind {
+    MP_NEURON_LIF_COND,
+    MP_NEURON_RATE_INPUT, /* rate networks: the data vector of a sample */
+    MP_NEURON_RATE        /* rate networks: y = f(W x [+ lateral]) */
+} mp_m_neuron_kind;
+
+/* Activation functions of rate populations (core/rate/activation.c). */
+typedef enum mp_m_act {
+    MP_ACT_LINEAR,
+    MP_ACT_RELU,
+    MP_ACT_SIGMOID,
+    MP_ACT_TANH,
+    MP_ACT_SOFTMAX,
+    MP_ACT_SOFTPLUS /* (1/beta) log(1 + exp(beta z)), identity for beta z > 20 */
+} mp_m_act;
 
 typedef enum mp_m_integrator {
     MP_INTEG_EXP_EULER, /* exact conductance decay, V exact for g frozen over dt */
@@ -67,6 +84,8 @@ typedef struct mp_m_population {
     double rtol, atol; /* rkf45 tolerances (mV / nS) */
     mp_m_lif_cond lif;
     mp_m_init V_init, g_ex_init, g_in_init; /* mV, nS, nS */
+    mp_m_act act;     /* rate */
+    double beta;      /* rate, softplus */
 } mp_m_population;
 
 /* ---- stimuli ---------------------------------------------------------- */
@@ -153,6 +172,15 @@ typedef struct mp_m_plasticity {
     double *params;      /* desc->n_params resolved values, desc order */
 } mp_m_plasticity;
 
+/* How a rate projection carries the error of its target (or, for direct,
+ * of the output layer) back to its source population. */
+typedef enum mp_m_feedback {
+    MP_FB_SYMMETRIC,    /* e_pre = (W^T e_post) . f'  (backprop) */
+    MP_FB_FIXED_RANDOM, /* e_pre = (B^T e_post) . f', B drawn once (FA) */
+    MP_FB_DIRECT,       /* e_pre = (B^T e_L) . f', B: n_L x n_pre (DFA) */
+    MP_FB_NONE          /* e_pre = 0 */
+} mp_m_feedback;
+
 typedef struct mp_m_projection {
     char *name;
     size_t source; /* index into mp_model.sources */
@@ -167,6 +195,10 @@ typedef struct mp_m_projection {
     double delay;        /* ms, >= dt */
     double w_min, w_max; /* the host's runaway guard: |w| beyond -> unstable */
     mp_m_plasticity *plasticity; /* NULL when static */
+    /* rate networks */
+    mp_m_feedback feedback;    /* how errors reach the source population */
+    mp_m_init feedback_weight; /* B's initializer (fixed_random, direct) */
+    int lateral;               /* hierarchical lateral (source == target) */
 } mp_m_projection;
 
 /* ---- recorders -------------------------------------------------------- */
@@ -175,7 +207,13 @@ typedef enum mp_m_rec_kind {
     MP_REC_SPIKES,  /* "t_ms,neuron" CSV of a source */
     MP_REC_STATE,   /* "t_ms,neuron,V,g_ex,g_in" (chosen vars) every interval */
     MP_REC_WEIGHTS, /* "t_ms,synapse,pre,post,w" every interval */
-    MP_REC_RATE     /* "t_ms,rate_hz" population rate per window */
+    MP_REC_RATE,    /* "t_ms,rate_hz" population rate per window */
+    /* rate networks (core/rate/record_rate.c) */
+    MP_REC_ACCURACY,       /* "samples_seen,accuracy,loss" on held-out data */
+    MP_REC_ALIGNMENT,      /* "samples_seen,alpha_0..alpha_L" degrees */
+    MP_REC_ORTHONORMALITY, /* "samples_seen,E_1..E_L" */
+    MP_REC_RATE_WEIGHTS,   /* "samples_seen,post,pre,w" */
+    MP_REC_PC_ANGLE        /* "samples_seen,angle_0..angle_{n-1}" degrees */
 } mp_m_rec_kind;
 
 enum { MP_VAR_V = 1u << 0, MP_VAR_G_EX = 1u << 1, MP_VAR_G_IN = 1u << 2 };
@@ -190,7 +228,43 @@ typedef struct mp_m_recorder {
     unsigned vars;   /* state: MP_VAR_* bits */
     double interval; /* state, weights: sampling interval, ms */
     double window;   /* rate: window, ms */
+    size_t every;        /* rate networks: period in samples */
+    size_t test_samples; /* accuracy, alignment, orthonormality */
 } mp_m_recorder;
+
+/* ---- rate networks: training and data ----------------------------------- */
+
+typedef enum mp_m_network { MP_NET_SPIKING, MP_NET_RATE } mp_m_network;
+typedef enum mp_m_order { MP_ORDER_SHUFFLED, MP_ORDER_SEQUENTIAL } mp_m_order;
+typedef enum mp_m_loss { MP_LOSS_CROSS_ENTROPY, MP_LOSS_MSE, MP_LOSS_NONE } mp_m_loss;
+
+typedef struct mp_m_training {
+    size_t samples; /* online steps; cycles through fresh permutations */
+    mp_m_order order;
+    mp_m_loss loss;
+    int synthetic_e0; /* compute e_0 for the input layer */
+    int bp_reference; /* also propagate e^BP through W every sample */
+} mp_m_training;
+
+/* The data of a rate model, loaded by the model loader (so a missing file
+ * is a model error) and only read afterwards. */
+typedef struct mp_m_data {
+    struct mp_dataset *train; /* owned */
+    struct mp_dataset *test;  /* owned; NULL when the source has none */
+    double *rotation;         /* gaussian: dim x dim, column k = k-th PC */
+    double *variances;        /* gaussian: dim, descending */
+} mp_m_data;
+
+/* The chain of a rate network, worked out by the loader: order[0] is the
+ * rate_input population, order[n_order-1] the output layer; ff_into[p] is
+ * the feedforward projection into population p, lat_of[p] its lateral
+ * projection (SIZE_MAX: none). */
+typedef struct mp_m_chain {
+    size_t *order;
+    size_t n_order;
+    size_t *ff_into;
+    size_t *lat_of;
+} mp_m_chain;
 
 /* ---- the model -------------------------------------------------------- */
 
@@ -217,6 +291,11 @@ struct mp_model {
     size_t n_projections;
     mp_m_recorder *recorders;
     size_t n_recorders;
+
+    mp_m_network network;
+    mp_m_training training; /* rate */
+    mp_m_data data;         /* rate */
+    mp_m_chain chain;       /* rate */
 
     mp_p_plugin **plugins; /* owned; one per distinct plugin file */
     size_t n_plugins;

@@ -43,7 +43,9 @@ enum {
     MP_STREAM_STIMULUS = 2,
     MP_STREAM_CONNECT = 3,
     MP_STREAM_WEIGHTS = 4,
-    MP_STREAM_RULE = 5
+    MP_STREAM_RULE = 5,
+    MP_STREAM_FEEDBACK = 6, /* rate networks: B of projection j */
+    MP_STREAM_DATA = 7      /* rate networks: data order, splits, Gaussian sets */
 };
 uint64_t mp_u_stream_seed(uint64_t master, uint32_t kind, uint64_t index);
 

@@ -42,8 +42,13 @@ typedef void (*mp_progress_fn)(void *user, double t_ms, double total_ms);
 MP_API int mp_net_run(mp_net *net, double duration_ms, mp_progress_fn progress,
                void *user, mp_error *err);
 
-/* Simulated time so far, ms. */
+/* Simulated time so far, ms (0 for a rate network). */
 MP_API double mp_net_time(const mp_net *net);
+
+/* Rate networks: samples trained on so far; -1 for a spiking network.
+ * (mp_net_run on a rate network trains the rest of training.samples and
+ * ignores duration_ms; its progress callback gets samples, not ms.) */
+MP_API long long mp_net_samples(const mp_net *net);
 
 /* Spike count of a population or stimulus output by name since t = 0;
  * returns -1 when no such name exists. */

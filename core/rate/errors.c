@@ -1,0 +1,117 @@
+/* Loss, output error and the errors carried upstream by each projection's
+ * feedback mode (docs/rate-networks.md "Errors"):
+ *   symmetric     e_{l-1} = (W_l^T e_l) . f'(z_{l-1})   exact backprop
+ *   fixed_random  e_{l-1} = (B_l^T e_l) . f'(z_{l-1})   feedback alignment
+ *   direct        e_{l-1} = (B_l^T e_L) . f'(z_{l-1})   DFA, B_l: n_L x n_{l-1}
+ *   none          e_{l-1} = 0
+ * down to the synthetic e_0 of the input (Shervani-Tabar et al. eq. 24),
+ * whose f' is the first hidden layer's written through y_0. Lateral
+ * matrices carry no error. */
+#include <math.h>
+#include <string.h>
+
+#include "rate/rate_int.h"
+
+static void one_hot(const mp_r_net *net, int32_t label)
+{
+    const mp_r_layer *o = &net->L[net->nL - 1];
+    memset(net->target, 0, o->n * sizeof(double));
+    if (label >= 0 && (uint32_t)label < o->n)
+        net->target[label] = 1.0;
+}
+
+double mp_r_loss(const mp_r_net *net, int32_t label)
+{
+    const mp_r_layer *o = &net->L[net->nL - 1];
+    if (net->m->training.loss == MP_LOSS_CROSS_ENTROPY) {
+        double p = o->y[label];
+        return -log(p > 1e-300 ? p : 1e-300);
+    }
+    double s = 0.0;
+    for (uint32_t i = 0; i < o->n; i++) {
+        double d = o->y[i] - (i == (uint32_t)label ? 1.0 : 0.0);
+        s += d * d;
+    }
+    return 0.5 * s;
+}
+
+void mp_r_output_error(mp_r_net *net, int32_t label)
+{
+    mp_r_layer *o = &net->L[net->nL - 1];
+    one_hot(net, label);
+    if (net->m->training.loss == MP_LOSS_CROSS_ENTROPY) {
+        /* softmax + cross-entropy (the loader insists on softmax) */
+        for (uint32_t i = 0; i < o->n; i++)
+            o->e[i] = o->y[i] - net->target[i];
+        return;
+    }
+    if (o->m->act == MP_ACT_SOFTMAX) { /* the full Jacobian: y . (d - y.d) */
+        double yd = 0.0;
+        for (uint32_t i = 0; i < o->n; i++)
+            yd += o->y[i] * (o->y[i] - net->target[i]);
+        for (uint32_t i = 0; i < o->n; i++)
+            o->e[i] = o->y[i] * ((o->y[i] - net->target[i]) - yd);
+        return;
+    }
+    mp_r_act_deriv(o->m->act, o->m->beta, o->y, o->fp, o->n);
+    for (uint32_t i = 0; i < o->n; i++)
+        o->e[i] = (o->y[i] - net->target[i]) * o->fp[i];
+}
+
+/* f' of every layer below the output. */
+static void derivs(mp_r_net *net)
+{
+    for (size_t k = 0; k + 1 < net->nL; k++) {
+        mp_r_layer *l = &net->L[k];
+        const mp_m_population *a = k == 0 ? net->L[1].m : l->m;
+        mp_r_act_deriv(a->act, a->beta, l->y, l->fp, l->n);
+    }
+}
+
+static void times_fp(double *e, const double *g, const double *fp, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        e[i] = g[i] * fp[i];
+}
+
+void mp_r_backward(mp_r_net *net)
+{
+    derivs(net);
+    const mp_r_layer *out = &net->L[net->nL - 1];
+    for (size_t k = net->nL - 1; k >= 1; k--) {
+        const mp_r_proj *p = &net->P[net->L[k].ff];
+        mp_r_layer *pre = &net->L[k - 1];
+        if (k == 1 && !net->m->training.synthetic_e0) {
+            memset(pre->e, 0, pre->n * sizeof(double));
+            break;
+        }
+        switch (p->m->feedback) {
+        case MP_FB_SYMMETRIC:
+            mp_r_gemv_t(p->W, net->L[k].e, net->tmp, p->n_post, p->n_pre);
+            break;
+        case MP_FB_FIXED_RANDOM:
+            mp_r_gemv_t(p->B, net->L[k].e, net->tmp, p->n_post, p->n_pre);
+            break;
+        case MP_FB_DIRECT:
+            mp_r_gemv_t(p->B, out->e, net->tmp, p->b_rows, p->n_pre);
+            break;
+        case MP_FB_NONE:
+            memset(net->tmp, 0, p->n_pre * sizeof(double));
+            break;
+        }
+        times_fp(pre->e, net->tmp, pre->fp, pre->n);
+    }
+}
+
+void mp_r_backward_bp(mp_r_net *net)
+{
+    derivs(net);
+    mp_r_layer *out = &net->L[net->nL - 1];
+    memcpy(out->ebp, out->e, out->n * sizeof(double));
+    for (size_t k = net->nL - 1; k >= 1; k--) {
+        const mp_r_proj *p = &net->P[net->L[k].ff];
+        mp_r_layer *pre = &net->L[k - 1];
+        mp_r_gemv_t(p->W, net->L[k].ebp, net->tmp, p->n_post, p->n_pre);
+        times_fp(pre->ebp, net->tmp, pre->fp, pre->n);
+    }
+}

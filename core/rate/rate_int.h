@@ -1,0 +1,137 @@
+/* The rate-network kernel: state of a rate net and the pieces of one online
+ * training sample (docs/rate-networks.md: semantics and step order).
+ *
+ * Layers are kept in chain order (L[0] = the rate_input population, L[nL-1]
+ * the output); projection j of the model is P[j]. Every array is allocated
+ * once by mp_r_net_new: a sample allocates nothing.
+ */
+#ifndef MP_RATE_INT_H
+#define MP_RATE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "metaplast/error.h"
+#include "metaplast/net.h"
+#include "model/model_int.h"
+#include "plugin/host_ctx.h"
+
+/* ---- activation.c -------------------------------------------------------- */
+
+/* y = f(z) for the whole layer (softmax needs all of z). */
+void mp_r_act(mp_m_act act, double beta, const double *z, double *y, uint32_t n);
+/* One element (elementwise activations only; the lateral solve). */
+double mp_r_act1(mp_m_act act, double beta, double z);
+/* f'(z) expressed through y = f(z), as the Shervani-Tabar code does
+ * (softplus: 1 - exp(-beta y); sigmoid: y (1 - y); tanh: 1 - y^2; relu:
+ * y > 0; linear: 1; softmax: its diagonal y (1 - y)). */
+void mp_r_act_deriv(mp_m_act act, double beta, const double *y, double *fp,
+                    uint32_t n);
+
+/* ---- linalg.c: the hot loops ------------------------------------------- */
+
+/* z = W x, W rows x cols row-major. Fixed summation order (8 partial sums
+ * combined pairwise), so every ISA clone gives the same bits. */
+void mp_r_gemv(const double *W, const double *x, double *z, uint32_t rows,
+               uint32_t cols);
+/* out = W^T e (out has cols entries), summed over rows in order. */
+void mp_r_gemv_t(const double *W, const double *e, double *out, uint32_t rows,
+                 uint32_t cols);
+/* Index of the first entry that is NaN or outside [lo, hi], or -1. */
+long mp_r_scan(const double *w, size_t n, double lo, double hi);
+
+/* ---- the net -------------------------------------------------------------- */
+
+typedef struct mp_r_layer {
+    const mp_m_population *m;
+    uint32_t n;
+    double *z;   /* total input (incl. lateral) */
+    double *y;   /* activations; the sample itself for the input */
+    double *e;   /* error dL/dz by the feedback modes (e_0 for the input) */
+    double *ebp; /* backprop reference error through W (same f' factors) */
+    double *fp;  /* f'(z) expressed through y; for the input, that of the
+                    first hidden layer's activation at y_0 (synthetic e_0) */
+    size_t ff;   /* projection into this layer (SIZE_MAX for the input) */
+    size_t lat;  /* lateral projection or SIZE_MAX */
+} mp_r_layer;
+
+typedef struct mp_r_proj {
+    const mp_m_projection *m;
+    size_t pre, post;        /* positions in the chain */
+    uint32_t n_pre, n_post;
+    double *W;               /* n_post x n_pre */
+    double *B;               /* fixed_random: n_post x n_pre; direct: n_L x
+                                n_pre; NULL otherwise */
+    uint32_t b_rows;
+    const mp_rule_desc *desc; /* NULL: static */
+    mp_rule_io io;
+    double *state;
+    mp_p_host_ctx host;
+    void *rng;               /* gsl_rng * */
+} mp_r_proj;
+
+typedef struct mp_r_rec {
+    const mp_m_recorder *m;
+    FILE *f;
+    size_t n_cols;
+    double *acc; /* alignment: sums of e and e^BP per layer */
+} mp_r_rec;
+
+typedef struct mp_r_net {
+    const mp_model *m;
+    uint64_t seed;
+    mp_r_layer *L;
+    size_t nL;
+    mp_r_proj *P;
+    size_t nP;
+    double *target;  /* one-hot of the current label (n_L) */
+    double *tmp;     /* scratch, max layer size */
+    size_t seen;     /* samples trained on */
+    size_t *perm;    /* training order of the current pass */
+    void *order_rng; /* gsl_rng *: the permutations */
+    mp_r_rec *recs;
+    size_t n_recs;
+    double last_acc, last_loss; /* of the latest accuracy evaluation */
+    int has_eval;
+    mp_error hook_err;
+    double wall;
+} mp_r_net;
+
+/* rate_net.c */
+int mp_r_net_new(const mp_model *m, uint64_t seed, mp_r_net **out, mp_error *err);
+void mp_r_net_free(mp_r_net *net);
+
+/* forward.c: y of every layer for input x (dim values). */
+void mp_r_forward(mp_r_net *net, const double *x);
+
+/* errors.c */
+/* Loss of the current forward pass against label, and e_L = dL/dz_L. */
+double mp_r_loss(const mp_r_net *net, int32_t label);
+void mp_r_output_error(mp_r_net *net, int32_t label);
+/* e of every layer below the output by the projections' feedback modes
+ * (and e_0 when synthetic_e0). */
+void mp_r_backward(mp_r_net *net);
+/* ebp of every layer: e_L propagated through W with the same f'. */
+void mp_r_backward_bp(mp_r_net *net);
+
+/* plasticity.c: every rule's step from the same pre-update quantities, then
+ * the guard checks. MP_EUNSTABLE / MP_EPLUGIN with a message. */
+int mp_r_plasticity(mp_r_net *net, mp_error *err);
+
+/* train.c */
+int mp_r_train(mp_r_net *net, size_t n, mp_progress_fn progress, void *user,
+               mp_error *err);
+
+/* record_rate.c */
+int mp_r_open_recorders(mp_r_net *net, const char *outdir, mp_error *err);
+int mp_r_record(mp_r_net *net, mp_error *err); /* after each sample */
+int mp_r_close_recorders(mp_r_net *net, mp_error *err);
+/* Accuracy and mean loss on the first n test samples. */
+void mp_r_evaluate(mp_r_net *net, size_t n, double *acc, double *loss);
+
+/* summary_rate.c */
+int mp_r_write_summary(mp_r_net *net, const char *outdir, double wall_seconds,
+                       mp_error *err);
+
+#endif

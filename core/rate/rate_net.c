@@ -1,0 +1,205 @@
+/* Instantiating a rate model: layers in chain order, W of every projection
+ * (stream MP_STREAM_WEIGHTS, j), B of fixed_random / direct feedback
+ * (MP_STREAM_FEEDBACK, j), rule states (MP_STREAM_RULE, j), the data order
+ * (MP_STREAM_DATA, 2). Draw order inside a matrix: row-major. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_rng.h>
+
+#include "kernel/kernel_int.h"
+#include "rate/rate_int.h"
+#include "stimuli/dataset_int.h"
+#include "util/util_int.h"
+
+static int nomem(mp_error *err)
+{
+    return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+}
+
+/* rows x cols from `in`; Xavier's fans are cols (in) and rows (out). */
+static int draw(double *A, uint32_t rows, uint32_t cols, const mp_m_init *in,
+                uint64_t seed)
+{
+    gsl_rng *r = mp_s_rng_new(seed);
+    if (!r)
+        return MP_ENOMEM;
+    size_t n = (size_t)rows * cols;
+    if (in->kind == MP_INIT_XAVIER_UNIFORM) {
+        double b = in->a * sqrt(6.0 / ((double)rows + (double)cols));
+        for (size_t k = 0; k < n; k++)
+            A[k] = -b + 2.0 * b * gsl_rng_uniform(r);
+    } else {
+        for (size_t k = 0; k < n; k++)
+            A[k] = mp_k_init_draw(in, r, 1);
+    }
+    gsl_rng_free(r);
+    return MP_OK;
+}
+
+static int init_layers(mp_r_net *net)
+{
+    const mp_model *m = net->m;
+    net->nL = m->chain.n_order;
+    net->L = calloc(net->nL, sizeof *net->L);
+    if (!net->L)
+        return MP_ENOMEM;
+    uint32_t most = 1;
+    for (size_t k = 0; k < net->nL; k++) {
+        mp_r_layer *l = &net->L[k];
+        size_t pi = m->chain.order[k];
+        l->m = &m->populations[pi];
+        l->n = (uint32_t)l->m->size;
+        l->ff = m->chain.ff_into[pi];
+        l->lat = m->chain.lat_of[pi];
+        most = l->n > most ? l->n : most;
+        l->z = calloc(l->n, sizeof(double));
+        l->y = calloc(l->n, sizeof(double));
+        l->e = calloc(l->n, sizeof(double));
+        l->ebp = calloc(l->n, sizeof(double));
+        l->fp = calloc(l->n, sizeof(double));
+        if (!l->z || !l->y || !l->e || !l->ebp || !l->fp)
+            return MP_ENOMEM;
+    }
+    net->tmp = calloc(most, sizeof(double));
+    net->target = calloc(net->L[net->nL - 1].n, sizeof(double));
+    return net->tmp && net->target ? MP_OK : MP_ENOMEM;
+}
+
+/* Position of population pi in the chain. */
+static size_t pos_of(const mp_model *m, size_t pi)
+{
+    for (size_t k = 0; k < m->chain.n_order; k++)
+        if (m->chain.order[k] == pi)
+            return k;
+    return 0;
+}
+
+static int init_proj(mp_r_net *net, size_t j, mp_error *err)
+{
+    const mp_model *m = net->m;
+    const mp_m_projection *mj = &m->projections[j];
+    mp_r_proj *p = &net->P[j];
+    p->m = mj;
+    p->pre = pos_of(m, m->sources[mj->source].index);
+    p->post = pos_of(m, mj->target);
+    p->n_pre = net->L[p->pre].n;
+    p->n_post = net->L[p->post].n;
+    p->W = malloc((size_t)p->n_pre * p->n_post * sizeof(double));
+    if (!p->W)
+        return nomem(err);
+    if (draw(p->W, p->n_post, p->n_pre, &mj->weight,
+             mp_u_stream_seed(net->seed, MP_STREAM_WEIGHTS, j)) != MP_OK)
+        return nomem(err);
+    if (mj->lateral) /* strictly lower triangular */
+        for (uint32_t a = 0; a < p->n_post; a++)
+            for (uint32_t b = a; b < p->n_pre; b++)
+                p->W[(size_t)a * p->n_pre + b] = 0.0;
+    if (mj->feedback == MP_FB_FIXED_RANDOM || mj->feedback == MP_FB_DIRECT) {
+        p->b_rows = mj->feedback == MP_FB_DIRECT ? net->L[net->nL - 1].n : p->n_post;
+        p->B = malloc((size_t)p->b_rows * p->n_pre * sizeof(double));
+        if (!p->B || draw(p->B, p->b_rows, p->n_pre, &mj->feedback_weight,
+                          mp_u_stream_seed(net->seed, MP_STREAM_FEEDBACK, j)) != MP_OK)
+            return nomem(err);
+    }
+    if (!mj->plasticity)
+        return MP_OK;
+    const mp_rule_desc *d = mj->plasticity->plugin->desc;
+    const double *par = mj->plasticity->params;
+    size_t ns = d->state_size ? d->state_size(par, p->n_pre, p->n_post) : 0;
+    p->desc = d;
+    p->state = calloc(ns ? ns : 1, sizeof(double));
+    p->rng = mp_s_rng_new(mp_u_stream_seed(net->seed, MP_STREAM_RULE, j));
+    if (!p->state || !p->rng)
+        return nomem(err);
+    p->host = (mp_p_host_ctx){&net->hook_err, mj->name, d->name, p->rng};
+    const int sup = m->training.loss != MP_LOSS_NONE;
+    p->io.size = (uint32_t)sizeof(mp_rule_io);
+    p->io.syn = NULL; /* dense: the rule reads W */
+    p->io.p = par;
+    p->io.state = p->state;
+    p->io.dt = 1.0;
+    p->io.host = &p->host;
+    p->io.api = mp_p_host_api();
+    p->io.n_pre = p->n_pre;
+    p->io.n_post = p->n_post;
+    p->io.W = p->W;
+    p->io.y_pre = net->L[p->pre].y;
+    p->io.y_post = net->L[p->post].y;
+    p->io.e_pre = sup ? net->L[p->pre].e : NULL;
+    p->io.e_post = sup ? net->L[p->post].e : NULL;
+    return MP_OK;
+}
+
+int mp_r_net_new(const mp_model *m, uint64_t seed, mp_r_net **out, mp_error *err)
+{
+    *out = NULL;
+    gsl_set_error_handler_off();
+    mp_r_net *net = calloc(1, sizeof *net);
+    if (!net)
+        return nomem(err);
+    net->m = m;
+    net->seed = seed;
+    int rc = init_layers(net) == MP_OK ? MP_OK : nomem(err);
+    net->nP = m->n_projections;
+    if (rc == MP_OK && !(net->P = calloc(net->nP, sizeof *net->P)))
+        rc = nomem(err);
+    for (size_t j = 0; j < net->nP && rc == MP_OK; j++)
+        rc = init_proj(net, j, err);
+    size_t n = m->data.train->n;
+    if (rc == MP_OK) {
+        net->perm = malloc((n ? n : 1) * sizeof *net->perm);
+        net->order_rng = mp_s_rng_new(mp_u_stream_seed(seed, MP_STREAM_DATA, 2));
+        if (!net->perm || !net->order_rng)
+            rc = nomem(err);
+    }
+    mp_error_clear(&net->hook_err);
+    for (size_t j = 0; j < net->nP && rc == MP_OK; j++) {
+        mp_r_proj *p = &net->P[j];
+        if (!p->desc || !p->desc->reset)
+            continue;
+        int r = p->desc->reset(&p->io);
+        if (r != 0)
+            rc = mp_u_err(err, r > 0 ? MP_EUNSTABLE : MP_EPLUGIN, NULL, 0, 0, NULL,
+                          "projection '%s' (rule %s): reset returned %d%s%s",
+                          p->m->name, p->desc->name, r,
+                          net->hook_err.text[0] ? ": " : "", net->hook_err.text);
+    }
+    if (rc != MP_OK) {
+        mp_r_net_free(net);
+        return rc;
+    }
+    *out = net;
+    return MP_OK;
+}
+
+void mp_r_net_free(mp_r_net *net)
+{
+    if (!net)
+        return;
+    mp_r_close_recorders(net, NULL);
+    for (size_t j = 0; j < net->nP && net->P; j++) {
+        free(net->P[j].W);
+        free(net->P[j].B);
+        free(net->P[j].state);
+        if (net->P[j].rng)
+            gsl_rng_free(net->P[j].rng);
+    }
+    free(net->P);
+    for (size_t k = 0; k < net->nL && net->L; k++) {
+        free(net->L[k].z);
+        free(net->L[k].y);
+        free(net->L[k].e);
+        free(net->L[k].ebp);
+        free(net->L[k].fp);
+    }
+    free(net->L);
+    free(net->tmp);
+    free(net->target);
+    free(net->perm);
+    if (net->order_rng)
+        gsl_rng_free(net->order_rng);
+    free(net);
+}
