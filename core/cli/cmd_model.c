@@ -39,6 +39,7 @@ int mp_cmd_check(int argc, char **argv)
 /* A one-line progress report, only when stderr is a terminal. */
 typedef struct progress {
     double wall0;
+    int rate; /* rate network: the callback counts samples, not ms */
 } progress;
 
 static double now(void)
@@ -48,14 +49,18 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static void show_progress(void *user, double t_ms, double total_ms)
+static void show_progress(void *user, double t, double total)
 {
     progress *p = user;
     double wall = now() - p->wall0;
-    double frac = total_ms > 0 ? t_ms / total_ms : 1.0;
+    double frac = total > 0 ? t / total : 1.0;
     double eta = frac > 0 ? wall * (1.0 / frac - 1.0) : 0.0;
-    fprintf(stderr, "\r  %6.1f%%  t = %.1f / %.1f s  wall %.1f s  eta %.1f s   ",
-            100.0 * frac, t_ms / 1000.0, total_ms / 1000.0, wall, eta);
+    if (p->rate)
+        fprintf(stderr, "\r  %6.1f%%  %.0f / %.0f samples  wall %.1f s  eta %.1f s   ",
+                100.0 * frac, t, total, wall, eta);
+    else
+        fprintf(stderr, "\r  %6.1f%%  t = %.1f / %.1f s  wall %.1f s  eta %.1f s   ",
+                100.0 * frac, t / 1000.0, total / 1000.0, wall, eta);
     fflush(stderr);
 }
 
@@ -70,7 +75,7 @@ static int simulate(mp_model *m, const mp_cli_opts *o, const char *outdir)
         rc = mp_net_open_recorders(net, outdir, &err);
     if (rc == MP_OK) {
         int tty = !o->quiet && isatty(STDERR_FILENO);
-        progress p = {wall0};
+        progress p = {wall0, mp_net_samples(net) >= 0};
         rc = mp_net_run(net, mp_model_duration(m), tty ? show_progress : NULL, &p, &err);
         if (tty)
             fprintf(stderr, "\n");
