@@ -32,6 +32,7 @@
  */
 #include <math.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "metaplast/rule.h"
 
@@ -124,6 +125,60 @@ static int ehebb_step(const mp_rule_io *io)
     return bad ? MP_RULE_BLOWUP : MP_RULE_OK;
 }
 
+
+/* ---- reverse mode (MP_RULE_GRAD_V1) -------------------------------------
+ * W' = W - t0 e x^T - t2 e f^T (x = y_pre, f = e_pre, e = e_post). With
+ * G = dL/dW', a = G x, b = G f:
+ *   gW_in += G, g_t0 += -a . e, g_t2 += -b . e,
+ *   g_e_post += -t0 a - t2 b, g_y_pre += -t0 G^T e, g_e_pre += -t2 G^T e. */
+static int ehebb_step_vjp(const mp_rule_io *io, const double *gW, double *gp,
+                          double *gW_in, double *gx, double *gy, double *gf,
+                          double *ge)
+{
+    (void)gy;
+    const double t0 = io->p[P_T0], t2 = io->p[P_T2];
+    const uint32_t n = io->n_pre, m = io->n_post;
+    if (n == 0 || m == 0)
+        return MP_RULE_OK;
+    if (!IO_HAS_RATE(io) || !io->e_post || !io->e_pre) {
+        if (io->api)
+            io->api->error(io->host, "step_vjp needs e_pre and e_post (a "
+                                     "network with a loss)");
+        return MP_RULE_BUG;
+    }
+    const double *x = io->y_pre, *f = io->e_pre, *e = io->e_post;
+    double g0 = 0.0, g2 = 0.0;
+    for (uint32_t j = 0; j < m; j++) {
+        const double *gj = gW + (size_t)j * n;
+        double *gin = gW_in + (size_t)j * n;
+        const double c0 = -(t0 * e[j]), c2 = -(t2 * e[j]);
+        double a = 0.0, b = 0.0;
+        for (uint32_t k = 0; k < n; k++) {
+            a += gj[k] * x[k];
+            b += gj[k] * f[k];
+            gin[k] += gj[k];
+            gx[k] += c0 * gj[k];
+            gf[k] += c2 * gj[k];
+        }
+        g0 -= a * e[j];
+        g2 -= b * e[j];
+        ge[j] -= t0 * a + t2 * b;
+    }
+    gp[P_T0] += g0;
+    gp[P_T2] += g2;
+    return MP_RULE_OK;
+}
+
+static const mp_rule_grad grad_ext = {(uint32_t)sizeof(mp_rule_grad), ehebb_step_vjp,
+                                      NULL};
+
+static const void *ehebb_extension(const char *iface)
+{
+    if (iface && strcmp(iface, MP_RULE_GRAD_V1) == 0)
+        return &grad_ext;
+    return NULL;
+}
+
 static const mp_rule_desc desc = {
     MP_RULE_HEADER,
     "ehebb",
@@ -137,7 +192,7 @@ static const mp_rule_desc desc = {
     NULL, /* reset */
     NULL, /* on_pre */
     NULL, /* on_post */
-    NULL, /* extension */
+    ehebb_extension,
     ehebb_step,
 };
 

@@ -49,6 +49,7 @@
  */
 #include <math.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "metaplast/rule.h"
 
@@ -165,6 +166,103 @@ static int oja_step(const mp_rule_io *io)
     return bad ? MP_RULE_BLOWUP : MP_RULE_OK;
 }
 
+
+/* ---- reverse mode (MP_RULE_GRAD_V1) -------------------------------------
+ * G = dL/dW'.
+ * subspace = 1: W' = W + eta y d^T, d = x - u, u = W^T y. With c = G d and
+ *   g_d = eta G^T y: g_eta += c . y, g_y_post += eta c + W g_u,
+ *   g_y_pre += g_d, g_u = -g_d, gW_in += G + y g_u^T.
+ *   Scratch: u and g_d (2 n_pre doubles).
+ * subspace = 0: W'_jk = (1 - eta y_j^2) W_jk + eta y_j x_k. With
+ *   a_j = G_j . x, w_j = G_j . W_j: gW_in += (1 - eta y_j^2) G_j,
+ *   g_eta += sum_j (y_j a_j - y_j^2 w_j), g_y_post_j += eta a_j
+ *   - 2 eta y_j w_j, g_y_pre += eta sum_j y_j G_j.
+ * Needs no errors. */
+static size_t oja_scratch_size(const double *p, uint32_t n_pre,
+                               uint32_t n_post)
+{
+    (void)p, (void)n_post;
+    return 2 * (size_t)n_pre;
+}
+
+static int oja_step_vjp(const mp_rule_io *io, const double *gW, double *gp,
+                        double *gW_in, double *gx, double *gy, double *gf,
+                        double *ge)
+{
+    (void)gf, (void)ge;
+    const double eta = io->p[P_ETA];
+    const uint32_t n = io->n_pre, m = io->n_post;
+    if (n == 0 || m == 0)
+        return MP_RULE_OK;
+    const double *x = io->y_pre, *y = io->y_post, *W = io->W;
+    double geta = 0.0;
+    if (io->p[P_SUBSPACE] != 0.0) {
+        if (!io->state) {
+            if (io->api)
+                io->api->error(io->host, "step_vjp needs 2 n_pre doubles of "
+                                         "scratch");
+            return MP_RULE_BUG;
+        }
+        double *u = io->state, *gd = io->state + n;
+        for (uint32_t k = 0; k < n; k++)
+            u[k] = 0.0, gd[k] = 0.0;
+        for (uint32_t j = 0; j < m; j++)
+            axpy(u, n, y[j], W + (size_t)j * n);
+        for (uint32_t j = 0; j < m; j++) {
+            const double *gj = gW + (size_t)j * n;
+            double *gin = gW_in + (size_t)j * n;
+            const double a = eta * y[j];
+            double c = 0.0;
+            for (uint32_t k = 0; k < n; k++) {
+                c += gj[k] * (x[k] - u[k]);
+                gd[k] += a * gj[k];
+                gin[k] += gj[k];
+            }
+            geta += c * y[j];
+            gy[j] += eta * c;
+        }
+        for (uint32_t k = 0; k < n; k++)
+            gx[k] += gd[k]; /* and g_u = -g_d */
+        for (uint32_t j = 0; j < m; j++) {
+            const double *wj = W + (size_t)j * n;
+            double *gin = gW_in + (size_t)j * n;
+            double q = 0.0;
+            for (uint32_t k = 0; k < n; k++) {
+                gin[k] -= y[j] * gd[k];
+                q += wj[k] * gd[k];
+            }
+            gy[j] -= q;
+        }
+    } else {
+        for (uint32_t j = 0; j < m; j++) {
+            const double *gj = gW + (size_t)j * n, *wj = W + (size_t)j * n;
+            double *gin = gW_in + (size_t)j * n;
+            const double g = 1.0 - eta * y[j] * y[j], b = eta * y[j];
+            double a = 0.0, w = 0.0;
+            for (uint32_t k = 0; k < n; k++) {
+                a += gj[k] * x[k];
+                w += gj[k] * wj[k];
+                gin[k] += g * gj[k];
+                gx[k] += b * gj[k];
+            }
+            geta += y[j] * a - y[j] * y[j] * w;
+            gy[j] += eta * a - 2.0 * eta * y[j] * w;
+        }
+    }
+    gp[P_ETA] += geta;
+    return MP_RULE_OK;
+}
+
+static const mp_rule_grad grad_ext = {(uint32_t)sizeof(mp_rule_grad), oja_step_vjp,
+                                      oja_scratch_size};
+
+static const void *oja_extension(const char *iface)
+{
+    if (iface && strcmp(iface, MP_RULE_GRAD_V1) == 0)
+        return &grad_ext;
+    return NULL;
+}
+
 static const mp_rule_desc desc = {
     MP_RULE_HEADER,
     "oja",
@@ -178,7 +276,7 @@ static const mp_rule_desc desc = {
     oja_reset,
     NULL, /* on_pre */
     NULL, /* on_post */
-    NULL, /* extension */
+    oja_extension,
     oja_step,
 };
 

@@ -75,6 +75,7 @@
  */
 #include <math.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "metaplast/rule.h"
 
@@ -310,6 +311,147 @@ static int pool_step(const mp_rule_io *io)
     return bad ? MP_RULE_BLOWUP : MP_RULE_OK;
 }
 
+
+/* ---- reverse mode (MP_RULE_GRAD_V1) -------------------------------------
+ * W' = (1 - t3) W + A x^T + B f^T + C d^T with, as in the forward pass,
+ *   A = -alpha e, alpha = t0 + t5 sum(y) + t7 s6
+ *   B = -(beta y + t2 e + t4 1), beta = t1 + t6 s6 + t8 s8
+ *   C = t9 y, d = x - u, u = W^T y, s6 = u . f, s8 = e^T W x.
+ * With G = dL/dW' and the row sums gA = G x, gB = G f, gC = G d:
+ *   gW_in += (1 - t3) G + y gu^T + gs8 e x^T,
+ *     gu = -G^T C + gs6 f (u's adjoint), gs6 = t7 galpha + t6 gbeta,
+ *     gs8 = t8 gbeta, galpha = -gA . e, gbeta = -gB . y
+ *   g_x += G^T A + G^T C + gs8 W^T e        (d = x - u; s8 = e^T W x)
+ *   g_f += G^T B + gs6 u
+ *   g_y += -beta gB + t9 gC + t5 galpha 1 + W gu
+ *   g_e += -alpha gA - t2 gB + gs8 W x
+ *   gt0 = galpha, gt5 = galpha sum(y), gt7 = galpha s6, gt1 = gbeta,
+ *   gt6 = gbeta s6, gt8 = gbeta s8, gt2 = -gB . e, gt4 = -sum(gB),
+ *   gt3 = -G : W, gt9 = gC . y.
+ * Three passes over W and G (u and s8; the G rows; gu), O(n_pre n_post);
+ * scratch: u and gu (2 n_pre doubles, the state block). */
+static int pool_step_vjp(const mp_rule_io *io, const double *gW, double *gp,
+                         double *gW_in, double *gx, double *gy, double *gf,
+                         double *ge)
+{
+    if (!IO_HAS_RATE(io) || !io->state) {
+        if (io->api)
+            io->api->error(io->host, "step_vjp needs the rate-network fields "
+                                     "and a scratch block of 2 n_pre doubles");
+        return MP_RULE_BUG;
+    }
+    const double *th = io->p;
+    const uint32_t n = io->n_pre, m = io->n_post;
+    if (n == 0 || m == 0)
+        return MP_RULE_OK;
+    if (!io->e_pre || !io->e_post) {
+        if (io->api)
+            io->api->error(io->host, "step_vjp needs e_pre and e_post (a "
+                                     "network with a loss)");
+        return MP_RULE_BUG;
+    }
+    const double *x = io->y_pre, *y = io->y_post;
+    const double *f = io->e_pre, *e = io->e_post;
+    const double *W = io->W;
+    double *u = io->state, *gu = io->state + n;
+    const double t0 = th[P_T0], t1 = th[P_T1], t2 = th[P_T2], t3 = th[P_T3];
+    const double t4 = th[P_T4], t5 = th[P_T5], t6 = th[P_T6], t7 = th[P_T7];
+    const double t8 = th[P_T8], t9 = th[P_T9];
+
+    /* pass 0: u = W^T y, s8 = e^T W x */
+    for (uint32_t k = 0; k < n; k++)
+        u[k] = 0.0, gu[k] = 0.0;
+    double s6 = 0.0, s8 = 0.0, sum_y = 0.0;
+    for (uint32_t j = 0; j < m; j++) {
+        const double *wj = W + (size_t)j * n;
+        double r = 0.0;
+        for (uint32_t k = 0; k < n; k++) {
+            u[k] += y[j] * wj[k];
+            r += wj[k] * x[k];
+        }
+        s8 += e[j] * r;
+        sum_y += y[j];
+    }
+    for (uint32_t k = 0; k < n; k++)
+        s6 += u[k] * f[k];
+    const double alpha = t0 + t5 * sum_y + t7 * s6;
+    const double beta = t1 + t6 * s6 + t8 * s8;
+
+    /* pass 1: the rows of G */
+    double galpha = 0.0, gbeta = 0.0, gt2 = 0.0, gt3 = 0.0, gt4 = 0.0,
+           gt9 = 0.0;
+    for (uint32_t j = 0; j < m; j++) {
+        const double *gj = gW + (size_t)j * n, *wj = W + (size_t)j * n;
+        double *gin = gW_in + (size_t)j * n;
+        const double A = -(alpha * e[j]);
+        const double B = -(beta * y[j] + t2 * e[j] + t4);
+        const double C = t9 * y[j];
+        double gA = 0.0, gB = 0.0, gC = 0.0, gw = 0.0;
+        for (uint32_t k = 0; k < n; k++) {
+            const double g = gj[k];
+            gA += g * x[k];
+            gB += g * f[k];
+            gC += g * (x[k] - u[k]);
+            gw += g * wj[k];
+            gx[k] += A * g;
+            gf[k] += B * g;
+            gu[k] += C * g; /* G^T C = g_d for now */
+            gin[k] += (1.0 - t3) * g;
+        }
+        gt3 -= gw;
+        galpha -= gA * e[j];
+        ge[j] += -alpha * gA - t2 * gB;
+        gbeta -= gB * y[j];
+        gy[j] += -beta * gB + t9 * gC;
+        gt2 -= gB * e[j];
+        gt4 -= gB;
+        gt9 += gC * y[j];
+    }
+    gp[P_T0] += galpha;
+    gp[P_T1] += gbeta;
+    gp[P_T2] += gt2;
+    gp[P_T3] += gt3;
+    gp[P_T4] += gt4;
+    gp[P_T5] += galpha * sum_y;
+    gp[P_T6] += gbeta * s6;
+    gp[P_T7] += galpha * s6;
+    gp[P_T8] += gbeta * s8;
+    gp[P_T9] += gt9;
+    const double gs6 = t7 * galpha + t6 * gbeta, gs8 = t8 * gbeta;
+    for (uint32_t k = 0; k < n; k++) {
+        gx[k] += gu[k];                  /* d = x - u */
+        gu[k] = -gu[k] + gs6 * f[k];     /* u's adjoint */
+        gf[k] += gs6 * u[k];             /* s6 = u . f */
+    }
+
+    /* pass 2: u = W^T y and s8 = e^T W x back to W, y, e, x */
+    for (uint32_t j = 0; j < m; j++) {
+        const double *wj = W + (size_t)j * n;
+        double *gin = gW_in + (size_t)j * n;
+        const double a = gs8 * e[j];
+        double r = 0.0, q = 0.0;
+        for (uint32_t k = 0; k < n; k++) {
+            gin[k] += y[j] * gu[k] + a * x[k];
+            q += wj[k] * gu[k];
+            r += wj[k] * x[k];
+            gx[k] += a * wj[k];
+        }
+        gy[j] += q + t5 * galpha;
+        ge[j] += gs8 * r;
+    }
+    return MP_RULE_OK;
+}
+
+static const mp_rule_grad grad_ext = {(uint32_t)sizeof(mp_rule_grad),
+                                      pool_step_vjp, NULL};
+
+static const void *pool_extension(const char *iface)
+{
+    if (iface && strcmp(iface, MP_RULE_GRAD_V1) == 0)
+        return &grad_ext;
+    return NULL;
+}
+
 static const mp_rule_desc desc = {
     MP_RULE_HEADER,
     "pool",
@@ -323,7 +465,7 @@ static const mp_rule_desc desc = {
     NULL, /* reset: the state is scratch, rewritten by every step */
     NULL, /* on_pre */
     NULL, /* on_post */
-    NULL, /* extension */
+    pool_extension,
     pool_step,
 };
 

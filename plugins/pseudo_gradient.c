@@ -31,6 +31,7 @@
  */
 #include <math.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "metaplast/rule.h"
 
@@ -91,6 +92,55 @@ static int pg_step(const mp_rule_io *io)
     return bad ? MP_RULE_BLOWUP : MP_RULE_OK;
 }
 
+
+/* ---- reverse mode (MP_RULE_GRAD_V1) -------------------------------------
+ * W' = W - eta e x^T (x = y_pre, e = e_post). With G = dL/dW' and a = G x:
+ *   gW_in += G, g_eta += -a . e, g_e_post += -eta a, g_y_pre += -eta G^T e.
+ * y_post and e_pre do not enter. */
+static int pg_step_vjp(const mp_rule_io *io, const double *gW, double *gp,
+                       double *gW_in, double *gx, double *gy, double *gf,
+                       double *ge)
+{
+    (void)gy, (void)gf;
+    const double eta = io->p[P_ETA];
+    const uint32_t n = io->n_pre, m = io->n_post;
+    if (n == 0 || m == 0)
+        return MP_RULE_OK;
+    if (!IO_HAS_RATE(io) || !io->e_post) {
+        if (io->api)
+            io->api->error(io->host, "step_vjp needs e_post (a network with "
+                                     "a loss)");
+        return MP_RULE_BUG;
+    }
+    const double *x = io->y_pre, *e = io->e_post;
+    double geta = 0.0;
+    for (uint32_t j = 0; j < m; j++) {
+        const double *gj = gW + (size_t)j * n;
+        double *gin = gW_in + (size_t)j * n;
+        const double c = -(eta * e[j]);
+        double a = 0.0;
+        for (uint32_t k = 0; k < n; k++) {
+            a += gj[k] * x[k];
+            gin[k] += gj[k];
+            gx[k] += c * gj[k];
+        }
+        geta -= a * e[j];
+        ge[j] -= eta * a;
+    }
+    gp[P_ETA] += geta;
+    return MP_RULE_OK;
+}
+
+static const mp_rule_grad grad_ext = {(uint32_t)sizeof(mp_rule_grad), pg_step_vjp,
+                                      NULL};
+
+static const void *pg_extension(const char *iface)
+{
+    if (iface && strcmp(iface, MP_RULE_GRAD_V1) == 0)
+        return &grad_ext;
+    return NULL;
+}
+
 static const mp_rule_desc desc = {
     MP_RULE_HEADER,
     "pseudo_gradient",
@@ -104,7 +154,7 @@ static const mp_rule_desc desc = {
     NULL, /* reset */
     NULL, /* on_pre */
     NULL, /* on_post */
-    NULL, /* extension */
+    pg_extension,
     pg_step,
 };
 

@@ -41,5 +41,6 @@ int mp_cli_exit_code(int status);
 int mp_cmd_run(int argc, char **argv);
 int mp_cmd_check(int argc, char **argv);
 int mp_cmd_plugins(int argc, char **argv);
+int mp_cmd_meta(int argc, char **argv); /* cmd_meta.c */
 
 #endif

@@ -13,6 +13,11 @@ static const char usage[] =
     "        simulate a model; recordings and summary.json go to DIR (default out/<name>)\n"
     "  check MODEL.json [--set PATH=VALUE]...\n"
     "        validate a model (and load its plugins) without running it\n"
+    "  meta EXPERIMENT.json --out DIR [--threads N] [--resume DIR] [--evaluate]\n"
+    "       [--max-iterations N] [--quiet]\n"
+    "        meta-optimize a rule's coefficients (docs/meta.md); log.jsonl,\n"
+    "        checkpoint.json and result.json go to DIR; --resume DIR continues there;\n"
+    "        --evaluate prints the meta-loss (and gradient) at the initial coefficients\n"
     "  plugins\n"
     "        list the rule plugins on the search path with their parameters\n"
     "  version, help\n"
@@ -34,6 +39,8 @@ int main(int argc, char **argv)
         return mp_cmd_run(argc, argv);
     if (strcmp(cmd, "check") == 0)
         return mp_cmd_check(argc, argv);
+    if (strcmp(cmd, "meta") == 0)
+        return mp_cmd_meta(argc, argv);
     if (strcmp(cmd, "plugins") == 0)
         return mp_cmd_plugins(argc, argv);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {

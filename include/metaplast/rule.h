@@ -183,6 +183,40 @@ typedef struct mp_rule_desc {
     int (*step)(const mp_rule_io *io);
 } mp_rule_desc;
 
+/* ---- Extension MP_RULE_GRAD_V1: reverse mode of a rate rule's step ----
+ * desc->extension(MP_RULE_GRAD_V1) returns a pointer to a static
+ * mp_rule_grad (or NULL). It lets the meta-layer differentiate a loss
+ * through the unrolled online loop (core/meta/grad_*.c, docs/
+ * meta-gradients.md). Only for rules whose step is a function of (W, y_pre,
+ * y_post, e_pre, e_post, p) alone: the state block must be scratch, not
+ * memory carried across steps.
+ *
+ * step_vjp: the vector-Jacobian product of one step W' = W + dW(W, y_pre,
+ * y_post, e_pre, e_post; p). The host fills io exactly as for step, with
+ * io->W holding W BEFORE the update (step_vjp never writes it) and io->state
+ * pointing to at least max(state_size, scratch_size) doubles of scratch
+ * (contents unspecified). gW = dL/dW' (n_post x n_pre, row-major). The hook
+ * ADDS (+=, never overwrites) into
+ *   gp[k]        dL/dp_k for every MP_PARAM_COEF parameter k (desc order;
+ *                the others are left alone);
+ *   gW_in        dL/dW through this step: gW itself (the identity part of
+ *                W' = W + dW) plus gW : d(dW)/dW (decay, F6-F9, Oja, ...);
+ *   g_y_pre, g_y_post, g_e_pre, g_e_post   dL/d(each input vector).
+ * The adjoint arrays never alias gW or W; g_y_pre may alias g_y_post (and
+ * g_e_pre g_e_post) only for lateral projections. A coefficient that is 0
+ * still gets its derivative (the term's value). step_vjp may require e_pre
+ * and e_post to be non-NULL (MP_RULE_BUG with a message otherwise). Returns
+ * like step. */
+#define MP_RULE_GRAD_V1 "metaplast.rule.grad/1"
+typedef struct mp_rule_grad {
+    uint32_t size; /* sizeof(mp_rule_grad) at plugin build */
+    int (*step_vjp)(const mp_rule_io *io, const double *gW, double *gp,
+                    double *gW_in, double *g_y_pre, double *g_y_post,
+                    double *g_e_pre, double *g_e_post);
+    /* Doubles of scratch step_vjp needs in io->state; NULL => state_size. */
+    size_t (*scratch_size)(const double *p, uint32_t n_pre, uint32_t n_post);
+} mp_rule_grad;
+
 typedef const mp_rule_desc *(*mp_rule_entry_fn)(const mp_host_api *host);
 
 /* Defines the entry point of plugin file <name>.so returning `desc`. */

@@ -1,0 +1,121 @@
+/* `metaplast meta EXPERIMENT.json --out DIR [--threads N] [--resume DIR]
+ * [--evaluate] [--max-iterations N] [--quiet]`: the meta-optimization of a
+ * rule's coefficients (core/meta/, docs/meta.md). */
+#define _POSIX_C_SOURCE 200809L
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli_int.h"
+#include "meta/meta_int.h"
+
+static volatile int g_stop;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    g_stop = 1;
+}
+
+static const char meta_usage[] =
+    "usage: metaplast meta EXPERIMENT.json --out DIR [--threads N] [--resume DIR]\n"
+    "                      [--evaluate] [--max-iterations N] [--quiet]\n";
+
+static int parse_count(const char *s, long long lo, long long *out)
+{
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || v < lo)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int mp_cmd_meta(int argc, char **argv)
+{
+    const char *exp = NULL, *out = NULL, *resume = NULL;
+    long long threads = 1, maxit = -1;
+    int evaluate = 0, quiet = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        int has = i + 1 < argc;
+        if (strcmp(a, "--out") == 0 && has)
+            out = argv[++i];
+        else if (strcmp(a, "--resume") == 0 && has)
+            resume = argv[++i];
+        else if (strcmp(a, "--threads") == 0 && has) {
+            if (parse_count(argv[++i], 1, &threads) != 0 || threads > 1024) {
+                fprintf(stderr, "metaplast meta: --threads needs an integer in [1, 1024], "
+                        "got '%s'\n", argv[i]);
+                return MP_EXIT_BADINPUT;
+            }
+        } else if (strcmp(a, "--max-iterations") == 0 && has) {
+            if (parse_count(argv[++i], 0, &maxit) != 0) {
+                fprintf(stderr, "metaplast meta: --max-iterations needs an integer >= 0, "
+                        "got '%s'\n", argv[i]);
+                return MP_EXIT_BADINPUT;
+            }
+        } else if (strcmp(a, "--evaluate") == 0)
+            evaluate = 1;
+        else if (strcmp(a, "--quiet") == 0)
+            quiet = 1;
+        else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "metaplast meta: unknown or incomplete option '%s'\n%s", a,
+                    meta_usage);
+            return MP_EXIT_BADINPUT;
+        } else if (!exp)
+            exp = a;
+        else {
+            fprintf(stderr, "metaplast meta: one experiment file only ('%s')\n%s", a,
+                    meta_usage);
+            return MP_EXIT_BADINPUT;
+        }
+    }
+    if (!exp) {
+        fprintf(stderr, "metaplast meta: no experiment file\n%s", meta_usage);
+        return MP_EXIT_BADINPUT;
+    }
+    if (resume && out && strcmp(resume, out) != 0) {
+        fprintf(stderr, "metaplast meta: --resume continues in its own directory; "
+                "--out must be the same or left out\n");
+        return MP_EXIT_BADINPUT;
+    }
+    if (resume)
+        out = resume;
+    if (!out && !evaluate) {
+        fprintf(stderr, "metaplast meta: --out DIR is required\n%s", meta_usage);
+        return MP_EXIT_BADINPUT;
+    }
+    mp_error err;
+    mp_error_clear(&err);
+    mp_experiment *x = NULL;
+    int rc = mp_x_load(exp, &x, &err);
+    if (rc != MP_OK) {
+        mp_cli_print_error(&err);
+        return rc == MP_ENOMEM ? MP_EXIT_FAILURE : MP_EXIT_BADINPUT;
+    }
+    if (evaluate) {
+        char *json = NULL;
+        rc = mp_x_evaluate_initial(x, (int)threads, &json, &err);
+        if (rc == MP_OK)
+            printf("%s\n", json);
+        free(json);
+    } else {
+        /* The command that reruns this experiment, for result.json. */
+        size_t len = strlen(exp) + strlen(out) + 64;
+        char *cmd = malloc(len);
+        if (cmd)
+            snprintf(cmd, len, "metaplast meta %s --out %s --threads %lld", exp, out,
+                     threads);
+        signal(SIGINT, on_sigint);
+        mp_x_run_opts o = {out, (int)threads, resume != NULL, maxit, quiet, cmd, &g_stop};
+        rc = mp_x_run(x, &o, &err);
+        signal(SIGINT, SIG_DFL);
+        free(cmd);
+    }
+    if (rc != MP_OK)
+        mp_cli_print_error(&err);
+    mp_x_free_experiment(x);
+    return mp_cli_exit_code(rc);
+}

@@ -1,0 +1,324 @@
+/* One evaluation of a coefficient vector: a per-evaluation shallow copy of
+ * the loaded model whose plastic projections point at their own parameter
+ * arrays (theta written in), a fresh net from it, the inner loop, the loss.
+ *
+ * Why a copy and not a kernel hook: both kernels (core/kernel/net.c,
+ * core/rate/rate_net.c) point the rules' io.p straight at
+ * model->projections[j].plasticity->params, and a net keeps its model
+ * pointer for its whole life. Copying the mp_model struct by value with a
+ * fresh projections array and fresh mp_m_plasticity/params for the plastic
+ * projections gives every evaluation its own parameters while populations,
+ * stimuli, plugins and data stay shared and read-only; no kernel edit is
+ * needed and the shared model is never written (so threads are safe). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "meta/grad_int.h"
+#include "meta/meta_int.h"
+#include "rate/rate_int.h"
+#include "util/util_int.h"
+
+typedef struct mcopy {
+    mp_model m;
+    mp_m_projection *proj;
+    mp_m_plasticity *pl;
+    double **par; /* per projection, NULL when static */
+    mp_dataset *data;
+    double *rot;
+} mcopy;
+
+static void mcopy_release(mcopy *c)
+{
+    if (c->par)
+        for (size_t j = 0; j < c->m.n_projections; j++)
+            free(c->par[j]);
+    free(c->par);
+    free(c->pl);
+    free(c->proj);
+    mp_ds_free(c->data);
+    free(c->rot);
+}
+
+static int mcopy_init(mcopy *c, const mp_experiment *x, const double *theta,
+                      uint64_t data_seed, mp_error *err)
+{
+    const mp_model *m = x->model;
+    size_t n = m->n_projections;
+    memset(c, 0, sizeof *c);
+    c->m = *m;
+    c->proj = malloc((n ? n : 1) * sizeof *c->proj);
+    c->pl = calloc(n ? n : 1, sizeof *c->pl);
+    c->par = calloc(n ? n : 1, sizeof *c->par);
+    if (!c->proj || !c->pl || !c->par)
+        goto nomem;
+    if (n)
+        memcpy(c->proj, m->projections, n * sizeof *c->proj);
+    for (size_t j = 0; j < n; j++) {
+        const mp_m_plasticity *o = m->projections[j].plasticity;
+        if (!o)
+            continue;
+        uint32_t np = o->plugin->desc->n_params;
+        c->pl[j] = *o;
+        if (!(c->par[j] = malloc((np ? np : 1) * sizeof(double))))
+            goto nomem;
+        memcpy(c->par[j], o->params, np * sizeof(double));
+        c->pl[j].params = c->par[j];
+        c->proj[j].plasticity = &c->pl[j];
+    }
+    for (size_t f = 0; f < x->n_free; f++)
+        for (size_t q = 0; q < x->free[f].n_proj; q++)
+            c->par[x->free[f].proj[q]][x->free[f].param] = theta[f];
+    c->m.projections = c->proj;
+    /* Gaussian data (PCA tasks): a fresh, freshly rotated data set per
+     * evaluation with the model's spectrum (Confavreux et al. 2020). */
+    if (x->task == MP_X_TASK_MODEL && m->network == MP_NET_RATE && m->data.rotation) {
+        size_t dim = m->data.train->dim;
+        if (!(c->rot = malloc(dim * dim * sizeof(double))))
+            goto nomem;
+        int rc = mp_ds_gaussian_rotated(dim, m->data.train->n, m->data.variances,
+                                        data_seed, &c->data, c->rot, err);
+        if (rc != MP_OK) {
+            mcopy_release(c);
+            return rc;
+        }
+        c->m.data.train = c->data;
+        c->m.data.rotation = c->rot;
+    }
+    return MP_OK;
+nomem:
+    mcopy_release(c);
+    return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+}
+
+static void blown(mp_x_result *r, const mp_experiment *x, const mp_error *e,
+                  const char *why)
+{
+    r->blown = 1;
+    r->loss = x->blowup_penalty;
+    if (e) {
+        char buf[MP_ERROR_TEXT_LEN + 300];
+        mp_error_format(e, buf, sizeof buf);
+        size_t k = strlen(buf);
+        k = k < sizeof r->reason ? k : sizeof r->reason - 1;
+        memcpy(r->reason, buf, k);
+        r->reason[k] = '\0';
+    } else
+        snprintf(r->reason, sizeof r->reason, "%s", why);
+    if (r->grad)
+        memset(r->grad, 0, x->n_free * sizeof *r->grad);
+}
+
+/* ---- rate, nway_kshot tasks, without gradients --------------------------- */
+
+static int rate_task(const mp_experiment *x, const mcopy *mc, const mp_task *t,
+                     uint64_t net_seed, mp_x_result *r, mp_error *err)
+{
+    const mp_dataset *d = x->model->data.train;
+    mp_r_net *net = NULL;
+    mp_error e;
+    mp_error_clear(&e);
+    int rc = mp_r_net_new(&mc->m, net_seed, &net, &e);
+    if (rc == MP_EUNSTABLE) {
+        blown(r, x, &e, NULL);
+        return MP_OK;
+    }
+    if (rc != MP_OK) {
+        *err = e;
+        return rc;
+    }
+    const int bp = mc->m.training.bp_reference;
+    size_t n = x->ways * x->shots;
+    for (size_t i = 0; i < n && rc == MP_OK; i++) {
+        mp_r_forward(net, d->x + t->train[i] * d->dim);
+        mp_r_output_error(net, t->train_label[i]);
+        mp_r_backward(net);
+        if (bp)
+            mp_r_backward_bp(net);
+        rc = mp_r_plasticity(net, &e);
+    }
+    if (rc == MP_EUNSTABLE) {
+        blown(r, x, &e, NULL);
+        mp_r_net_free(net);
+        return MP_OK;
+    }
+    if (rc != MP_OK) {
+        *err = e;
+        mp_r_net_free(net);
+        return rc;
+    }
+    const mp_r_layer *o = &net->L[net->nL - 1];
+    size_t nq = x->ways * x->queries, right = 0;
+    double sum = 0.0;
+    for (size_t i = 0; i < nq; i++) {
+        mp_r_forward(net, d->x + t->query[i] * d->dim);
+        uint32_t best = 0;
+        for (uint32_t k = 1; k < o->n; k++)
+            best = o->y[k] > o->y[best] ? k : best;
+        right += (int32_t)best == t->query_label[i];
+        sum += mp_r_loss(net, t->query_label[i]);
+    }
+    mp_r_net_free(net);
+    r->loss = sum / (double)nq;
+    r->accuracy = (double)right / (double)nq;
+    if (!isfinite(r->loss))
+        blown(r, x, NULL, "the query loss is not finite");
+    return MP_OK;
+}
+
+/* ---- rate, exact gradients ------------------------------------------------- */
+
+static int rate_grad(const mp_experiment *x, const mcopy *mc, const mp_task *t,
+                     uint64_t net_seed, mp_x_result *r, mp_error *err)
+{
+    const mp_model *m = x->model;
+    size_t n = m->n_projections;
+    double **g = calloc(n ? n : 1, sizeof *g);
+    int rc = g ? MP_OK : MP_ENOMEM;
+    for (size_t j = 0; j < n && rc == MP_OK; j++)
+        if (m->projections[j].plasticity &&
+            !(g[j] = calloc(m->projections[j].plasticity->plugin->desc->n_params + 1,
+                            sizeof(double))))
+            rc = MP_ENOMEM;
+    if (rc != MP_OK) {
+        if (g)
+            for (size_t j = 0; j < n; j++)
+                free(g[j]);
+        free(g);
+        return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    }
+    mp_g_episode ep = {m->data.train, t->train, t->train_label, x->ways * x->shots,
+                       t->query, t->query_label, x->ways * x->queries, net_seed};
+    mp_error e;
+    mp_error_clear(&e);
+    double acc = NAN;
+    rc = mp_g_episode_grad(m, (const double *const *)mc->par, &ep, &r->loss, &acc,
+                           g, &e);
+    if (rc == MP_OK) {
+        r->accuracy = acc;
+        for (size_t f = 0; f < x->n_free; f++) {
+            double s = 0.0;
+            for (size_t q = 0; q < x->free[f].n_proj; q++)
+                s += g[x->free[f].proj[q]][x->free[f].param];
+            r->grad[f] = s;
+        }
+        if (!isfinite(r->loss))
+            blown(r, x, NULL, "the query loss is not finite");
+    } else if (rc == MP_EUNSTABLE) {
+        blown(r, x, &e, NULL);
+        rc = MP_OK;
+    } else
+        *err = e;
+    for (size_t j = 0; j < n; j++)
+        free(g[j]);
+    free(g);
+    return rc;
+}
+
+/* ---- rate, the model as the task (PCA) ------------------------------------- */
+
+static int rate_model(const mp_experiment *x, const mcopy *mc, uint64_t net_seed,
+                      mp_x_result *r, mp_error *err)
+{
+    mp_r_net *net = NULL;
+    mp_error e;
+    mp_error_clear(&e);
+    int rc = mp_r_net_new(&mc->m, net_seed, &net, &e);
+    if (rc == MP_OK)
+        rc = mp_r_train(net, x->inner_samples, NULL, NULL, &e);
+    if (rc == MP_EUNSTABLE) {
+        blown(r, x, &e, NULL);
+        mp_r_net_free(net);
+        return MP_OK;
+    }
+    if (rc != MP_OK) {
+        *err = e;
+        mp_r_net_free(net);
+        return rc;
+    }
+    /* pc_distance: mean over output rows k of 1 - |cos(W_k, u_k)|, u_k the
+     * k-th principal axis (column k of the rotation). */
+    const mp_r_proj *p = &net->P[x->loss_proj];
+    size_t dim = mc->m.data.train->dim, rows = p->n_post < dim ? p->n_post : dim;
+    double s = 0.0;
+    for (size_t k = 0; k < rows; k++) {
+        double dot = 0.0, nw = 0.0;
+        for (size_t i = 0; i < p->n_pre; i++) {
+            double w = p->W[k * p->n_pre + i];
+            dot += w * mc->m.data.rotation[i * dim + k];
+            nw += w * w;
+        }
+        s += nw > 0 ? 1.0 - fabs(dot) / sqrt(nw) : 1.0;
+    }
+    mp_r_net_free(net);
+    r->loss = rows ? s / (double)rows : 0.0;
+    if (!isfinite(r->loss))
+        blown(r, x, NULL, "the PC distance is not finite");
+    return MP_OK;
+}
+
+/* ---- spiking: target rate --------------------------------------------------- */
+
+static int spiking(const mp_experiment *x, const mcopy *mc, uint64_t net_seed,
+                   mp_x_result *r, mp_error *err)
+{
+    mp_net *net = NULL;
+    mp_error e;
+    mp_error_clear(&e);
+    const mp_m_population *pop = &x->model->populations[x->loss_pop];
+    int rc = mp_net_new(&mc->m, net_seed, &net, &e);
+    long long c0 = 0, c1 = 0;
+    if (rc == MP_OK && x->win0 > 0)
+        rc = mp_net_run(net, x->win0, NULL, NULL, &e);
+    if (rc == MP_OK) {
+        c0 = mp_net_spike_count(net, pop->name);
+        rc = mp_net_run(net, x->win1 - x->win0, NULL, NULL, &e);
+        c1 = mp_net_spike_count(net, pop->name);
+    }
+    mp_net_free(net);
+    if (rc == MP_EUNSTABLE) {
+        blown(r, x, &e, NULL);
+        return MP_OK;
+    }
+    if (rc != MP_OK) {
+        *err = e;
+        return rc;
+    }
+    double rate = (double)(c1 - c0) / ((double)pop->size * (x->win1 - x->win0) * 1e-3);
+    double d = rate - x->target_rate;
+    r->loss = d * d / (rate + x->denom_offset);
+    r->accuracy = rate; /* reported as "rate" by the run loop */
+    return MP_OK;
+}
+
+int mp_x_evaluate(const mp_experiment *x, const double *theta, uint64_t iter,
+                  uint64_t task, mp_x_result *r, mp_error *err)
+{
+    r->loss = NAN;
+    r->accuracy = NAN;
+    r->blown = 0;
+    r->reason[0] = '\0';
+    mcopy mc;
+    int rc = mcopy_init(&mc, x, theta, mp_x_seed(x->seed, 3, iter, task), err);
+    if (rc != MP_OK)
+        return rc;
+    uint64_t net_seed = mp_x_seed(x->seed, 2, iter, task);
+    if (x->task == MP_X_TASK_NWAY) {
+        mp_task t;
+        rc = mp_task_init(&t, x->sampler, err);
+        if (rc == MP_OK) {
+            rc = mp_task_sample(x->sampler, mp_x_seed(x->seed, 1, iter, task), &t, err);
+            if (rc == MP_OK)
+                rc = r->grad ? rate_grad(x, &mc, &t, net_seed, r, err)
+                             : rate_task(x, &mc, &t, net_seed, r, err);
+            mp_task_release(&t);
+        }
+    } else if (x->model->network == MP_NET_RATE) {
+        rc = rate_model(x, &mc, net_seed, r, err);
+    } else {
+        rc = spiking(x, &mc, net_seed, r, err);
+    }
+    mcopy_release(&mc);
+    return rc;
+}

@@ -1,0 +1,661 @@
+/* Experiment files (docs/meta.md "Experiment file"): read with the model
+ * loader's validation context (core/model/getters.c), so messages have the
+ * same "file:line:col: path: text" shape and unknown keys are errors. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "meta/meta_int.h"
+#include "model/load_int.h"
+
+static int read_text(const char *path, char **text, size_t *len, mp_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return mp_u_err(err, MP_EIO, path, 0, 0, NULL,
+                        "cannot open experiment file '%s': %s", path, strerror(errno));
+    size_t cap = 1 << 14, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n - 1, f);
+        if (ferror(f) || feof(f))
+            break;
+        char *nb = realloc(buf, cap * 2);
+        if (!nb) {
+            free(buf);
+            buf = NULL;
+        } else {
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!buf)
+        return mp_u_err(err, MP_ENOMEM, path, 0, 0, NULL, "out of memory");
+    if (bad) {
+        free(buf);
+        return mp_u_err(err, MP_EIO, path, 0, 0, NULL, "cannot read '%s'", path);
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return MP_OK;
+}
+
+uint64_t mp_x_seed(uint64_t seed, uint32_t kind, uint64_t iter, uint64_t task)
+{
+    return mp_u_stream_seed(mp_u_stream_seed(seed, 100u + kind, iter), 200u + kind,
+                            task);
+}
+
+double mp_x_penalty(const mp_experiment *x, const double *theta, double *grad)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < x->n_free; i++) {
+        double t = theta[i];
+        if (x->penalty == MP_X_PEN_L1) {
+            s += fabs(t);
+            if (grad)
+                grad[i] += x->lambda * (t > 0 ? 1.0 : t < 0 ? -1.0 : 0.0);
+        } else if (x->penalty == MP_X_PEN_L2) {
+            s += t * t;
+            if (grad)
+                grad[i] += 2.0 * x->lambda * t;
+        }
+    }
+    return x->penalty == MP_X_PEN_NONE ? 0.0 : x->lambda * s;
+}
+
+/* ---- free coefficients -------------------------------------------------- */
+
+static long coef_index(const mp_m_projection *p, const char *name)
+{
+    if (!p->plasticity)
+        return -1;
+    const mp_rule_desc *d = p->plasticity->plugin->desc;
+    for (uint32_t k = 0; k < d->n_params; k++)
+        if (strcmp(d->params[k].name, name) == 0)
+            return (long)k;
+    return -1;
+}
+
+static int add_proj(mp_m_ctx *c, mp_experiment *x, mp_x_free *f, size_t j,
+                    const char *pname)
+{
+    const mp_model *m = x->model;
+    const mp_m_projection *p = &m->projections[j];
+    if (!p->plasticity)
+        return mp_m_fail(c, MP_EINVAL, "projection '%s' is static (no plasticity)",
+                         p->name);
+    long k = coef_index(p, pname);
+    const mp_rule_desc *d = p->plasticity->plugin->desc;
+    if (k < 0) {
+        const char *cand[64];
+        size_t nc = 0;
+        for (uint32_t q = 0; q < d->n_params && nc < 64; q++)
+            if (d->params[q].flags & MP_PARAM_COEF)
+                cand[nc++] = d->params[q].name;
+        const char *s = mp_m_suggest(pname, cand, nc);
+        return mp_m_fail(c, MP_EINVAL,
+                         "rule '%s' of projection '%s' has no parameter '%s'%s%s%s",
+                         d->name, p->name, pname, s ? " (did you mean '" : "",
+                         s ? s : "", s ? "'?)" : "");
+    }
+    if (!(d->params[k].flags & MP_PARAM_COEF))
+        return mp_m_fail(c, MP_EINVAL,
+                         "parameter '%s' of rule '%s' is not a coefficient (not "
+                         "flagged MP_PARAM_COEF), so it cannot be optimized",
+                         pname, d->name);
+    if (f->n_proj && (size_t)k != f->param)
+        return mp_m_fail(c, MP_EINVAL, "parameter '%s' sits at different places in "
+                         "the rules of the listed projections", pname);
+    /* No (projection, parameter) may be free twice. */
+    for (size_t g = 0; g <= (size_t)(f - x->free); g++) {
+        const mp_x_free *o = &x->free[g];
+        size_t n = o == f ? f->n_proj : o->n_proj;
+        for (size_t q = 0; q < n; q++)
+            if (o->proj[q] == j && o->param == (size_t)k)
+                return mp_m_fail(c, MP_EINVAL, "parameter '%s' of projection '%s' "
+                                 "is already free%s%s", pname, p->name,
+                                 o == f ? "" : " as ", o == f ? "" : o->name);
+    }
+    f->param = (size_t)k;
+    f->proj[f->n_proj++] = j;
+    return MP_OK;
+}
+
+static int one_free(mp_m_ctx *c, mp_experiment *x, size_t i, const json_t *v)
+{
+    static const char *const keys[] = {"param", "projections", "init", "bounds",
+                                       "name", NULL};
+    mp_x_free *f = &x->free[i];
+    const mp_model *m = x->model;
+    const char *s;
+    int rc = mp_m_object(c, v, "free coefficient", keys);
+    if (rc == MP_OK)
+        rc = mp_m_str(c, v, "param", 0, NULL, &s);
+    if (rc != MP_OK)
+        return rc;
+    if (!(f->param_name = mp_u_strdup(s)) ||
+        !(f->proj = calloc(m->n_projections ? m->n_projections : 1, sizeof *f->proj)))
+        return mp_m_nomem(c);
+    json_t *pr = json_object_get(v, "projections");
+    size_t old = mp_m_push_key(c, "projections");
+    if (!pr || (json_is_string(pr) && strcmp(json_string_value(pr), "all") == 0)) {
+        for (size_t j = 0; j < m->n_projections; j++)
+            if (coef_index(&m->projections[j], f->param_name) >= 0 && rc == MP_OK)
+                rc = add_proj(c, x, f, j, f->param_name);
+        if (rc == MP_OK && f->n_proj == 0)
+            rc = mp_m_fail(c, MP_EINVAL, "no plastic projection of the model has a "
+                           "rule parameter '%s'", f->param_name);
+    } else if (!json_is_array(pr) || json_array_size(pr) == 0) {
+        rc = mp_m_fail(c, MP_EINVAL, "expected \"all\" or a non-empty array of "
+                       "projection names, got %s", mp_m_type_name(pr));
+    } else {
+        for (size_t q = 0; q < json_array_size(pr) && rc == MP_OK; q++) {
+            json_t *e = json_array_get(pr, q);
+            size_t o2 = mp_m_push_index(c, q);
+            long j = json_is_string(e) ? mp_m_projection_find(m, json_string_value(e))
+                                       : -2;
+            if (j == -2)
+                rc = mp_m_fail(c, MP_EINVAL, "expected a projection name, got %s",
+                               mp_m_type_name(e));
+            else if (j < 0) {
+                const char *cand[256];
+                size_t nc = 0;
+                for (size_t k = 0; k < m->n_projections && nc < 256; k++)
+                    cand[nc++] = m->projections[k].name;
+                const char *sg = mp_m_suggest(json_string_value(e), cand, nc);
+                rc = mp_m_fail(c, MP_EINVAL, "unknown projection '%s'%s%s%s",
+                               json_string_value(e), sg ? " (did you mean '" : "",
+                               sg ? sg : "", sg ? "'?)" : "");
+            } else
+                rc = add_proj(c, x, f, (size_t)j, f->param_name);
+            mp_m_pop(c, o2);
+        }
+    }
+    mp_m_pop(c, old);
+    if (rc != MP_OK)
+        return rc;
+    const double def_init =
+        m->projections[f->proj[0]].plasticity->params[f->param];
+    rc = mp_m_num(c, v, "init", &def_init, MP_M_ANY, NULL, &f->init);
+    const char *nm = f->param_name;
+    if (rc == MP_OK && json_object_get(v, "name"))
+        rc = mp_m_name(c, v, "name", &nm);
+    if (rc == MP_OK && !(f->name = mp_u_strdup(nm)))
+        rc = mp_m_nomem(c);
+    for (size_t g = 0; g < i && rc == MP_OK; g++)
+        if (strcmp(x->free[g].name, f->name) == 0)
+            rc = mp_m_fail(c, MP_EINVAL, "two free coefficients are named '%s' (set "
+                           "\"name\")", f->name);
+    f->lo = -HUGE_VAL;
+    f->hi = HUGE_VAL;
+    json_t *b = json_object_get(v, "bounds");
+    if (rc == MP_OK && b) {
+        size_t ob = mp_m_push_key(c, "bounds");
+        if (!json_is_array(b) || json_array_size(b) != 2 ||
+            !json_is_number(json_array_get(b, 0)) || !json_is_number(json_array_get(b, 1)))
+            rc = mp_m_fail(c, MP_EINVAL, "expected [lo, hi] (two numbers)");
+        else {
+            f->lo = json_number_value(json_array_get(b, 0));
+            f->hi = json_number_value(json_array_get(b, 1));
+            f->bounded = 1;
+            char a1[32], a2[32];
+            if (!(f->lo <= f->hi))
+                rc = mp_m_fail(c, MP_EINVAL, "lower bound %s is above upper bound %s",
+                               mp_m_fmt_num(f->lo, a1), mp_m_fmt_num(f->hi, a2));
+            else if (!(f->init >= f->lo && f->init <= f->hi))
+                rc = mp_m_fail(c, MP_EINVAL, "init %s lies outside the bounds",
+                               mp_m_fmt_num(f->init, a1));
+        }
+        mp_m_pop(c, ob);
+    }
+    return rc;
+}
+
+/* ---- sections ------------------------------------------------------------ */
+
+static int tasks(mp_m_ctx *c, mp_experiment *x, const json_t *root)
+{
+    static const char *const kinds[] = {"nway_kshot", "model", NULL};
+    static const char *const nkeys[] = {"kind", "ways", "shots", "queries",
+                                        "per_iteration", "classes_with_replacement",
+                                        "fixed_per_class", "remap_labels", NULL};
+    static const char *const mkeys[] = {"kind", "per_iteration", NULL};
+    static const size_t one = 1;
+    json_t *t = json_object_get(root, "tasks");
+    if (!t)
+        return mp_m_fail_key(c, "tasks", MP_EINVAL, "missing key 'tasks'");
+    size_t old = mp_m_push_key(c, "tasks");
+    int kind = 0, rc = json_is_object(t) ? mp_m_enum(c, t, "kind", kinds, -1, &kind)
+                                         : mp_m_fail(c, MP_EINVAL, "expected an object");
+    x->task = (mp_x_task_kind)kind;
+    if (rc == MP_OK)
+        rc = mp_m_object(c, t, kind == 0 ? "nway_kshot tasks" : "model tasks",
+                         kind == 0 ? nkeys : mkeys);
+    if (rc == MP_OK)
+        rc = mp_m_size(c, t, "per_iteration", &one, 1, 1000000, &x->per_iteration);
+    if (rc == MP_OK && kind == MP_X_TASK_NWAY) {
+        int wr = 0, fx = 0, rl = 0;
+        const mp_model *m = x->model;
+        if (m->network != MP_NET_RATE || !m->data.train || !m->data.train->label) {
+            rc = mp_m_fail_key(c, "kind", MP_EINVAL, "nway_kshot tasks need a rate "
+                               "model with labelled data");
+            goto out;
+        }
+        rc = mp_m_size(c, t, "ways", NULL, 1, 100000, &x->ways);
+        if (rc == MP_OK)
+            rc = mp_m_size(c, t, "shots", NULL, 1, 1000000, &x->shots);
+        if (rc == MP_OK)
+            rc = mp_m_size(c, t, "queries", NULL, 1, 1000000, &x->queries);
+        if (rc == MP_OK)
+            rc = mp_m_bool(c, t, "classes_with_replacement", 0, &wr);
+        if (rc == MP_OK)
+            rc = mp_m_bool(c, t, "fixed_per_class", 0, &fx);
+        if (rc == MP_OK)
+            rc = mp_m_bool(c, t, "remap_labels", 0, &rl);
+        x->task_flags = (wr ? MP_TASK_CLASSES_WITH_REPLACEMENT : 0) |
+                        (fx ? MP_TASK_FIXED_PER_CLASS : 0) |
+                        (rl ? MP_TASK_REMAP_LABELS : 0);
+        if (rc == MP_OK && !wr && x->ways > m->data.train->n_classes)
+            rc = mp_m_fail_key(c, "ways", MP_EINVAL, "%zu ways but the data set has "
+                               "only %zu classes (set classes_with_replacement)",
+                               x->ways, m->data.train->n_classes);
+        if (rc == MP_OK) {
+            mp_error e2;
+            mp_error_clear(&e2);
+            if (mp_task_sampler_new(m->data.train, x->ways, x->shots, x->queries,
+                                    x->task_flags, &x->sampler, &e2) != MP_OK)
+                rc = mp_m_fail(c, MP_EINVAL, "%s", e2.text);
+        }
+    } else if (rc == MP_OK && x->model->network == MP_NET_RATE &&
+               x->model->training.loss != MP_LOSS_NONE && !x->model->data.train) {
+        rc = mp_m_fail(c, MP_EINVAL, "the model has no data");
+    }
+out:
+    mp_m_pop(c, old);
+    return rc;
+}
+
+static int inner(mp_m_ctx *c, mp_experiment *x, const json_t *root)
+{
+    static const char *const rkeys[] = {"samples", NULL};
+    static const char *const skeys[] = {"duration", "score_window", NULL};
+    const mp_model *m = x->model;
+    json_t *v = json_object_get(root, "inner");
+    if (!v)
+        return mp_m_fail_key(c, "inner", MP_EINVAL, "missing key 'inner'");
+    size_t old = mp_m_push_key(c, "inner");
+    int rc;
+    if (m->network == MP_NET_RATE) {
+        size_t def = x->task == MP_X_TASK_NWAY ? x->ways * x->shots : m->training.samples;
+        rc = mp_m_object(c, v, "inner loop of a rate model", rkeys);
+        if (rc == MP_OK)
+            rc = mp_m_size(c, v, "samples", &def, 1, SIZE_MAX / 2, &x->inner_samples);
+        if (rc == MP_OK && x->task == MP_X_TASK_NWAY && x->inner_samples != x->ways * x->shots)
+            rc = mp_m_fail_key(c, "samples", MP_EINVAL, "an nway_kshot inner loop "
+                               "trains on the ways*shots = %zu task samples once",
+                               x->ways * x->shots);
+    } else {
+        rc = mp_m_object(c, v, "inner loop of a spiking model", skeys);
+        if (rc == MP_OK)
+            rc = mp_m_num(c, v, "duration", &m->duration, MP_M_GT(0), "ms", &x->duration);
+        json_t *w = json_object_get(v, "score_window");
+        if (rc == MP_OK && w) {
+            size_t o2 = mp_m_push_key(c, "score_window");
+            if (!json_is_array(w) || json_array_size(w) != 2 ||
+                !json_is_number(json_array_get(w, 0)) ||
+                !json_is_number(json_array_get(w, 1)))
+                rc = mp_m_fail(c, MP_EINVAL, "expected [start_ms, end_ms]");
+            else {
+                x->win0 = json_number_value(json_array_get(w, 0));
+                x->win1 = json_number_value(json_array_get(w, 1));
+                if (!(x->win0 >= 0 && x->win0 < x->win1 && x->win1 <= x->duration))
+                    rc = mp_m_fail(c, MP_EINVAL, "need 0 <= start < end <= duration "
+                                   "(%g ms)", x->duration);
+            }
+            mp_m_pop(c, o2);
+        } else if (rc == MP_OK) {
+            x->win0 = 0.0;
+            x->win1 = x->duration;
+        }
+    }
+    mp_m_pop(c, old);
+    return rc;
+}
+
+static int loss(mp_m_ctx *c, mp_experiment *x, const json_t *root)
+{
+    static const char *const kinds[] = {"query_cross_entropy", "target_rate",
+                                        "pc_distance", "mse", NULL};
+    static const char *const k0[] = {"kind", NULL};
+    static const char *const k1[] = {"kind", "population", "rate",
+                                     "denominator_offset", NULL};
+    static const char *const k2[] = {"kind", "projection", NULL};
+    static const double off = 0.1;
+    const mp_model *m = x->model;
+    json_t *v = json_object_get(root, "loss");
+    if (!v)
+        return mp_m_fail_key(c, "loss", MP_EINVAL, "missing key 'loss'");
+    size_t old = mp_m_push_key(c, "loss");
+    int kind = 0, rc = json_is_object(v) ? mp_m_enum(c, v, "kind", kinds, -1, &kind)
+                                         : mp_m_fail(c, MP_EINVAL, "expected an object");
+    x->loss = (mp_x_loss_kind)kind;
+    const char *s;
+    if (rc != MP_OK)
+        goto out;
+    switch (x->loss) {
+    case MP_X_LOSS_QUERY_CE:
+    case MP_X_LOSS_MSE:
+        rc = mp_m_object(c, v, "loss", k0);
+        if (rc == MP_OK && x->task != MP_X_TASK_NWAY)
+            rc = mp_m_fail_key(c, "kind", MP_EINVAL, "'%s' scores the query set of "
+                               "nway_kshot tasks", kinds[kind]);
+        else if (rc == MP_OK && m->training.loss !=
+                 (x->loss == MP_X_LOSS_MSE ? MP_LOSS_MSE : MP_LOSS_CROSS_ENTROPY))
+            rc = mp_m_fail_key(c, "kind", MP_EINVAL, "the model's training.loss must "
+                               "be \"%s\" for this loss",
+                               x->loss == MP_X_LOSS_MSE ? "mse" : "cross_entropy");
+        break;
+    case MP_X_LOSS_TARGET_RATE:
+        rc = mp_m_object(c, v, "target_rate loss", k1);
+        if (rc == MP_OK && m->network != MP_NET_SPIKING)
+            rc = mp_m_fail_key(c, "kind", MP_EINVAL, "target_rate needs a spiking model");
+        if (rc == MP_OK)
+            rc = mp_m_str(c, v, "population", 0, NULL, &s);
+        if (rc == MP_OK) {
+            size_t i = 0;
+            while (i < m->n_populations && strcmp(m->populations[i].name, s) != 0)
+                i++;
+            if (i == m->n_populations)
+                rc = mp_m_fail_key(c, "population", MP_EINVAL,
+                                   "unknown population '%s'", s);
+            x->loss_pop = i;
+        }
+        if (rc == MP_OK)
+            rc = mp_m_num(c, v, "rate", NULL, MP_M_GE(0), "Hz", &x->target_rate);
+        if (rc == MP_OK)
+            rc = mp_m_num(c, v, "denominator_offset", &off, MP_M_GT(0), "Hz",
+                          &x->denom_offset);
+        break;
+    case MP_X_LOSS_PC_DISTANCE:
+        rc = mp_m_object(c, v, "pc_distance loss", k2);
+        if (rc == MP_OK && (m->network != MP_NET_RATE || !m->data.rotation))
+            rc = mp_m_fail_key(c, "kind", MP_EINVAL, "pc_distance needs a rate model "
+                               "on Gaussian data (data.source \"gaussian\")");
+        if (rc == MP_OK)
+            rc = mp_m_str(c, v, "projection", 0, NULL, &s);
+        if (rc == MP_OK) {
+            long j = mp_m_projection_find(m, s);
+            if (j < 0)
+                rc = mp_m_fail_key(c, "projection", MP_EINVAL,
+                                   "unknown projection '%s'", s);
+            else if (m->sources[m->projections[j].source].index != m->chain.order[0])
+                rc = mp_m_fail_key(c, "projection", MP_EINVAL, "projection '%s' does "
+                                   "not start at the input population", s);
+            x->loss_proj = (size_t)(j < 0 ? 0 : j);
+        }
+        break;
+    }
+out:
+    mp_m_pop(c, old);
+    return rc;
+}
+
+static int penalty(mp_m_ctx *c, mp_experiment *x, const json_t *root)
+{
+    static const char *const kinds[] = {"none", "l1", "l2", NULL};
+    static const char *const keys[] = {"kind", "lambda", NULL};
+    static const double zero = 0.0;
+    json_t *v = json_object_get(root, "penalty");
+    if (!v)
+        return MP_OK;
+    size_t old = mp_m_push_key(c, "penalty");
+    int k = 0, rc = mp_m_object(c, v, "penalty", keys);
+    if (rc == MP_OK)
+        rc = mp_m_enum(c, v, "kind", kinds, -1, &k);
+    x->penalty = (mp_x_pen_kind)k;
+    if (rc == MP_OK)
+        rc = mp_m_num(c, v, "lambda", k ? NULL : &zero, MP_M_GE(0), NULL, &x->lambda);
+    mp_m_pop(c, old);
+    return rc;
+}
+
+static int optimizer(mp_m_ctx *c, mp_experiment *x, const json_t *root)
+{
+    static const char *const kinds[] = {"adam", "cmaes", NULL};
+    static const char *const grads[] = {"exact", "finite_difference", NULL};
+    static const char *const akeys[] = {"kind", "lr", "betas", "eps", "gradient",
+                                        "fd_step", "clip", "per_coefficient_lr", NULL};
+    static const char *const ckeys[] = {"kind", "sigma", "population", NULL};
+    static const double lr = 1e-3, eps = 1e-8, h = 1e-4, sig = 1e-3;
+    json_t *v = json_object_get(root, "optimizer");
+    if (!v)
+        return mp_m_fail_key(c, "optimizer", MP_EINVAL, "missing key 'optimizer'");
+    size_t old = mp_m_push_key(c, "optimizer");
+    int k = 0, rc = json_is_object(v) ? mp_m_enum(c, v, "kind", kinds, -1, &k)
+                                      : mp_m_fail(c, MP_EINVAL, "expected an object");
+    x->opt = (mp_x_opt_kind)k;
+    if (rc == MP_OK)
+        rc = mp_m_object(c, v, k == 0 ? "adam optimizer" : "cmaes optimizer",
+                         k == 0 ? akeys : ckeys);
+    if (rc != MP_OK)
+        goto out;
+    if (x->opt == MP_X_OPT_ADAM) {
+        int g = 1;
+        rc = mp_m_num(c, v, "lr", &lr, MP_M_GT(0), NULL, &x->lr);
+        x->beta1 = 0.9;
+        x->beta2 = 0.999;
+        json_t *b = json_object_get(v, "betas");
+        if (rc == MP_OK && b) {
+            size_t ob = mp_m_push_key(c, "betas");
+            if (!json_is_array(b) || json_array_size(b) != 2 ||
+                !json_is_number(json_array_get(b, 0)) ||
+                !json_is_number(json_array_get(b, 1)))
+                rc = mp_m_fail(c, MP_EINVAL, "expected [beta1, beta2]");
+            else {
+                x->beta1 = json_number_value(json_array_get(b, 0));
+                x->beta2 = json_number_value(json_array_get(b, 1));
+                if (!(x->beta1 >= 0 && x->beta1 < 1 && x->beta2 >= 0 && x->beta2 < 1))
+                    rc = mp_m_fail(c, MP_EINVAL, "betas must lie in [0, 1)");
+            }
+            mp_m_pop(c, ob);
+        }
+        if (rc == MP_OK)
+            rc = mp_m_num(c, v, "eps", &eps, MP_M_GE(0), NULL, &x->eps);
+        if (rc == MP_OK)
+            rc = mp_m_enum(c, v, "gradient", grads, 1, &g);
+        x->gradient = (mp_x_grad_kind)g;
+        if (rc == MP_OK)
+            rc = mp_m_num(c, v, "fd_step", &h, MP_M_GT(0), NULL, &x->fd_step);
+        json_t *cl = json_object_get(v, "clip");
+        if (rc == MP_OK && cl && !json_is_null(cl))
+            rc = mp_m_num(c, v, "clip", NULL, MP_M_GT(0), NULL, &x->clip);
+        json_t *pl = json_object_get(v, "per_coefficient_lr");
+        if (rc == MP_OK && pl) {
+            size_t op = mp_m_push_key(c, "per_coefficient_lr");
+            if (!json_is_object(pl))
+                rc = mp_m_fail(c, MP_EINVAL, "expected an object {name: lr}");
+            else if (!(x->lr_per = malloc(x->n_free * sizeof *x->lr_per)))
+                rc = mp_m_nomem(c);
+            for (size_t i = 0; i < x->n_free && rc == MP_OK; i++) {
+                double d = x->lr;
+                rc = mp_m_num(c, pl, x->free[i].name, &d, MP_M_GT(0), NULL,
+                              &x->lr_per[i]);
+            }
+            const char *key;
+            json_t *val;
+            json_object_foreach((json_t *)pl, key, val) {
+                size_t i = 0;
+                (void)val;
+                while (i < x->n_free && strcmp(x->free[i].name, key) != 0)
+                    i++;
+                if (rc == MP_OK && i == x->n_free)
+                    rc = mp_m_fail_key(c, key, MP_EINVAL, "'%s' is not a free "
+                                       "coefficient", key);
+            }
+            mp_m_pop(c, op);
+        }
+        if (rc == MP_OK && x->gradient == MP_X_GRAD_EXACT &&
+            (x->task != MP_X_TASK_NWAY || x->loss != MP_X_LOSS_QUERY_CE))
+            rc = mp_m_fail_key(c, "gradient", MP_EINVAL, "exact gradients need "
+                               "nway_kshot tasks and the query_cross_entropy loss; "
+                               "use \"finite_difference\"");
+    } else {
+        rc = mp_m_num(c, v, "sigma", &sig, MP_M_GT(0), NULL, &x->sigma);
+        json_t *p = json_object_get(v, "population");
+        x->population = 0;
+        if (rc == MP_OK && p && !json_is_null(p))
+            rc = mp_m_size(c, v, "population", NULL, 2, 100000, &x->population);
+        if (rc == MP_OK && x->population == 0)
+            x->population = 4 + (size_t)floor(3.0 * log((double)x->n_free));
+    }
+out:
+    mp_m_pop(c, old);
+    return rc;
+}
+
+static int top(mp_m_ctx *c, mp_experiment *x, const json_t *root)
+{
+    static const char *const keys[] = {"format", "version", "notes", "model", "free",
+                                       "tasks", "inner", "loss", "penalty",
+                                       "optimizer", "iterations", "seed",
+                                       "blowup_penalty", NULL};
+    static const long long seed1 = 1;
+    static const double pen = 1e3;
+    const char *s;
+    long long v = 0;
+    json_t *arr;
+    int rc = mp_m_object(c, root, "experiment", keys);
+    if (rc == MP_OK)
+        rc = mp_m_str(c, root, "format", 0, NULL, &s);
+    if (rc == MP_OK && strcmp(s, "metaplast-experiment") != 0)
+        rc = mp_m_fail_key(c, "format", MP_EINVAL, "expected \"metaplast-experiment\", "
+                           "got \"%.60s\"", s);
+    if (rc == MP_OK)
+        rc = mp_m_int(c, root, "version", NULL, 0, LLONG_MAX, &v);
+    if (rc == MP_OK && v != MP_X_FORMAT_VERSION)
+        rc = mp_m_fail_key(c, "version", MP_EINVAL, "unsupported experiment version "
+                           "%lld: this metaplast reads version %d", v,
+                           MP_X_FORMAT_VERSION);
+    json_t *notes = json_object_get(root, "notes");
+    if (rc == MP_OK && notes && !json_is_string(notes) && !json_is_array(notes))
+        rc = mp_m_fail_key(c, "notes", MP_EINVAL, "expected a string or an array");
+    if (rc == MP_OK)
+        rc = mp_m_str(c, root, "model", 0, NULL, &s);
+    if (rc != MP_OK)
+        return rc;
+    /* The model path resolves from the experiment file's directory. */
+    const char *slash = strrchr(x->file, '/');
+    char *dir = slash ? strndup(x->file, (size_t)(slash - x->file) + (slash == x->file))
+                      : mp_u_strdup(".");
+    x->model_file = dir ? mp_u_path_join(dir, s) : NULL;
+    free(dir);
+    if (!x->model_file)
+        return mp_m_nomem(c);
+    FILE *mf = fopen(x->model_file, "rb");
+    if (!mf)
+        return mp_m_fail_key(c, "model", MP_EIO, "cannot open model file '%s': %s",
+                             x->model_file, strerror(errno));
+    fclose(mf);
+    rc = mp_model_load(x->model_file, NULL, 0, &x->model, c->err);
+    if (rc != MP_OK)
+        return rc;
+    rc = mp_m_array(c, root, "free", 0, 1, &arr);
+    if (rc == MP_OK) {
+        x->n_free = json_array_size(arr);
+        if (!(x->free = calloc(x->n_free, sizeof *x->free)))
+            return mp_m_nomem(c);
+        size_t old = mp_m_push_key(c, "free");
+        for (size_t i = 0; i < x->n_free && rc == MP_OK; i++) {
+            size_t o = mp_m_push_index(c, i);
+            rc = one_free(c, x, i, json_array_get(arr, i));
+            mp_m_pop(c, o);
+        }
+        mp_m_pop(c, old);
+    }
+    if (rc == MP_OK)
+        rc = tasks(c, x, root);
+    if (rc == MP_OK)
+        rc = inner(c, x, root);
+    if (rc == MP_OK)
+        rc = loss(c, x, root);
+    if (rc == MP_OK)
+        rc = penalty(c, x, root);
+    if (rc == MP_OK)
+        rc = optimizer(c, x, root);
+    if (rc == MP_OK)
+        rc = mp_m_size(c, root, "iterations", NULL, 1, (size_t)1 << 40, &x->iterations);
+    if (rc == MP_OK)
+        rc = mp_m_int(c, root, "seed", &seed1, 0, LLONG_MAX, &v);
+    x->seed = (uint64_t)v;
+    if (rc == MP_OK)
+        rc = mp_m_num(c, root, "blowup_penalty", &pen, MP_M_ANY, NULL,
+                      &x->blowup_penalty);
+    return rc;
+}
+
+int mp_x_load(const char *path, mp_experiment **out, mp_error *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    json_error_t je;
+    *out = NULL;
+    int rc = read_text(path, &text, &len, err);
+    if (rc != MP_OK)
+        return rc;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    if (!root) {
+        free(text);
+        return mp_u_err(err, MP_EPARSE, path, je.line > 0 ? je.line : 0,
+                        je.column > 0 ? je.column : 0, NULL, "invalid JSON: %s", je.text);
+    }
+    mp_m_ctx c = {.file = path, .text = text, .text_len = len, .err = err};
+    mp_experiment *x = calloc(1, sizeof *x);
+    if (!x || !(x->file = mp_u_strdup(path)))
+        rc = mp_m_nomem(&c);
+    if (rc == MP_OK) {
+        uint64_t h = 1469598103934665603ull;
+        for (size_t i = 0; i < len; i++)
+            h = (h ^ (unsigned char)text[i]) * 1099511628211ull;
+        x->hash = h;
+    }
+    if (rc == MP_OK && !json_is_object(root))
+        rc = mp_m_fail(&c, MP_EINVAL, "expected the experiment object { ... }, got %s",
+                       mp_m_type_name(root));
+    if (rc == MP_OK)
+        rc = top(&c, x, root);
+    json_decref(root);
+    free(text);
+    mp_m_ctx_release(&c);
+    if (rc != MP_OK) {
+        mp_x_free_experiment(x);
+        return rc;
+    }
+    *out = x;
+    return MP_OK;
+}
+
+void mp_x_free_experiment(mp_experiment *x)
+{
+    if (!x)
+        return;
+    for (size_t i = 0; i < x->n_free; i++) {
+        free(x->free[i].name);
+        free(x->free[i].param_name);
+        free(x->free[i].proj);
+    }
+    free(x->free);
+    free(x->lr_per);
+    mp_task_sampler_free(x->sampler);
+    mp_model_free(x->model);
+    free(x->model_file);
+    free(x->file);
+    free(x);
+}

@@ -1,0 +1,582 @@
+/* Exact meta-gradients through the unrolled online inner loop
+ * (docs/meta-gradients.md). The forward pass is the rate kernel itself
+ * (mp_r_net_new, mp_r_forward, mp_r_output_error, mp_r_backward,
+ * mp_r_plasticity), so the loss is bit-identical to an mp_net run of the
+ * same episode. The reverse pass differentiates exactly what those
+ * functions compute:
+ *   step t:  z_l = W_l y_{l-1}, y_l = f(z_l) (softmax at the output)
+ *            e_L = y_L - onehot, e_{l-1} = (M_l^T e_l) . fp_{l-1}(y_{l-1})
+ *            (M_l = W_l symmetric, B_l fixed_random; direct: B_l^T e_L;
+ *            e_0 with y_0 = x when synthetic_e0)
+ *            W_{t+1} = W_t + dW(W_t, y, e; theta)      (rule step_vjp)
+ *   query:   L = mean_q -log softmax(z_L)[label_q]
+ * Memory: W of every projection is checkpointed every K = ceil(sqrt(T))
+ * steps; a segment of K steps is recomputed from its checkpoint, keeping
+ * W_t, z, y, e, fp of each of its steps, and then reversed. Peak: about
+ * (ceil(T/K) + K + 4) copies of the weights (+ the net's own B).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "meta/grad_int.h"
+#include "plugin/plugin_int.h"
+#include "rate/rate_int.h"
+#include "util/util_int.h"
+
+typedef struct g_ctx {
+    const mp_model *m;
+    const mp_g_episode *ep;
+    mp_r_net *net;
+    size_t nL, nP;
+    const mp_rule_grad **ext; /* nP; NULL: static */
+    const double **par;       /* nP: the parameters each rule uses */
+    size_t *woff;             /* nP+1: offsets of W_j in a weight copy */
+    size_t nW;                /* doubles of all W */
+    size_t *noff;             /* nL+1: offsets of layer k in a neuron vector */
+    size_t nN;
+    double *scratch;          /* step_vjp scratch (largest need) */
+    int detach_sym;
+    size_t bytes;             /* engine allocations (peak accounting) */
+} g_ctx;
+
+static void *g_alloc(g_ctx *c, size_t n)
+{
+    void *p = calloc(n ? n : 1, sizeof(double));
+    if (p)
+        c->bytes += (n ? n : 1) * sizeof(double);
+    return p;
+}
+
+static int nomem(mp_error *err)
+{
+    return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+}
+
+static const char *act_name(mp_m_act a)
+{
+    switch (a) {
+    case MP_ACT_LINEAR: return "linear";
+    case MP_ACT_RELU: return "relu";
+    case MP_ACT_SIGMOID: return "sigmoid";
+    case MP_ACT_TANH: return "tanh";
+    case MP_ACT_SOFTMAX: return "softmax";
+    case MP_ACT_SOFTPLUS: return "softplus";
+    }
+    return "?";
+}
+
+/* df/dz of the elementwise activations, of the function mp_r_act1 computes. */
+static double dact(mp_m_act act, double beta, double z, double y)
+{
+    switch (act) {
+    case MP_ACT_SOFTPLUS:
+        return beta * z > 20.0 ? 1.0 : 1.0 / (1.0 + exp(-beta * z));
+    case MP_ACT_SIGMOID: return y * (1.0 - y);
+    case MP_ACT_TANH: return 1.0 - y * y;
+    default: return 1.0; /* linear */
+    }
+}
+
+/* d fp / dy of fp = mp_r_act_deriv(y) (softplus: -expm1(-beta y)). */
+static double dfp(mp_m_act act, double beta, double y)
+{
+    switch (act) {
+    case MP_ACT_SOFTPLUS: return beta * exp(-beta * y);
+    case MP_ACT_SIGMOID: return 1.0 - 2.0 * y;
+    case MP_ACT_TANH: return -2.0 * y;
+    default: return 0.0; /* linear */
+    }
+}
+
+/* ---- checks ---------------------------------------------------------------- */
+
+static int check_model(g_ctx *c, const double *const *params, mp_error *err)
+{
+    const mp_model *m = c->m;
+    const mp_g_episode *ep = c->ep;
+    if (m->network != MP_NET_RATE)
+        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                        "meta-gradients: the model is not a rate network");
+    if (m->training.loss != MP_LOSS_CROSS_ENTROPY)
+        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                        "meta-gradients: only training.loss cross_entropy "
+                        "(with a softmax output) is supported");
+    size_t nL = m->chain.n_order;
+    if (nL < 2)
+        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                        "meta-gradients: the network has no layers");
+    for (size_t k = 1; k < nL; k++) {
+        const mp_m_population *p = &m->populations[m->chain.order[k]];
+        size_t pi = m->chain.order[k];
+        if (m->chain.lat_of[pi] != SIZE_MAX)
+            return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                            "meta-gradients: population '%s' has a lateral "
+                            "projection (not supported)", p->name);
+        int ok = k + 1 == nL ? p->act == MP_ACT_SOFTMAX
+                             : (p->act == MP_ACT_SOFTPLUS || p->act == MP_ACT_LINEAR ||
+                                p->act == MP_ACT_SIGMOID || p->act == MP_ACT_TANH);
+        if (!ok)
+            return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                            "meta-gradients: population '%s' has activation %s; "
+                            "supported: softplus, linear, sigmoid, tanh (hidden), "
+                            "softmax (output)", p->name, act_name(p->act));
+    }
+    for (size_t j = 0; j < m->n_projections; j++) {
+        const mp_m_projection *pj = &m->projections[j];
+        if (pj->lateral || m->chain.ff_into[pj->target] != j)
+            return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                            "meta-gradients: projection '%s' is not the "
+                            "feedforward projection of its target", pj->name);
+        if (!pj->plasticity)
+            continue;
+        const mp_rule_desc *d = pj->plasticity->plugin->desc;
+        const mp_rule_grad *g = d->extension
+                                    ? (const mp_rule_grad *)d->extension(MP_RULE_GRAD_V1)
+                                    : NULL;
+        if (!g || g->size < offsetof(mp_rule_grad, step_vjp) + sizeof g->step_vjp ||
+            !g->step_vjp)
+            return mp_u_err(err, MP_EPLUGIN, NULL, 0, 0, NULL,
+                            "meta-gradients: rule '%s' (projection '%s') offers "
+                            "no %s extension", d->name, pj->name, MP_RULE_GRAD_V1);
+        c->ext[j] = g;
+        c->par[j] = params && params[j] ? params[j] : pj->plasticity->params;
+        for (uint32_t k = 0; k < d->n_params; k++)
+            if (!(d->params[k].flags & MP_PARAM_COEF) &&
+                c->par[j][k] != pj->plasticity->params[k])
+                return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                                "meta-gradients: projection '%s': parameter '%s' "
+                                "is not a coefficient; it must keep the model's "
+                                "value %g", pj->name, d->params[k].name,
+                                pj->plasticity->params[k]);
+    }
+    const mp_dataset *ds = ep->data;
+    const size_t nin = m->populations[m->chain.order[0]].size;
+    const size_t nout = m->populations[m->chain.order[nL - 1]].size;
+    if (!ds || ds->dim != nin)
+        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                        "meta-gradients: the data set has dimension %zu, the "
+                        "input layer %zu", ds ? ds->dim : 0, nin);
+    if (ep->n_query == 0)
+        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                        "meta-gradients: the episode has no query samples");
+    for (int s = 0; s < 2; s++) {
+        const size_t *ix = s ? ep->query : ep->train;
+        const int32_t *lb = s ? ep->query_label : ep->train_label;
+        size_t n = s ? ep->n_query : ep->n_train;
+        for (size_t i = 0; i < n; i++)
+            if (ix[i] >= ds->n || lb[i] < 0 || (size_t)lb[i] >= nout)
+                return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                                "meta-gradients: %s sample %zu: index %zu or "
+                                "label %d out of range", s ? "query" : "train",
+                                i, ix[i], (int)lb[i]);
+    }
+    return MP_OK;
+}
+
+/* ---- forward --------------------------------------------------------------- */
+
+static int fwd_step(g_ctx *c, size_t t, mp_error *err)
+{
+    mp_r_net *net = c->net;
+    const mp_dataset *ds = c->ep->data;
+    mp_r_forward(net, ds->x + c->ep->train[t] * ds->dim);
+    mp_r_output_error(net, c->ep->train_label[t]);
+    mp_r_backward(net);
+    net->seen = t;
+    return mp_r_plasticity(net, err);
+}
+
+static void save_w(const g_ctx *c, double *dst)
+{
+    for (size_t j = 0; j < c->nP; j++)
+        memcpy(dst + c->woff[j], c->net->P[j].W,
+               (c->woff[j + 1] - c->woff[j]) * sizeof(double));
+}
+
+static void load_w(g_ctx *c, const double *src)
+{
+    for (size_t j = 0; j < c->nP; j++)
+        memcpy(c->net->P[j].W, src + c->woff[j],
+               (c->woff[j + 1] - c->woff[j]) * sizeof(double));
+}
+
+/* ---- reverse --------------------------------------------------------------- */
+
+/* One recorded step: W_t, then z, y, e, fp of every layer. */
+typedef struct g_rec {
+    double *W, *z, *y, *e, *fp;
+} g_rec;
+
+static g_rec rec_at(const g_ctx *c, double *base, size_t i)
+{
+    double *p = base + i * (c->nW + 4 * c->nN);
+    return (g_rec){p, p + c->nW, p + c->nW + c->nN, p + c->nW + 2 * c->nN,
+                   p + c->nW + 3 * c->nN};
+}
+
+static void rec_save(const g_ctx *c, g_rec r)
+{
+    for (size_t k = 0; k < c->nL; k++) {
+        const mp_r_layer *l = &c->net->L[k];
+        size_t o = c->noff[k];
+        memcpy(r.z + o, l->z, l->n * sizeof(double));
+        memcpy(r.y + o, l->y, l->n * sizeof(double));
+        memcpy(r.e + o, l->e, l->n * sizeof(double));
+        memcpy(r.fp + o, l->fp, l->n * sizeof(double));
+    }
+}
+
+/* gW (adjoint of W_{t+1}) -> gWin (adjoint of W_t); gp += dL/dtheta. */
+static int rev_step(g_ctx *c, g_rec r, int32_t label, const double *gW,
+                    double *gWin, double *gy, double *ge, double *gtmp,
+                    double *tmp, double **gp, mp_error *err)
+{
+    mp_r_net *net = c->net;
+    const size_t L = c->nL - 1;
+    memset(gWin, 0, c->nW * sizeof(double));
+    memset(gy, 0, c->nN * sizeof(double));
+    memset(ge, 0, c->nN * sizeof(double));
+    /* 1. the updates W_{t+1} = W_t + dW_t */
+    for (size_t j = 0; j < c->nP; j++) {
+        const mp_r_proj *p = &net->P[j];
+        const size_t o = c->woff[j], n = c->woff[j + 1] - o;
+        if (!c->ext[j]) {
+            for (size_t i = 0; i < n; i++)
+                gWin[o + i] += gW[o + i];
+            continue;
+        }
+        mp_rule_io io = p->io;
+        io.W = r.W + o;
+        io.y_pre = r.y + c->noff[p->pre];
+        io.y_post = r.y + c->noff[p->post];
+        io.e_pre = r.e + c->noff[p->pre];
+        io.e_post = r.e + c->noff[p->post];
+        io.p = c->par[j];
+        io.state = c->scratch;
+        mp_error_clear(&net->hook_err);
+        int rc = c->ext[j]->step_vjp(&io, gW + o, gp[j], gWin + o,
+                                     gy + c->noff[p->pre], gy + c->noff[p->post],
+                                     ge + c->noff[p->pre], ge + c->noff[p->post]);
+        if (rc != 0)
+            return mp_u_err(err, rc > 0 ? MP_EUNSTABLE : MP_EPLUGIN, NULL, 0, 0,
+                            NULL, "projection '%s' (rule %s): step_vjp returned "
+                            "%d%s%s", p->m->name, p->desc->name, rc,
+                            net->hook_err.text[0] ? ": " : "", net->hook_err.text);
+    }
+    /* 2. the errors, in the reverse of mp_r_backward's order */
+    for (size_t k = 1; k <= L; k++) {
+        const mp_r_proj *p = &net->P[net->L[k].ff];
+        const size_t pre = k - 1, op = c->noff[pre], n = p->n_pre;
+        if (k == 1 && !c->m->training.synthetic_e0)
+            continue;
+        const mp_m_feedback fb = p->m->feedback;
+        if (fb == MP_FB_NONE)
+            continue;
+        const double *M = fb == MP_FB_SYMMETRIC ? r.W + c->woff[net->L[k].ff] : p->B;
+        const uint32_t rows = fb == MP_FB_DIRECT ? p->b_rows : p->n_post;
+        const size_t src = fb == MP_FB_DIRECT ? L : k;
+        const double *ek = r.e + c->noff[src];
+        double *gek = ge + c->noff[src];
+        mp_r_gemv_t(M, ek, tmp, rows, (uint32_t)n); /* tmp = M^T e */
+        const mp_m_population *a = pre == 0 ? net->L[1].m : net->L[pre].m;
+        for (size_t i = 0; i < n; i++) {
+            const double g = ge[op + i];
+            gtmp[i] = g * r.fp[op + i];
+            if (pre >= 1)
+                gy[op + i] += g * tmp[i] * dfp(a->act, a->beta, r.y[op + i]);
+        }
+        for (uint32_t q = 0; q < rows; q++) {
+            const double *mq = M + (size_t)q * n;
+            double s = 0.0;
+            for (size_t i = 0; i < n; i++)
+                s += mq[i] * gtmp[i];
+            gek[q] += s;
+        }
+        if (fb == MP_FB_SYMMETRIC && !c->detach_sym) {
+            double *gw = gWin + c->woff[net->L[k].ff];
+            for (uint32_t q = 0; q < rows; q++) {
+                const double eq = ek[q];
+                for (size_t i = 0; i < n; i++)
+                    gw[(size_t)q * n + i] += eq * gtmp[i];
+            }
+        }
+    }
+    { /* e_L = y_L - onehot */
+        const size_t o = c->noff[L];
+        for (uint32_t i = 0; i < net->L[L].n; i++)
+            gy[o + i] += ge[o + i];
+    }
+    (void)label;
+    /* 3. the forward pass z_k = W_k y_{k-1}, y_k = f(z_k) */
+    for (size_t k = L; k >= 1; k--) {
+        const mp_r_layer *l = &net->L[k];
+        const size_t ff = l->ff, ok = c->noff[k], op = c->noff[k - 1];
+        const uint32_t m = l->n, n = net->P[ff].n_pre;
+        double *gz = tmp;
+        if (k == L) {
+            double s = 0.0;
+            for (uint32_t i = 0; i < m; i++)
+                s += r.y[ok + i] * gy[ok + i];
+            for (uint32_t i = 0; i < m; i++)
+                gz[i] = r.y[ok + i] * (gy[ok + i] - s);
+        } else {
+            for (uint32_t i = 0; i < m; i++)
+                gz[i] = gy[ok + i] *
+                        dact(l->m->act, l->m->beta, r.z[ok + i], r.y[ok + i]);
+        }
+        const double *W = r.W + c->woff[ff];
+        double *gw = gWin + c->woff[ff];
+        const double *x = r.y + op;
+        for (uint32_t q = 0; q < m; q++) {
+            const double g = gz[q];
+            if (g == 0.0)
+                continue;
+            for (uint32_t i = 0; i < n; i++)
+                gw[(size_t)q * n + i] += g * x[i];
+        }
+        if (k >= 2) {
+            mp_r_gemv_t(W, gz, gtmp, m, n);
+            for (uint32_t i = 0; i < n; i++)
+                gy[op + i] += gtmp[i];
+        }
+    }
+    return MP_OK;
+}
+
+/* Query loss and accuracy at the current W; gW += dL/dW when gW. */
+static double query(g_ctx *c, double *acc, double *gW, double *gy, double *gz)
+{
+    mp_r_net *net = c->net;
+    const mp_g_episode *ep = c->ep;
+    const mp_dataset *ds = ep->data;
+    const size_t L = c->nL - 1;
+    const mp_r_layer *o = &net->L[L];
+    double sum = 0.0;
+    size_t right = 0;
+    const double inv = 1.0 / (double)ep->n_query;
+    for (size_t q = 0; q < ep->n_query; q++) {
+        const int32_t lab = ep->query_label[q];
+        mp_r_forward(net, ds->x + ep->query[q] * ds->dim);
+        uint32_t best = 0;
+        for (uint32_t k = 1; k < o->n; k++)
+            best = o->y[k] > o->y[best] ? k : best;
+        right += (int32_t)best == lab;
+        sum += mp_r_loss(net, lab);
+        if (!gW)
+            continue;
+        for (uint32_t i = 0; i < o->n; i++)
+            gz[i] = (o->y[i] - (i == (uint32_t)lab ? 1.0 : 0.0)) * inv;
+        for (size_t k = L; k >= 1; k--) {
+            const mp_r_layer *l = &net->L[k];
+            const mp_r_proj *p = &net->P[l->ff];
+            double *gw = gW + c->woff[l->ff];
+            const double *x = net->L[k - 1].y;
+            for (uint32_t a = 0; a < l->n; a++)
+                for (uint32_t b = 0; b < p->n_pre; b++)
+                    gw[(size_t)a * p->n_pre + b] += gz[a] * x[b];
+            if (k == 1)
+                break;
+            const mp_r_layer *pl = &net->L[k - 1];
+            mp_r_gemv_t(p->W, gz, gy, l->n, p->n_pre);
+            for (uint32_t b = 0; b < pl->n; b++)
+                gz[b] = gy[b] * dact(pl->m->act, pl->m->beta, pl->z[b], pl->y[b]);
+        }
+    }
+    if (acc)
+        *acc = (double)right * inv;
+    return sum * inv;
+}
+
+/* ---- the episode ------------------------------------------------------------ */
+
+static size_t isqrt_up(size_t t)
+{
+    size_t k = (size_t)ceil(sqrt((double)t));
+    while (k * k < t)
+        k++;
+    while (k > 1 && (k - 1) * (k - 1) >= t)
+        k--;
+    return k ? k : 1;
+}
+
+static int run(g_ctx *c, const double *const *params, double *loss,
+               double *accuracy, double **grad, mp_error *err)
+{
+    const mp_model *m = c->m;
+    const mp_g_episode *ep = c->ep;
+    c->nP = m->n_projections;
+    c->nL = m->chain.n_order;
+    c->ext = calloc(c->nP ? c->nP : 1, sizeof *c->ext);
+    c->par = calloc(c->nP ? c->nP : 1, sizeof *c->par);
+    c->woff = calloc(c->nP + 1, sizeof *c->woff);
+    c->noff = calloc(c->nL + 1, sizeof *c->noff);
+    if (!c->ext || !c->par || !c->woff || !c->noff)
+        return nomem(err);
+    int rc = check_model(c, params, err);
+    if (rc != MP_OK)
+        return rc;
+    rc = mp_r_net_new(m, ep->init_seed, &c->net, err);
+    if (rc != MP_OK)
+        return rc;
+    mp_r_net *net = c->net;
+    size_t most = 1, scr = 1;
+    for (size_t k = 0; k < c->nL; k++) {
+        c->noff[k + 1] = c->noff[k] + net->L[k].n;
+        most = net->L[k].n > most ? net->L[k].n : most;
+    }
+    c->nN = c->noff[c->nL];
+    for (size_t j = 0; j < c->nP; j++) {
+        mp_r_proj *p = &net->P[j];
+        c->woff[j + 1] = c->woff[j] + (size_t)p->n_pre * p->n_post;
+        if (!c->ext[j])
+            continue;
+        p->io.p = c->par[j]; /* the kernel's step reads these */
+        const mp_rule_desc *d = p->desc;
+        size_t s1 = d->state_size ? d->state_size(c->par[j], p->n_pre, p->n_post) : 0;
+        size_t s2 = c->ext[j]->size >= offsetof(mp_rule_grad, scratch_size) +
+                                           sizeof c->ext[j]->scratch_size &&
+                            c->ext[j]->scratch_size
+                        ? c->ext[j]->scratch_size(c->par[j], p->n_pre, p->n_post)
+                        : s1;
+        s1 = s1 > s2 ? s1 : s2;
+        scr = s1 > scr ? s1 : scr;
+    }
+    c->nW = c->woff[c->nP];
+    c->bytes += (c->nW + 4 * c->nN) * sizeof(double); /* the net's own arrays */
+    for (size_t j = 0; j < c->nP; j++)
+        if (net->P[j].B)
+            c->bytes += (size_t)net->P[j].b_rows * net->P[j].n_pre * sizeof(double);
+    mp_error_clear(&net->hook_err);
+
+    const size_t T = ep->n_train;
+    const size_t K = isqrt_up(T ? T : 1), nck = T ? (T + K - 1) / K : 0;
+    double *ck = NULL;
+    if (grad) {
+        ck = g_alloc(c, nck * c->nW);
+        if (!ck)
+            return nomem(err);
+    }
+    for (size_t t = 0; t < T; t++) {
+        if (grad && t % K == 0)
+            save_w(c, ck + (t / K) * c->nW);
+        rc = fwd_step(c, t, err);
+        if (rc != MP_OK)
+            return rc;
+    }
+    double *gW = NULL, *gWin = NULL, *gy = NULL, *ge = NULL, *gtmp = NULL,
+           *tmp = NULL, *seg = NULL, **gp = NULL;
+    if (grad) {
+        gW = g_alloc(c, c->nW);
+        gWin = g_alloc(c, c->nW);
+        gy = g_alloc(c, c->nN);
+        ge = g_alloc(c, c->nN);
+        gtmp = g_alloc(c, most);
+        tmp = g_alloc(c, most);
+        c->scratch = g_alloc(c, scr);
+        seg = g_alloc(c, K * (c->nW + 4 * c->nN));
+        gp = calloc(c->nP ? c->nP : 1, sizeof *gp);
+        if (!gW || !gWin || !gy || !ge || !gtmp || !tmp || !c->scratch || !seg || !gp)
+            rc = nomem(err);
+        for (size_t j = 0; j < c->nP && rc == MP_OK; j++)
+            if (c->ext[j] && !(gp[j] = g_alloc(c, net->P[j].desc->n_params)))
+                rc = nomem(err);
+    }
+    double acc = 0.0;
+    double l = rc == MP_OK ? query(c, &acc, gW, gy, gtmp) : 0.0;
+    if (rc == MP_OK && !isfinite(l))
+        rc = mp_u_err(err, MP_EUNSTABLE, NULL, 0, 0, NULL,
+                      "meta-gradients: the query loss is %g", l);
+    for (size_t s = nck; grad && rc == MP_OK && s-- > 0;) {
+        const size_t t0 = s * K, t1 = t0 + K < T ? t0 + K : T;
+        load_w(c, ck + s * c->nW);
+        for (size_t t = t0; t < t1 && rc == MP_OK; t++) {
+            g_rec r = rec_at(c, seg, t - t0);
+            save_w(c, r.W);
+            rc = fwd_step(c, t, err);
+            rec_save(c, r);
+        }
+        for (size_t t = t1; t-- > t0 && rc == MP_OK;) {
+            rc = rev_step(c, rec_at(c, seg, t - t0), ep->train_label[t], gW,
+                          gWin, gy, ge, gtmp, tmp, gp, err);
+            double *sw = gW;
+            gW = gWin;
+            gWin = sw;
+        }
+    }
+    if (grad && rc == MP_OK) {
+        for (size_t j = 0; j < c->nP; j++) {
+            if (!grad[j])
+                continue;
+            const mp_m_projection *pj = &m->projections[j];
+            if (!pj->plasticity)
+                continue;
+            const mp_rule_desc *d = pj->plasticity->plugin->desc;
+            for (uint32_t k = 0; k < d->n_params; k++) {
+                double g = (d->params[k].flags & MP_PARAM_COEF) ? gp[j][k] : 0.0;
+                if (!isfinite(g))
+                    rc = mp_u_err(err, MP_EUNSTABLE, NULL, 0, 0, NULL,
+                                  "meta-gradients: d loss / d %s of projection "
+                                  "'%s' is %g", d->params[k].name, pj->name, g);
+                grad[j][k] = g;
+            }
+        }
+    }
+    if (rc == MP_OK) {
+        if (loss)
+            *loss = l;
+        if (accuracy)
+            *accuracy = acc;
+    }
+    free(ck);
+    free(gW);
+    free(gWin);
+    free(gy);
+    free(ge);
+    free(gtmp);
+    free(tmp);
+    free(seg);
+    for (size_t j = 0; gp && j < c->nP; j++)
+        free(gp[j]);
+    free(gp);
+    return rc;
+}
+
+int mp_g_episode_grad_ex(const mp_model *m, const double *const *params,
+                         const mp_g_episode *ep, double *loss, double *accuracy,
+                         double **grad, unsigned flags, mp_g_stats *stats,
+                         mp_error *err)
+{
+    if (!m || !ep)
+        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                        "meta-gradients: no model or episode");
+    g_ctx c;
+    memset(&c, 0, sizeof c);
+    c.m = m;
+    c.ep = ep;
+    c.detach_sym = (flags & MP_G_DETACH_SYMMETRIC) != 0;
+    int rc = run(&c, params, loss, accuracy, grad, err);
+    if (stats) {
+        size_t T = ep->n_train ? ep->n_train : 1;
+        stats->checkpoint_every = isqrt_up(T);
+        stats->n_checkpoints = ep->n_train ? (ep->n_train + stats->checkpoint_every - 1) /
+                                                 stats->checkpoint_every
+                                           : 0;
+        stats->weight_doubles = c.nW;
+        stats->engine_bytes = c.bytes;
+    }
+    mp_r_net_free(c.net);
+    free(c.ext);
+    free(c.par);
+    free(c.woff);
+    free(c.noff);
+    free(c.scratch);
+    return rc;
+}
+
+int mp_g_episode_grad(const mp_model *m, const double *const *params,
+                      const mp_g_episode *ep, double *loss, double *accuracy,
+                      double **grad, mp_error *err)
+{
+    return mp_g_episode_grad_ex(m, params, ep, loss, accuracy, grad, 0, NULL, err);
+}

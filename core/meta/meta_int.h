@@ -1,0 +1,200 @@
+/* The meta-layer (docs/meta.md): experiment files, the evaluation of a
+ * plasticity rule's coefficients on tasks, the optimizers (Adam with exact
+ * or finite-difference gradients, CMA-ES) and the run loop with its log and
+ * checkpoints. Everything here is internal; the CLI's `meta` command is the
+ * user interface.
+ *
+ * Determinism: every random number of a run derives from (experiment seed,
+ * iteration, task index) or (experiment seed, generation), never from the
+ * order in which threads finish, so a run gives the same log for any number
+ * of threads and when resumed from a checkpoint.
+ */
+#ifndef MP_META_INT_H
+#define MP_META_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "metaplast/error.h"
+#include "model/model_int.h"
+#include "stimuli/dataset_int.h"
+
+#define MP_X_FORMAT_VERSION 1
+
+/* ---- the experiment (experiment.c) ----------------------------------------- */
+
+typedef enum { MP_X_TASK_NWAY, MP_X_TASK_MODEL } mp_x_task_kind;
+typedef enum {
+    MP_X_LOSS_QUERY_CE,
+    MP_X_LOSS_TARGET_RATE,
+    MP_X_LOSS_PC_DISTANCE,
+    MP_X_LOSS_MSE
+} mp_x_loss_kind;
+typedef enum { MP_X_PEN_NONE, MP_X_PEN_L1, MP_X_PEN_L2 } mp_x_pen_kind;
+typedef enum { MP_X_OPT_ADAM, MP_X_OPT_CMAES } mp_x_opt_kind;
+typedef enum { MP_X_GRAD_EXACT, MP_X_GRAD_FD } mp_x_grad_kind;
+
+/* One free coefficient: parameter `param` (index in the rule's descriptor)
+ * of every projection in proj[] (one shared value). */
+typedef struct mp_x_free {
+    char *name;
+    char *param_name;
+    size_t param;
+    size_t *proj;
+    size_t n_proj;
+    double init, lo, hi; /* lo/hi: -HUGE_VAL/HUGE_VAL without bounds */
+    int bounded;
+} mp_x_free;
+
+typedef struct mp_experiment {
+    char *file;       /* as given */
+    char *model_file; /* resolved */
+    uint64_t hash;    /* FNV-1a of the experiment text (resume check) */
+    mp_model *model;  /* owned */
+    mp_x_free *free;
+    size_t n_free;
+    /* tasks */
+    mp_x_task_kind task;
+    size_t ways, shots, queries, per_iteration;
+    unsigned task_flags;
+    mp_task_sampler *sampler; /* nway: over model->data.train */
+    /* inner loop */
+    size_t inner_samples;       /* rate */
+    double duration, win0, win1; /* spiking, ms */
+    /* loss */
+    mp_x_loss_kind loss;
+    size_t loss_pop;  /* target_rate: population index */
+    size_t loss_proj; /* pc_distance: projection index */
+    double target_rate, denom_offset;
+    /* penalty */
+    mp_x_pen_kind penalty;
+    double lambda;
+    /* optimizer */
+    mp_x_opt_kind opt;
+    double lr, beta1, beta2, eps;
+    mp_x_grad_kind gradient;
+    double fd_step;
+    double clip;    /* 0: off */
+    double *lr_per; /* n_free learning rates, NULL: lr for all */
+    double sigma;
+    size_t population; /* CMA-ES lambda */
+    size_t iterations;
+    uint64_t seed;
+    double blowup_penalty;
+} mp_experiment;
+
+/* Loads and validates an experiment file (and its model). Errors name
+ * file:line:col and the JSON path. errors: MP_EIO, MP_EPARSE, MP_EINVAL,
+ * MP_EPLUGIN, MP_ENOMEM */
+int mp_x_load(const char *path, mp_experiment **out, mp_error *err);
+void mp_x_free_experiment(mp_experiment *x);
+
+/* Penalty of theta and (grad != NULL) its gradient added to grad. */
+double mp_x_penalty(const mp_experiment *x, const double *theta, double *grad);
+
+/* Seeds: the (iteration, task) of an evaluation; kind 1 = task sampling,
+ * 2 = network, 3 = data set, 4 = CMA-ES generation. */
+uint64_t mp_x_seed(uint64_t seed, uint32_t kind, uint64_t iter, uint64_t task);
+
+/* ---- one evaluation (eval.c) ------------------------------------------------ */
+
+#define MP_X_REASON_LEN 256
+
+typedef struct mp_x_result {
+    double loss;     /* without the penalty; blowup_penalty when blown */
+    double accuracy; /* NaN when the loss has none */
+    int blown;
+    char reason[MP_X_REASON_LEN];
+    double *grad;    /* n_free, caller's array; exact gradients only */
+} mp_x_result;
+
+/* Evaluates coefficients theta (n_free) on task `task` of iteration `iter`:
+ * a fresh net from a per-evaluation copy of the model whose rule parameters
+ * carry theta (the shared model is never written), the inner loop, the
+ * loss. With r->grad != NULL the exact gradient (mp_g_episode_grad).
+ * A blow-up is not an error: r->blown, r->reason, r->loss = penalty.
+ * Thread-safe. errors: MP_EPLUGIN, MP_EINVAL, MP_ENOMEM */
+int mp_x_evaluate(const mp_experiment *x, const double *theta, uint64_t iter,
+                  uint64_t task, mp_x_result *r, mp_error *err);
+
+/* ---- parallel jobs (pool.c) -------------------------------------------------- */
+
+/* Runs fn(ctx, i, err_i) for i in [0, n) on `threads` threads; returns the
+ * error of the lowest failing i (copied into err), MP_OK otherwise. */
+int mp_x_parallel(size_t n, int threads, int (*fn)(void *ctx, size_t i, mp_error *e),
+                  void *ctx, mp_error *err);
+
+/* ---- Adam (adam.c) ----------------------------------------------------------- */
+
+typedef struct mp_adam {
+    size_t n;
+    double lr, beta1, beta2, eps;
+    const double *lr_per; /* NULL: lr */
+    double *m, *v;
+    long long t;
+} mp_adam;
+
+int mp_adam_init(mp_adam *a, size_t n, double lr, double beta1, double beta2,
+                 double eps, const double *lr_per);
+void mp_adam_release(mp_adam *a);
+/* One step of torch.optim.Adam (defaults: no weight decay, no amsgrad). */
+void mp_adam_step(mp_adam *a, double *theta, const double *grad);
+/* Scales g so that its Euclidean norm is at most max_norm (0: no-op), as
+ * torch.nn.utils.clip_grad_norm_. Returns the norm before clipping. */
+double mp_x_clip(double *g, size_t n, double max_norm);
+
+/* ---- central finite differences (fd_grad.c) ----------------------------------- */
+
+/* grad[i] = (f(x + h e_i) - f(x - h e_i)) / 2h, f called 2n times; x is
+ * restored. */
+typedef double (*mp_x_fn)(void *ctx, const double *x);
+void mp_x_fd_grad(mp_x_fn f, void *ctx, double *x, size_t n, double h,
+                  double *grad);
+
+/* ---- CMA-ES (cmaes.c) ------------------------------------------------------------ */
+
+typedef struct mp_cmaes {
+    size_t n, lambda, mu;
+    double *w; /* mu recombination weights, sum 1 */
+    double mueff, cc, cs, c1, cmu, damps, chiN;
+    double *mean, sigma;
+    double *C, *B, *D; /* n x n, n x n (columns: eigenvectors), n (sqrt eig) */
+    double *pc, *ps;
+    long long counteval, eigeneval, gen;
+    double *tmp, *tmp2;
+    size_t *idx;
+    /* bounds (NULL: none) */
+    const double *lo, *hi;
+} mp_cmaes;
+
+/* lambda 0: 4 + floor(3 ln n). errors: MP_EINVAL, MP_ENOMEM */
+int mp_cmaes_init(mp_cmaes *es, size_t n, const double *mean, double sigma,
+                  size_t lambda, mp_error *err);
+void mp_cmaes_release(mp_cmaes *es);
+/* lambda candidates into X (lambda x n) from a generator seeded with seed;
+ * with bounds, a candidate outside is resampled up to 100 times, then
+ * clamped. */
+void mp_cmaes_ask(mp_cmaes *es, uint64_t seed, double *X);
+/* Updates the distribution from X and its losses f (lambda). */
+int mp_cmaes_tell(mp_cmaes *es, const double *X, const double *f);
+
+/* ---- the run (run.c) --------------------------------------------------------------- */
+
+typedef struct mp_x_run_opts {
+    const char *out;      /* output directory */
+    int threads;
+    int resume;           /* continue from out/checkpoint.json */
+    long long max_iterations; /* stop after this many (total); <0: none */
+    int quiet;
+    const char *command;  /* the command line to rerun, for result.json */
+    volatile int *stop;   /* set asynchronously (SIGINT): checkpoint and stop */
+} mp_x_run_opts;
+
+int mp_x_run(const mp_experiment *x, const mp_x_run_opts *o, mp_error *err);
+
+/* --evaluate: the meta-loss (and gradient, exact or FD) at the initial
+ * coefficients on iteration 0's tasks, as a JSON text (malloc'ed). */
+int mp_x_evaluate_initial(const mp_experiment *x, int threads, char **json,
+                          mp_error *err);
+
+#endif

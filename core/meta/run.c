@@ -1,0 +1,614 @@
+/* The meta-optimization loop: per iteration, every evaluation it needs
+ * (tasks x points: theta, FD probes or CMA-ES candidates) runs on the
+ * thread pool into its own slot, the slots are reduced in a fixed order,
+ * the optimizer steps, one JSON line goes to DIR/log.jsonl and the state to
+ * DIR/checkpoint.json (written to a temporary file, then renamed).
+ * docs/meta.md describes the files. */
+#define _POSIX_C_SOURCE 200809L
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "meta/meta_int.h"
+#include "util/util_int.h"
+
+#define JFLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17))
+
+/* ---- a batch of evaluations --------------------------------------------------- */
+
+typedef struct batch {
+    const mp_experiment *x;
+    const double *points; /* n_points x n_free */
+    size_t n_points, n_tasks;
+    uint64_t iter;
+    mp_x_result *res; /* n_points x n_tasks */
+    double *grads;    /* n_points x n_tasks x n_free, or NULL */
+} batch;
+
+static int batch_job(void *ctx, size_t i, mp_error *e)
+{
+    batch *b = ctx;
+    size_t p = i / b->n_tasks, t = i % b->n_tasks;
+    mp_x_result *r = &b->res[i];
+    r->grad = b->grads ? b->grads + i * b->x->n_free : NULL;
+    return mp_x_evaluate(b->x, b->points + p * b->x->n_free, b->iter, t, r, e);
+}
+
+/* Means over tasks of point p, in task order. */
+typedef struct point_stats {
+    double loss, acc;
+    size_t blown;
+    const char *reason;
+} point_stats;
+
+static point_stats reduce(const batch *b, size_t p, double *grad)
+{
+    point_stats s = {0.0, 0.0, 0, NULL};
+    size_t n = b->n_tasks, nf = b->x->n_free;
+    if (grad)
+        memset(grad, 0, nf * sizeof *grad);
+    for (size_t t = 0; t < n; t++) {
+        const mp_x_result *r = &b->res[p * n + t];
+        s.loss += r->loss;
+        s.acc += r->accuracy;
+        if (r->blown) {
+            s.blown++;
+            if (!s.reason)
+                s.reason = r->reason;
+        }
+        if (grad)
+            for (size_t f = 0; f < nf; f++)
+                grad[f] += b->grads[(p * n + t) * nf + f];
+    }
+    s.loss /= (double)n;
+    s.acc /= (double)n;
+    if (grad)
+        for (size_t f = 0; f < nf; f++)
+            grad[f] /= (double)n;
+    return s;
+}
+
+static int run_batch(batch *b, int threads, mp_error *err)
+{
+    size_t n = b->n_points * b->n_tasks;
+    b->res = calloc(n, sizeof *b->res);
+    if (!b->res)
+        return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    return mp_x_parallel(n, threads, batch_job, b, err);
+}
+
+/* ---- JSON helpers ------------------------------------------------------------------ */
+
+static json_t *num(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *named(const mp_experiment *x, const double *v)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < x->n_free; i++)
+        json_object_set_new(o, x->free[i].name, num(v[i]));
+    return o;
+}
+
+static json_t *arr(const double *v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_real(v[i]));
+    return a;
+}
+
+static int get_arr(const json_t *a, double *v, size_t n)
+{
+    if (!json_is_array(a) || json_array_size(a) != n)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        json_t *e = json_array_get(a, i);
+        if (!json_is_number(e))
+            return -1;
+        v[i] = json_number_value(e);
+    }
+    return 0;
+}
+
+static int write_json_atomic(const char *dir, const char *name, json_t *j,
+                             size_t flags, mp_error *err)
+{
+    char *path = mp_u_path_join(dir, name);
+    size_t n = path ? strlen(path) + 5 : 0;
+    char *tmp = path ? malloc(n) : NULL;
+    int rc = MP_OK;
+    if (!tmp)
+        rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    else {
+        snprintf(tmp, n, "%s.tmp", path);
+        if (json_dump_file(j, tmp, flags) != 0 || rename(tmp, path) != 0)
+            rc = mp_u_err(err, MP_EIO, path, 0, 0, NULL, "cannot write '%s'", path);
+    }
+    free(tmp);
+    free(path);
+    return rc;
+}
+
+/* ---- the state of a run ---------------------------------------------------------- */
+
+typedef struct state {
+    const mp_experiment *x;
+    size_t n;
+    double *theta;
+    mp_adam adam;
+    mp_cmaes es;
+    double *lo, *hi;
+    long long iter; /* iterations done */
+    double best_loss;
+    double *best_theta;
+    long long best_iter;
+    double last_loss;
+} state;
+
+static json_t *checkpoint_json(const state *s)
+{
+    char h[32];
+    snprintf(h, sizeof h, "%016llx", (unsigned long long)s->x->hash);
+    json_t *j = json_pack("{s:s,s:i,s:s,s:I,s:o,s:o,s:I,s:o}", "format",
+                          "metaplast-meta-checkpoint", "version", 1, "experiment_hash",
+                          h, "iter", (json_int_t)s->iter, "theta",
+                          arr(s->theta, s->n), "best_theta", arr(s->best_theta, s->n),
+                          "best_iter", (json_int_t)s->best_iter, "best_loss",
+                          num(s->best_loss));
+    json_object_set_new(j, "last_loss", num(s->last_loss));
+    if (s->x->opt == MP_X_OPT_ADAM) {
+        json_object_set_new(j, "adam",
+                            json_pack("{s:I,s:o,s:o}", "t", (json_int_t)s->adam.t, "m",
+                                      arr(s->adam.m, s->n), "v", arr(s->adam.v, s->n)));
+    } else {
+        const mp_cmaes *e = &s->es;
+        json_object_set_new(
+            j, "cmaes",
+            json_pack("{s:o,s:f,s:o,s:o,s:o,s:o,s:o,s:I,s:I,s:I}", "mean",
+                      arr(e->mean, s->n), "sigma", e->sigma, "C", arr(e->C, s->n * s->n),
+                      "B", arr(e->B, s->n * s->n), "D", arr(e->D, s->n), "pc",
+                      arr(e->pc, s->n), "ps", arr(e->ps, s->n), "counteval",
+                      (json_int_t)e->counteval, "eigeneval", (json_int_t)e->eigeneval,
+                      "gen", (json_int_t)e->gen));
+    }
+    return j;
+}
+
+static int load_checkpoint(state *s, const char *dir, mp_error *err)
+{
+    char *path = mp_u_path_join(dir, "checkpoint.json");
+    json_error_t je;
+    json_t *j = path ? json_load_file(path, 0, &je) : NULL;
+    int rc = MP_OK;
+    char h[32];
+    snprintf(h, sizeof h, "%016llx", (unsigned long long)s->x->hash);
+    size_t n = s->n;
+    if (!j) {
+        rc = mp_u_err(err, MP_EIO, path, 0, 0, NULL,
+                      "cannot read the checkpoint '%s' to resume: %s", path,
+                      path ? je.text : "out of memory");
+        goto out;
+    }
+    const char *hh = json_string_value(json_object_get(j, "experiment_hash"));
+    if (!hh || strcmp(hh, h) != 0) {
+        rc = mp_u_err(err, MP_EINVAL, path, 0, 0, NULL,
+                      "the experiment file changed since this run was started "
+                      "(its hash differs from the checkpoint's); resume with the same "
+                      "file or start a new run");
+        goto out;
+    }
+    s->iter = json_integer_value(json_object_get(j, "iter"));
+    s->best_iter = json_integer_value(json_object_get(j, "best_iter"));
+    json_t *bl = json_object_get(j, "best_loss"), *ll = json_object_get(j, "last_loss");
+    s->best_loss = json_is_number(bl) ? json_number_value(bl) : HUGE_VAL;
+    s->last_loss = json_is_number(ll) ? json_number_value(ll) : NAN;
+    int bad = get_arr(json_object_get(j, "theta"), s->theta, n) ||
+              get_arr(json_object_get(j, "best_theta"), s->best_theta, n);
+    if (s->x->opt == MP_X_OPT_ADAM) {
+        json_t *a = json_object_get(j, "adam");
+        s->adam.t = json_integer_value(json_object_get(a, "t"));
+        bad = bad || get_arr(json_object_get(a, "m"), s->adam.m, n) ||
+              get_arr(json_object_get(a, "v"), s->adam.v, n);
+    } else {
+        json_t *c = json_object_get(j, "cmaes");
+        mp_cmaes *e = &s->es;
+        e->sigma = json_number_value(json_object_get(c, "sigma"));
+        e->counteval = json_integer_value(json_object_get(c, "counteval"));
+        e->eigeneval = json_integer_value(json_object_get(c, "eigeneval"));
+        e->gen = json_integer_value(json_object_get(c, "gen"));
+        bad = bad || get_arr(json_object_get(c, "mean"), e->mean, n) ||
+              get_arr(json_object_get(c, "C"), e->C, n * n) ||
+              get_arr(json_object_get(c, "B"), e->B, n * n) ||
+              get_arr(json_object_get(c, "D"), e->D, n) ||
+              get_arr(json_object_get(c, "pc"), e->pc, n) ||
+              get_arr(json_object_get(c, "ps"), e->ps, n);
+    }
+    if (bad || s->iter < 0)
+        rc = mp_u_err(err, MP_EPARSE, path, 0, 0, NULL, "damaged checkpoint '%s'", path);
+out:
+    json_decref(j);
+    free(path);
+    return rc;
+}
+
+/* Keeps the first `lines` lines of DIR/log.jsonl (a run interrupted between
+ * its log line and its checkpoint leaves one line too many). */
+static int truncate_log(const char *dir, long long lines, mp_error *err)
+{
+    char *path = mp_u_path_join(dir, "log.jsonl");
+    FILE *f = path ? fopen(path, "rb") : NULL;
+    if (!f) {
+        free(path);
+        return lines == 0 ? MP_OK
+                          : mp_u_err(err, MP_EIO, dir, 0, 0, NULL,
+                                     "cannot read log.jsonl in '%s' to resume", dir);
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    long long seen = 0;
+    int c;
+    while (buf && seen < lines && (c = fgetc(f)) != EOF) {
+        if (n + 1 >= cap) {
+            char *nb = realloc(buf, cap *= 2);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+        }
+        buf[n++] = (char)c;
+        seen += c == '\n';
+    }
+    fclose(f);
+    int rc = MP_OK;
+    if (!buf)
+        rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    else if (seen < lines)
+        rc = mp_u_err(err, MP_EPARSE, path, 0, 0, NULL,
+                      "log.jsonl has %lld lines, the checkpoint says %lld", seen, lines);
+    else if (!(f = fopen(path, "wb")) || fwrite(buf, 1, n, f) != n || fclose(f) != 0)
+        rc = mp_u_err(err, MP_EIO, path, 0, 0, NULL, "cannot rewrite '%s'", path);
+    free(buf);
+    free(path);
+    return rc;
+}
+
+static void progress(const state *s, const double *th, const char *accname,
+                     double loss, double acc, double secs, size_t blown)
+{
+    fprintf(stderr, "iter %lld/%zu  loss %.6g", s->iter + 1, s->x->iterations, loss);
+    if (isfinite(acc))
+        fprintf(stderr, "  %s %.4g", accname, acc);
+    for (size_t i = 0; i < s->n; i++)
+        fprintf(stderr, "%s%s=%.6g", i ? " " : "  | ", s->x->free[i].name, th[i]);
+    if (s->x->opt == MP_X_OPT_CMAES)
+        fprintf(stderr, "  sigma %.3g", s->es.sigma);
+    if (blown)
+        fprintf(stderr, "  [%zu blow-ups]", blown);
+    fprintf(stderr, "  | %.2f s/it\n", secs);
+}
+
+static void clamp(const state *s, double *t)
+{
+    for (size_t i = 0; i < s->n; i++)
+        t[i] = t[i] < s->lo[i] ? s->lo[i] : t[i] > s->hi[i] ? s->hi[i] : t[i];
+}
+
+/* One iteration; fills the log line. */
+static int iterate(state *s, int threads, json_t *line, double *out_loss,
+                   double *out_acc, size_t *out_blown, mp_error *err)
+{
+    const mp_experiment *x = s->x;
+    size_t n = s->n, T = x->per_iteration;
+    uint64_t it = (uint64_t)s->iter;
+    int exact = x->opt == MP_X_OPT_ADAM && x->gradient == MP_X_GRAD_EXACT;
+    size_t np = x->opt == MP_X_OPT_CMAES ? 1 + s->es.lambda
+                : exact                  ? 1
+                                         : 1 + 2 * n;
+    double *pts = malloc(np * n * sizeof(double));
+    double *grad = calloc(n, sizeof(double));
+    double *fvals = calloc(np, sizeof(double));
+    batch b = {x, pts, np, T, it, NULL, NULL};
+    int rc = pts && grad && fvals ? MP_OK : MP_ENOMEM;
+    if (rc == MP_OK && exact && !(b.grads = calloc(np * T * n, sizeof(double))))
+        rc = MP_ENOMEM;
+    if (rc != MP_OK) {
+        free(pts);
+        free(grad);
+        free(fvals);
+        free(b.grads);
+        return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    }
+    const double *theta_used = s->theta;
+    if (x->opt == MP_X_OPT_CMAES) {
+        memcpy(pts, s->es.mean, n * sizeof(double));
+        mp_cmaes_ask(&s->es, mp_x_seed(x->seed, 4, it, 0), pts + n);
+        theta_used = s->es.mean;
+    } else {
+        memcpy(pts, s->theta, n * sizeof(double));
+        if (!exact)
+            for (size_t i = 0; i < n; i++) {
+                memcpy(pts + (1 + 2 * i) * n, s->theta, n * sizeof(double));
+                memcpy(pts + (2 + 2 * i) * n, s->theta, n * sizeof(double));
+                pts[(1 + 2 * i) * n + i] += x->fd_step;
+                pts[(2 + 2 * i) * n + i] -= x->fd_step;
+            }
+    }
+    rc = run_batch(&b, threads, err);
+    if (rc != MP_OK)
+        goto out;
+    point_stats c = reduce(&b, 0, exact ? grad : NULL);
+    size_t blown = 0;
+    const char *reason = NULL;
+    for (size_t p = 0; p < np; p++) {
+        point_stats q = reduce(&b, p, NULL);
+        fvals[p] = q.loss + mp_x_penalty(x, pts + p * n, NULL);
+        blown += q.blown;
+        if (!reason)
+            reason = q.reason;
+    }
+    double loss = fvals[0];
+    json_object_set_new(line, "iter", json_integer((json_int_t)s->iter));
+    json_object_set_new(line, "theta", named(x, theta_used));
+    json_object_set_new(line, "loss", num(loss));
+    if (x->task == MP_X_TASK_NWAY)
+        json_object_set_new(line, "accuracy", num(c.acc));
+    else if (x->loss == MP_X_LOSS_TARGET_RATE)
+        json_object_set_new(line, "rate", num(c.acc));
+    *out_acc = c.acc;
+    if (x->opt == MP_X_OPT_ADAM) {
+        if (!exact)
+            for (size_t i = 0; i < n; i++)
+                grad[i] = (fvals[1 + 2 * i] - mp_x_penalty(x, pts + (1 + 2 * i) * n, NULL) -
+                           (fvals[2 + 2 * i] - mp_x_penalty(x, pts + (2 + 2 * i) * n, NULL))) /
+                          (2.0 * x->fd_step);
+        mp_x_penalty(x, s->theta, grad);
+        json_object_set_new(line, "gradient", named(x, grad));
+        double gn = mp_x_clip(grad, n, x->clip);
+        json_object_set_new(line, "grad_norm", num(gn));
+        mp_adam_step(&s->adam, s->theta, grad);
+        clamp(s, s->theta);
+    } else {
+        double best = fvals[1];
+        size_t bi = 1;
+        for (size_t p = 2; p < np; p++)
+            if (fvals[p] < best) {
+                best = fvals[p];
+                bi = p;
+            }
+        json_object_set_new(line, "sigma", num(s->es.sigma));
+        json_object_set_new(line, "best_candidate_loss", num(best));
+        json_object_set_new(line, "best_candidate", named(x, pts + bi * n));
+        json_object_set_new(line, "candidate_losses", arr(fvals + 1, np - 1));
+        rc = mp_cmaes_tell(&s->es, pts + n, fvals + 1);
+        if (rc != MP_OK) {
+            rc = mp_u_err(err, rc, NULL, 0, 0, NULL, "out of memory");
+            goto out;
+        }
+        memcpy(s->theta, s->es.mean, n * sizeof(double));
+    }
+    json_object_set_new(line, "evaluations", json_integer((json_int_t)(np * T)));
+    json_object_set_new(line, "blowups", json_integer((json_int_t)blown));
+    if (reason)
+        json_object_set_new(line, "reason", json_string(reason));
+    *out_loss = loss;
+    *out_blown = blown;
+    if (loss < s->best_loss) {
+        s->best_loss = loss;
+        s->best_iter = s->iter;
+        memcpy(s->best_theta, pts, n * sizeof(double)); /* point 0: theta used */
+    }
+    s->last_loss = loss;
+out:
+    free(b.res);
+    free(b.grads);
+    free(pts);
+    free(grad);
+    free(fvals);
+    return rc;
+}
+
+static int state_init(state *s, const mp_experiment *x, mp_error *err)
+{
+    size_t n = x->n_free;
+    memset(s, 0, sizeof *s);
+    s->x = x;
+    s->n = n;
+    s->theta = malloc(n * sizeof(double));
+    s->best_theta = malloc(n * sizeof(double));
+    s->lo = malloc(n * sizeof(double));
+    s->hi = malloc(n * sizeof(double));
+    if (!s->theta || !s->best_theta || !s->lo || !s->hi)
+        return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    int bounded = 0;
+    for (size_t i = 0; i < n; i++) {
+        s->theta[i] = s->best_theta[i] = x->free[i].init;
+        s->lo[i] = x->free[i].lo;
+        s->hi[i] = x->free[i].hi;
+        bounded |= x->free[i].bounded;
+    }
+    s->best_loss = HUGE_VAL;
+    s->best_iter = -1;
+    s->last_loss = NAN;
+    if (x->opt == MP_X_OPT_ADAM)
+        return mp_adam_init(&s->adam, n, x->lr, x->beta1, x->beta2, x->eps, x->lr_per) ==
+                       MP_OK
+                   ? MP_OK
+                   : mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    int rc = mp_cmaes_init(&s->es, n, s->theta, x->sigma, x->population, err);
+    if (rc == MP_OK && bounded) {
+        s->es.lo = s->lo;
+        s->es.hi = s->hi;
+    }
+    return rc;
+}
+
+static void state_release(state *s)
+{
+    free(s->theta);
+    free(s->best_theta);
+    free(s->lo);
+    free(s->hi);
+    if (s->x && s->x->opt == MP_X_OPT_ADAM)
+        mp_adam_release(&s->adam);
+    else
+        mp_cmaes_release(&s->es);
+}
+
+static int write_result(const state *s, const mp_x_run_opts *o, int finished,
+                        mp_error *err)
+{
+    const mp_experiment *x = s->x;
+    json_t *j = json_pack("{s:s,s:i,s:s,s:s,s:I,s:I,s:b,s:o,s:o}", "format",
+                          "metaplast-meta-result", "version", 1, "experiment", x->file,
+                          "model", x->model_file, "iterations", (json_int_t)s->iter,
+                          "planned_iterations", (json_int_t)x->iterations, "finished",
+                          finished, "theta", named(x, s->theta), "last_loss",
+                          num(s->last_loss));
+    json_object_set_new(j, "best", json_pack("{s:I,s:o,s:o}", "iter",
+                                             (json_int_t)s->best_iter, "loss",
+                                             num(s->best_loss), "theta",
+                                             named(x, s->best_theta)));
+    if (x->opt == MP_X_OPT_CMAES)
+        json_object_set_new(j, "sigma", num(s->es.sigma));
+    json_object_set_new(j, "command", json_string(o->command ? o->command : ""));
+    int rc = write_json_atomic(o->out, "result.json", j,
+                               JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17),
+                               err);
+    json_decref(j);
+    return rc;
+}
+
+int mp_x_run(const mp_experiment *x, const mp_x_run_opts *o, mp_error *err)
+{
+    state s;
+    int rc = state_init(&s, x, err);
+    if (rc == MP_OK)
+        rc = mp_u_mkdir_p(o->out, err);
+    if (rc == MP_OK && o->resume)
+        rc = load_checkpoint(&s, o->out, err);
+    if (rc == MP_OK)
+        rc = truncate_log(o->out, o->resume ? s.iter : 0, err);
+    char *logp = rc == MP_OK ? mp_u_path_join(o->out, "log.jsonl") : NULL;
+    FILE *log = logp ? fopen(logp, o->resume ? "ab" : "wb") : NULL;
+    if (rc == MP_OK && !log)
+        rc = mp_u_err(err, MP_EIO, logp, 0, 0, NULL, "cannot open '%s'", logp);
+    const char *accname = x->loss == MP_X_LOSS_TARGET_RATE ? "rate" : "acc";
+    double *th_used = malloc((s.n ? s.n : 1) * sizeof(double));
+    if (rc == MP_OK && !th_used)
+        rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    if (rc == MP_OK && !o->quiet)
+        fprintf(stderr, "meta: %s, %zu free coefficient%s, %s%s, %zu iterations, %d "
+                "thread%s%s\n", x->file, x->n_free, x->n_free == 1 ? "" : "s",
+                x->opt == MP_X_OPT_ADAM ? "adam" : "cmaes",
+                x->opt == MP_X_OPT_CMAES ? ""
+                : x->gradient == MP_X_GRAD_EXACT ? " (exact gradients)"
+                                                 : " (finite differences)",
+                x->iterations, o->threads, o->threads == 1 ? "" : "s",
+                o->resume ? ", resumed" : "");
+    while (rc == MP_OK && s.iter < (long long)x->iterations &&
+           (o->max_iterations < 0 || s.iter < o->max_iterations) && !(o->stop && *o->stop)) {
+        double t0 = mp_u_wall_seconds(), loss = NAN, acc = NAN;
+        size_t blown = 0;
+        json_t *line = json_object();
+        memcpy(th_used, x->opt == MP_X_OPT_CMAES ? s.es.mean : s.theta,
+               s.n * sizeof(double));
+        rc = iterate(&s, o->threads, line, &loss, &acc, &blown, err);
+        double secs = mp_u_wall_seconds() - t0;
+        if (rc == MP_OK) {
+            json_object_set_new(line, "seconds", json_real(secs));
+            char *txt = json_dumps(line, JFLAGS);
+            if (!txt || fprintf(log, "%s\n", txt) < 0 || fflush(log) != 0)
+                rc = mp_u_err(err, MP_EIO, logp, 0, 0, NULL, "cannot write '%s'", logp);
+            free(txt);
+        }
+        if (rc == MP_OK && !o->quiet)
+            progress(&s, th_used, accname, loss, acc, secs, blown);
+        json_decref(line);
+        s.iter++;
+        if (rc == MP_OK) {
+            json_t *cp = checkpoint_json(&s);
+            rc = write_json_atomic(o->out, "checkpoint.json", cp, JFLAGS, err);
+            json_decref(cp);
+        }
+    }
+    if (log)
+        fclose(log);
+    free(logp);
+    free(th_used);
+    int finished = s.iter >= (long long)x->iterations;
+    if (rc == MP_OK)
+        rc = write_result(&s, o, finished, err);
+    if (rc == MP_OK && !o->quiet)
+        fprintf(stderr, "meta: %s after %lld iteration%s; result in %s/result.json\n",
+                finished ? "done" : "stopped", s.iter, s.iter == 1 ? "" : "s", o->out);
+    state_release(&s);
+    return rc;
+}
+
+int mp_x_evaluate_initial(const mp_experiment *x, int threads, char **json,
+                          mp_error *err)
+{
+    size_t n = x->n_free, T = x->per_iteration;
+    int exact = x->opt == MP_X_OPT_ADAM && x->gradient == MP_X_GRAD_EXACT;
+    int fd = x->opt == MP_X_OPT_ADAM && !exact;
+    size_t np = fd ? 1 + 2 * n : 1;
+    double *pts = malloc(np * n * sizeof(double)), *grad = calloc(n, sizeof(double));
+    batch b = {x, pts, np, T, 0, NULL, NULL};
+    int rc = pts && grad ? MP_OK : MP_ENOMEM;
+    if (rc == MP_OK && exact && !(b.grads = calloc(T * n, sizeof(double))))
+        rc = MP_ENOMEM;
+    if (rc != MP_OK) {
+        free(pts);
+        free(grad);
+        return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    }
+    for (size_t p = 0; p < np; p++)
+        for (size_t i = 0; i < n; i++)
+            pts[p * n + i] = x->free[i].init;
+    for (size_t i = 0; fd && i < n; i++) {
+        pts[(1 + 2 * i) * n + i] += x->fd_step;
+        pts[(2 + 2 * i) * n + i] -= x->fd_step;
+    }
+    rc = run_batch(&b, threads, err);
+    if (rc == MP_OK) {
+        point_stats c = reduce(&b, 0, exact ? grad : NULL);
+        for (size_t i = 0; fd && i < n; i++)
+            grad[i] = (reduce(&b, 1 + 2 * i, NULL).loss - reduce(&b, 2 + 2 * i, NULL).loss) /
+                      (2.0 * x->fd_step);
+        double pen = mp_x_penalty(x, pts, exact || fd ? grad : NULL);
+        json_t *j = json_object();
+        json_object_set_new(j, "theta", named(x, pts));
+        json_object_set_new(j, "loss", num(c.loss + pen));
+        json_object_set_new(j, "task_loss", num(c.loss));
+        json_object_set_new(j, "penalty", num(pen));
+        if (x->task == MP_X_TASK_NWAY)
+            json_object_set_new(j, "accuracy", num(c.acc));
+        else if (x->loss == MP_X_LOSS_TARGET_RATE)
+            json_object_set_new(j, "rate", num(c.acc));
+        json_object_set_new(j, "tasks", json_integer((json_int_t)T));
+        json_object_set_new(j, "blowups", json_integer((json_int_t)c.blown));
+        if (c.reason)
+            json_object_set_new(j, "reason", json_string(c.reason));
+        if (exact || fd) {
+            json_object_set_new(j, "gradient", named(x, grad));
+            json_object_set_new(j, "gradient_method",
+                                json_string(exact ? "exact" : "finite_difference"));
+        }
+        *json = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+        json_decref(j);
+        if (!*json)
+            rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    }
+    free(b.res);
+    free(b.grads);
+    free(pts);
+    free(grad);
+    return rc;
+}

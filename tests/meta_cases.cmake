@@ -1,0 +1,33 @@
+# `metaplast meta` at the command line (docs/meta.md):
+#   tests/experiments/invalid/<case>/experiment.json must fail with exit 2 and
+#       every line of <case>/expected in the message;
+#   resume: 6 iterations in one go == 3 + --resume 3 (log lines except timing);
+#   threads: --threads 1 == --threads 2;
+#   blowup: a rule that explodes is penalized and logged, the run goes on.
+set(MP_META_CASE ${CMAKE_CURRENT_SOURCE_DIR}/run_meta_case.cmake)
+set(MP_META_EXP ${CMAKE_CURRENT_SOURCE_DIR}/experiments)
+
+function(mp_meta_case name case exp)
+  add_test(NAME ${name}
+    COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:metaplast_cli> -DCASE=${case}
+            -DEXP=${exp} -DWORK=${CMAKE_CURRENT_BINARY_DIR}/meta_${name} ${ARGN}
+            -P ${MP_META_CASE})
+  set_tests_properties(${name} PROPERTIES ENVIRONMENT "${MP_TEST_ENV}" LABELS meta)
+endfunction()
+
+file(GLOB dirs LIST_DIRECTORIES true CONFIGURE_DEPENDS ${MP_META_EXP}/invalid/*)
+foreach(dir ${dirs})
+  if(IS_DIRECTORY ${dir} AND EXISTS ${dir}/experiment.json)
+    get_filename_component(case ${dir} NAME)
+    mp_meta_case(meta_invalid_${case} invalid ${dir}/experiment.json
+                 -DEXPECTED=${dir}/expected)
+  endif()
+endforeach()
+
+mp_meta_case(meta_resume_adam_fd resume ${MP_META_EXP}/valid/vogels_fd/experiment.json)
+mp_meta_case(meta_resume_cmaes resume ${MP_META_EXP}/valid/vogels_cmaes/experiment.json)
+mp_meta_case(meta_threads_adam_fd threads ${MP_META_EXP}/valid/vogels_fd/experiment.json)
+mp_meta_case(meta_threads_cmaes threads ${MP_META_EXP}/valid/vogels_cmaes/experiment.json)
+mp_meta_case(meta_threads_fashion threads ${MP_META_EXP}/valid/fashion_fd/experiment.json)
+mp_meta_case(meta_resume_fashion resume ${MP_META_EXP}/valid/fashion_fd/experiment.json)
+mp_meta_case(meta_blowup_penalized blowup ${MP_META_EXP}/valid/blowup/experiment.json)
