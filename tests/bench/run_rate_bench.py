@@ -54,10 +54,13 @@ def main():
           f"| {pt['seconds_min']:.4f} | 1 |")
     print(f"| metaplast | {mp['seconds_per_episode']:.4f} | {mp['seconds_min']:.4f} "
           f"| {pt['seconds_per_episode'] / mp['seconds_per_episode']:.1f}x faster |")
-    print(f"\nArithmetic bound: {mp['macs_per_episode']:.3g} multiply-adds per episode at "
-          f"{mp['mac_rate_per_s']:.3g} per second (measured y += a x on a "
-          f"{mp['weights']}-double working set) = {mp['bound_seconds']:.4f} s; "
-          f"metaplast is {mp['ratio_to_bound']:.2f}x the bound.")
+    print(f"\nArithmetic bound: {mp['macs_per_episode']:.3g} multiply-adds per episode; "
+          f"measured single-core rates on the {mp['weights']}-double working set: "
+          f"dot {mp['dot_rate_per_s']:.3g}/s (read-only passes), y += a x "
+          f"{mp['axpy_rate_per_s']:.3g}/s (the update pass) -> bound "
+          f"{mp['bound_seconds']:.4f} s; metaplast is {mp['ratio_to_bound']:.2f}x the bound. "
+          f"Register-resident compute peak {mp['peak_rate_per_s']:.3g}/s -> "
+          f"{mp['peak_bound_seconds']:.4f} s ({mp['ratio_to_peak_bound']:.2f}x).")
     json.dump({"metaplast": mp, "pytorch": pt}, sys.stderr)
 
 
