@@ -52,8 +52,9 @@ struct mp_s_vogels {
     group *g;
     /* per group, structure of arrays */
     double *F;        /* signal */
-    double *noise;    /* this step's noise sample r */
-    double *drive;    /* sparsified drive (only with sparsify) */
+    uint64_t *xs[4];  /* per group xoshiro256++ state (structure of arrays:
+                         the signal pass vectorizes across groups) */
+    double *fires;    /* this step: 1 if some train of the group fires */
     double *h;        /* this step's hazard -ln(1 - p) */
     double *R;        /* smallest residual threshold in the pool (inf: empty) */
     uint32_t *m;      /* trains in the pool */
@@ -100,13 +101,14 @@ int mp_s_vogels_new(const mp_m_vogels *m, double dt, uint64_t seed,
     s->sp_on = m->sparsify_on_ms;
     mp_xo_seed(&s->rng, seed);
     mp_zig_init(&s->zig);
-    s->h_base = s->p_base < 1.0 ? -mp_log_table(1.0 - s->p_base) : INFINITY;
+    s->h_base = s->p_base < 1.0 ? -mp_log(1.0 - s->p_base) : INFINITY;
     size_t G = s->n_groups ? s->n_groups : 1, M = s->M ? s->M : 1;
     s->q_cap = G * M;
     s->g = calloc(G, sizeof *s->g);
     s->F = calloc(G, sizeof *s->F);
-    s->noise = calloc(G, sizeof *s->noise);
-    s->drive = calloc(G, sizeof *s->drive);
+    for (int k = 0; k < 4; k++)
+        s->xs[k] = calloc(G, sizeof *s->xs[k]);
+    s->fires = calloc(G, sizeof *s->fires);
     s->h = calloc(G, sizeof *s->h);
     s->R = calloc(G, sizeof *s->R);
     s->m = calloc(G, sizeof *s->m);
@@ -114,7 +116,7 @@ int mp_s_vogels_new(const mp_m_vogels *m, double dt, uint64_t seed,
     s->q_group = malloc(s->q_cap * sizeof *s->q_group);
     s->q_id = malloc(s->q_cap * sizeof *s->q_id);
     s->q_t = malloc(s->q_cap * sizeof *s->q_t);
-    if (!s->g || !s->F || !s->noise || !s->drive || !s->h || !s->R || !s->m ||
+    if (!s->g || !s->F || !s->xs[0] || !s->xs[1] || !s->xs[2] || !s->xs[3] || !s->fires || !s->h || !s->R || !s->m ||
         !s->inv_k || !s->q_group || !s->q_id || !s->q_t)
         goto nomem;
     for (uint32_t k = 1; k <= s->M; k++)
@@ -127,6 +129,11 @@ int mp_s_vogels_new(const mp_m_vogels *m, double dt, uint64_t seed,
             g->pool[k] = k;
         s->m[i] = s->M;
         s->R[i] = s->M ? exp1(s, &s->rng) * s->inv_k[s->M] : INFINITY;
+        /* the group's own signal stream, derived from the stimulus seed */
+        mp_xo gs;
+        mp_xo_seed(&gs, seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(i + 1)));
+        for (int k = 0; k < 4; k++)
+            s->xs[k][i] = gs.s[k];
     }
     *out = s;
     return MP_OK;
@@ -144,8 +151,9 @@ void mp_s_vogels_free(mp_s_vogels *s)
             free(s->g[i].pool);
     free(s->g);
     free(s->F);
-    free(s->noise);
-    free(s->drive);
+    for (int k = 0; k < 4; k++)
+        free(s->xs[k]);
+    free(s->fires);
     free(s->h);
     free(s->R);
     free(s->m);
@@ -176,15 +184,76 @@ static double sparsify(mp_s_vogels *s, group *g, double d)
     return g->sp_on ? 0.0 : d;
 }
 
-/* This step's hazard h = -ln(1 - p) for signal f (or the sparsified drive).
- * A zero drive (signal <= 0, about half the steps; it follows the slow
- * signal, so the branch is well predicted) needs no log. */
-static inline double hazard(const mp_s_vogels *s, double d)
+/* One xoshiro256++ step of group g's stream (as mp_xo_next, on the arrays)
+ * and a uniform in [0, 1) from its top 52 bits, built from the bits so that
+ * no integer-to-double conversion stops vectorization. */
+static inline double group_uniform(uint64_t *a, uint64_t *b, uint64_t *c, uint64_t *d,
+                                   size_t g)
 {
-    if (d == 0.0)
-        return s->h_base;
-    double p = s->p_base + d;
-    return p < 1.0 ? -mp_log_table(1.0 - p) : INFINITY;
+    uint64_t s0 = a[g], s1 = b[g], s2 = c[g], s3 = d[g];
+    uint64_t x = mp_xo_rotl(s0 + s3, 23) + s0, t = s1 << 17;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = mp_xo_rotl(s3, 45);
+    a[g] = s0;
+    b[g] = s1;
+    c[g] = s2;
+    d[g] = s3;
+    return mp_fm_double((x >> 12) | 0x3ff0000000000000ULL) - 1.0;
+}
+
+/* The hazard of drive d, its threshold test, and R's update: fire[g] = 1
+ * when R <= h; a quiet group's threshold comes closer (R -= h). */
+static inline void hazard_test(double p_base, double h_base, size_t g, double d,
+                               double *R, double *h, double *fire)
+{
+    double p = p_base + d;
+    double hv = -mp_log(1.0 - (p < 1.0 ? p : 1.0)); /* inf for p >= 1 */
+    double hh = d == 0.0 ? h_base : hv;
+    double r = R[g];
+    double f = r <= hh ? 1.0 : 0.0;
+    h[g] = hh;
+    R[g] = f != 0.0 ? r : r - hh;
+    fire[g] = f;
+}
+
+/* All groups, no branches: noise, signal F, hazard, threshold test.
+ * Compiled for AVX-512, AVX2 and SSE2 (picked at load time); lane by lane
+ * the same IEEE operations, so the same bits on every CPU. */
+__attribute__((target_clones("avx512f", "avx2", "default")))
+static void group_pass_arrays(size_t G, uint64_t *restrict a, uint64_t *restrict b,
+                              uint64_t *restrict c, uint64_t *restrict d,
+                              double *restrict F, double *restrict R, double *restrict h,
+                              double *restrict fire, double eF, double peak_norm,
+                              double p_base, double h_base)
+{
+    for (size_t g = 0; g < G; g++) {
+        double r = group_uniform(a, b, c, d, g) - 0.5;
+        double f = r - (r - F[g]) * eF;
+        F[g] = f;
+        hazard_test(p_base, h_base, g, f > 0.0 ? peak_norm * f : 0.0, R, h, fire);
+    }
+}
+
+static void group_pass(mp_s_vogels *s)
+{
+    group_pass_arrays(s->n_groups, s->xs[0], s->xs[1], s->xs[2], s->xs[3], s->F, s->R,
+                      s->h, s->fires, s->eF, s->peak_norm, s->p_base, s->h_base);
+}
+
+/* The same with the sparsify toggle (scalar: the toggle is a state machine). */
+static void group_pass_sparsify(mp_s_vogels *s)
+{
+    for (size_t g = 0; g < s->n_groups; g++) {
+        double r = group_uniform(s->xs[0], s->xs[1], s->xs[2], s->xs[3], g) - 0.5;
+        double f = r - (r - s->F[g]) * s->eF;
+        s->F[g] = f;
+        double d = sparsify(s, &s->g[g], f > 0.0 ? s->peak_norm * f : 0.0);
+        hazard_test(s->p_base, s->h_base, g, d, s->R, s->h, s->fires);
+    }
 }
 
 /* Trains whose dead time ends at step n rejoin their pools, each with a
@@ -246,41 +315,21 @@ void mp_s_vogels_step(mp_s_vogels *s, int64_t n, uint32_t *exc, size_t *n_exc,
                       uint32_t *inh, size_t *n_inh)
 {
     size_t ke = 0, ki = 0;
-    mp_xo *rng = &s->rng;
     const uint32_t G = s->n_groups;
     release(s, n);
-    for (uint32_t g = 0; g < G; g++)
-        s->noise[g] = mp_xo_uniform(rng) - 0.5;
-    const double *drive = NULL;
-    if (s->sparsify) {
-        for (uint32_t g = 0; g < G; g++) {
-            double f = s->noise[g] - (s->noise[g] - s->F[g]) * s->eF;
-            s->drive[g] = sparsify(s, &s->g[g], f > 0.0 ? s->peak_norm * f : 0.0);
-        }
-        drive = s->drive;
+    if (s->sparsify)
+        group_pass_sparsify(s);
+    else
+        group_pass(s);
+    /* the firing groups, in order, as 64-bit masks */
+    for (uint32_t base = 0; base < G; base += 64) {
+        uint64_t fire = 0;
+        uint32_t end = G - base < 64 ? G : base + 64;
+        for (uint32_t gi = base; gi < end; gi++)
+            fire |= (uint64_t)(s->fires[gi] != 0.0) << (gi - base);
+        if (fire)
+            fire_groups(s, n, base, fire, exc, &ke, inh, &ki);
     }
-    /* One pass over the groups: new signal, hazard, and whether any train
-     * fires (R <= h), collected as a bit mask so that a quiet group costs
-     * no unpredictable branch; the firing groups are then handled in
-     * order. */
-    const double eF = s->eF, peak_norm = s->peak_norm;
-    uint64_t fire = 0;
-    for (uint32_t gi = 0; gi < G; gi++) {
-        double r = s->noise[gi], f = r - (r - s->F[gi]) * eF;
-        s->F[gi] = f;
-        double d = drive ? drive[gi] : (f > 0.0 ? peak_norm * f : 0.0);
-        double h = hazard(s, d), R = s->R[gi];
-        uint64_t fl = R <= h;
-        s->h[gi] = h;
-        s->R[gi] = fl ? R : R - h; /* quiet: the threshold comes closer */
-        fire |= fl << (gi & 63u);
-        if ((gi & 63u) == 63u) {
-            fire_groups(s, n, gi - 63u, fire, exc, &ke, inh, &ki);
-            fire = 0;
-        }
-    }
-    if (fire)
-        fire_groups(s, n, G & ~63u, fire, exc, &ke, inh, &ki);
     *n_exc = ke;
     *n_inh = ki;
 }

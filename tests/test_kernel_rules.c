@@ -25,7 +25,7 @@ static int load(const char *const *sets, size_t n, mp_model **m)
 
 static void runaway(void)
 {
-    const char *sets[] = {"projections[inh].weight_guard=[0, 3]",
+    const char *sets[] = {"projections[inh].weight_guard=[0, 1.5]",
                           "projections[inh].plasticity.params.eta=0.05"};
     mp_model *m = NULL;
     CHECK_OK(load(sets, 2, &m));
