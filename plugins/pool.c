@@ -328,8 +328,106 @@ static int pool_step(const mp_rule_io *io)
  *   gt0 = galpha, gt5 = galpha sum(y), gt7 = galpha s6, gt1 = gbeta,
  *   gt6 = gbeta s6, gt8 = gbeta s8, gt2 = -gB . e, gt4 = -sum(gB),
  *   gt3 = -G : W, gt9 = gC . y.
- * Three passes over W and G (u and s8; the G rows; gu), O(n_pre n_post);
- * scratch: u and gu (2 n_pre doubles, the state block). */
+ * Three passes over W and G (u and W x; the G rows; gu), O(n_pre n_post);
+ * scratch: u, gu, d (3 n_pre) and W x (n_post).
+ * The row kernels are vectorized like the forward ones; their dot products
+ * keep 8 partial sums combined pairwise (then the tail in order), a fixed
+ * order whatever the vector width, so every clone gives the same bits. */
+
+/* 8 doubles, elementwise IEEE operations on every ISA (AVX-512: one
+ * register, AVX2: two, SSE2: four); loads and stores need only 8-byte
+ * alignment. */
+typedef double v8d __attribute__((vector_size(64), aligned(8)));
+
+#define SUM8(a) ((((a)[0] + (a)[1]) + ((a)[2] + (a)[3])) + (((a)[4] + (a)[5]) + ((a)[6] + (a)[7])))
+#define V8(p) (*(const v8d *)(const void *)(p))
+#define V8W(p) (*(v8d *)(void *)(p))
+
+/* pass 0, one row: u += a w; returns w . x */
+static MP_CLONES double vjp_row0(double *restrict u, const double *restrict w,
+                                 const double *restrict x, double a, uint32_t n)
+{
+    v8d r8 = {0, 0, 0, 0, 0, 0, 0, 0};
+    uint32_t k = 0;
+    for (; k + 8 <= n; k += 8) {
+        const v8d wk = V8(w + k);
+        V8W(u + k) = V8(u + k) + a * wk;
+        r8 += wk * V8(x + k);
+    }
+    double r = SUM8(r8);
+    for (; k < n; k++) {
+        u[k] += a * w[k];
+        r += w[k] * x[k];
+    }
+    return r;
+}
+
+/* pass 1, one row g of G (w of W): out = {g.x, g.f, g.d, g.w};
+ * gx += A g, gf += B g, gu += C g, gin += c3 g */
+static MP_CLONES void vjp_row1(const double *restrict g, const double *restrict w,
+                               const double *restrict x, const double *restrict f,
+                               const double *restrict d, double *restrict gx,
+                               double *restrict gf, double *restrict gu,
+                               double *restrict gin, uint32_t n, double A, double B,
+                               double C, double c3, double *restrict out)
+{
+    v8d a8 = {0, 0, 0, 0, 0, 0, 0, 0}, b8 = a8, c8 = a8, w8 = a8;
+    uint32_t k = 0;
+    for (; k + 8 <= n; k += 8) {
+        const v8d gk = V8(g + k);
+        a8 += gk * V8(x + k);
+        b8 += gk * V8(f + k);
+        c8 += gk * V8(d + k);
+        w8 += gk * V8(w + k);
+        V8W(gx + k) = V8(gx + k) + A * gk;
+        V8W(gf + k) = V8(gf + k) + B * gk;
+        V8W(gu + k) = V8(gu + k) + C * gk;
+        V8W(gin + k) = V8(gin + k) + c3 * gk;
+    }
+    double sa = SUM8(a8), sb = SUM8(b8), sc = SUM8(c8), sw = SUM8(w8);
+    for (; k < n; k++) {
+        const double gk = g[k];
+        sa += gk * x[k];
+        sb += gk * f[k];
+        sc += gk * d[k];
+        sw += gk * w[k];
+        gx[k] += A * gk;
+        gf[k] += B * gk;
+        gu[k] += C * gk;
+        gin[k] += c3 * gk;
+    }
+    out[0] = sa, out[1] = sb, out[2] = sc, out[3] = sw;
+}
+
+/* pass 2, one row: gin += b gu + a x, gx += a w; returns w . gu */
+static MP_CLONES double vjp_row2(double *restrict gin, double *restrict gx,
+                                 const double *restrict w, const double *restrict gu,
+                                 const double *restrict x, double b, double a,
+                                 uint32_t n)
+{
+    v8d q8 = {0, 0, 0, 0, 0, 0, 0, 0};
+    uint32_t k = 0;
+    for (; k + 8 <= n; k += 8) {
+        const v8d wk = V8(w + k), guk = V8(gu + k);
+        V8W(gin + k) = V8(gin + k) + (b * guk + a * V8(x + k));
+        q8 += wk * guk;
+        V8W(gx + k) = V8(gx + k) + a * wk;
+    }
+    double q = SUM8(q8);
+    for (; k < n; k++) {
+        gin[k] += b * gu[k] + a * x[k];
+        q += w[k] * gu[k];
+        gx[k] += a * w[k];
+    }
+    return q;
+}
+
+static size_t pool_scratch_size(const double *p, uint32_t n_pre, uint32_t n_post)
+{
+    (void)p;
+    return 3 * (size_t)n_pre + n_post; /* u, gu, d, W x */
+}
+
 static int pool_step_vjp(const mp_rule_io *io, const double *gW, double *gp,
                          double *gW_in, double *gx, double *gy, double *gf,
                          double *ge)
@@ -337,7 +435,8 @@ static int pool_step_vjp(const mp_rule_io *io, const double *gW, double *gp,
     if (!IO_HAS_RATE(io) || !io->state) {
         if (io->api)
             io->api->error(io->host, "step_vjp needs the rate-network fields "
-                                     "and a scratch block of 2 n_pre doubles");
+                                     "and a scratch block of 3 n_pre + n_post "
+                                     "doubles");
         return MP_RULE_BUG;
     }
     const double *th = io->p;
@@ -353,52 +452,41 @@ static int pool_step_vjp(const mp_rule_io *io, const double *gW, double *gp,
     const double *x = io->y_pre, *y = io->y_post;
     const double *f = io->e_pre, *e = io->e_post;
     const double *W = io->W;
-    double *u = io->state, *gu = io->state + n;
+    double *u = io->state, *gu = io->state + n, *d = io->state + 2 * (size_t)n;
+    double *wx = io->state + 3 * (size_t)n;
     const double t0 = th[P_T0], t1 = th[P_T1], t2 = th[P_T2], t3 = th[P_T3];
     const double t4 = th[P_T4], t5 = th[P_T5], t6 = th[P_T6], t7 = th[P_T7];
     const double t8 = th[P_T8], t9 = th[P_T9];
 
-    /* pass 0: u = W^T y, s8 = e^T W x */
+    /* pass 0: u = W^T y, W x (rows), s8 = e^T W x */
     for (uint32_t k = 0; k < n; k++)
         u[k] = 0.0, gu[k] = 0.0;
     double s6 = 0.0, s8 = 0.0, sum_y = 0.0;
     for (uint32_t j = 0; j < m; j++) {
-        const double *wj = W + (size_t)j * n;
-        double r = 0.0;
-        for (uint32_t k = 0; k < n; k++) {
-            u[k] += y[j] * wj[k];
-            r += wj[k] * x[k];
-        }
-        s8 += e[j] * r;
+        wx[j] = vjp_row0(u, W + (size_t)j * n, x, y[j], n);
+        s8 += e[j] * wx[j];
         sum_y += y[j];
     }
-    for (uint32_t k = 0; k < n; k++)
+    for (uint32_t k = 0; k < n; k++) {
         s6 += u[k] * f[k];
+        d[k] = x[k] - u[k];
+    }
     const double alpha = t0 + t5 * sum_y + t7 * s6;
     const double beta = t1 + t6 * s6 + t8 * s8;
 
     /* pass 1: the rows of G */
     double galpha = 0.0, gbeta = 0.0, gt2 = 0.0, gt3 = 0.0, gt4 = 0.0,
            gt9 = 0.0;
+    const double c3 = 1.0 - t3;
     for (uint32_t j = 0; j < m; j++) {
-        const double *gj = gW + (size_t)j * n, *wj = W + (size_t)j * n;
-        double *gin = gW_in + (size_t)j * n;
         const double A = -(alpha * e[j]);
         const double B = -(beta * y[j] + t2 * e[j] + t4);
         const double C = t9 * y[j];
-        double gA = 0.0, gB = 0.0, gC = 0.0, gw = 0.0;
-        for (uint32_t k = 0; k < n; k++) {
-            const double g = gj[k];
-            gA += g * x[k];
-            gB += g * f[k];
-            gC += g * (x[k] - u[k]);
-            gw += g * wj[k];
-            gx[k] += A * g;
-            gf[k] += B * g;
-            gu[k] += C * g; /* G^T C = g_d for now */
-            gin[k] += (1.0 - t3) * g;
-        }
-        gt3 -= gw;
+        double s[4];
+        vjp_row1(gW + (size_t)j * n, W + (size_t)j * n, x, f, d, gx, gf, gu,
+                 gW_in + (size_t)j * n, n, A, B, C, c3, s);
+        const double gA = s[0], gB = s[1], gC = s[2];
+        gt3 -= s[3];
         galpha -= gA * e[j];
         ge[j] += -alpha * gA - t2 * gB;
         gbeta -= gB * y[j];
@@ -426,24 +514,17 @@ static int pool_step_vjp(const mp_rule_io *io, const double *gW, double *gp,
 
     /* pass 2: u = W^T y and s8 = e^T W x back to W, y, e, x */
     for (uint32_t j = 0; j < m; j++) {
-        const double *wj = W + (size_t)j * n;
-        double *gin = gW_in + (size_t)j * n;
         const double a = gs8 * e[j];
-        double r = 0.0, q = 0.0;
-        for (uint32_t k = 0; k < n; k++) {
-            gin[k] += y[j] * gu[k] + a * x[k];
-            q += wj[k] * gu[k];
-            r += wj[k] * x[k];
-            gx[k] += a * wj[k];
-        }
+        const double q = vjp_row2(gW_in + (size_t)j * n, gx, W + (size_t)j * n,
+                                  gu, x, y[j], a, n);
         gy[j] += q + t5 * galpha;
-        ge[j] += gs8 * r;
+        ge[j] += gs8 * wx[j];
     }
     return MP_RULE_OK;
 }
 
 static const mp_rule_grad grad_ext = {(uint32_t)sizeof(mp_rule_grad),
-                                      pool_step_vjp, NULL};
+                                      pool_step_vjp, pool_scratch_size};
 
 static const void *pool_extension(const char *iface)
 {

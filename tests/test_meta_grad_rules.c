@@ -211,8 +211,10 @@ int main(void)
         check_rule(&r, "pool all ten");
         memset(r.p, 0, sizeof r.p);
         check_rule(&r, "pool all zero");
-        /* the scratch: state_size suffices (no scratch_size) */
-        CHECK(r.g->scratch_size == NULL);
+        /* the scratch: u, gu, d and W x (scratch_size: 3 n_pre + n_post) */
+        CHECK(r.g->scratch_size != NULL);
+        if (r.g->scratch_size)
+            CHECK(r.g->scratch_size(r.p, N, M) == 3 * N + M);
         CHECK(r.d->state_size(r.p, N, M) >= 2 * N);
     }
     mp_p_plugin *pg = load_named("pseudo_gradient");

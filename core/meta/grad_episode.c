@@ -35,6 +35,7 @@ typedef struct g_ctx {
     size_t nW;                /* doubles of all W */
     size_t *noff;             /* nL+1: offsets of layer k in a neuron vector */
     size_t nN;
+    size_t most;              /* largest layer */
     double *scratch;          /* step_vjp scratch (largest need) */
     int detach_sym;
     size_t bytes;             /* engine allocations (peak accounting) */
@@ -234,6 +235,7 @@ static int rev_step(g_ctx *c, g_rec r, int32_t label, const double *gW,
 {
     mp_r_net *net = c->net;
     const size_t L = c->nL - 1;
+    double *tmp2 = tmp + c->most;
     memset(gWin, 0, c->nW * sizeof(double));
     memset(gy, 0, c->nN * sizeof(double));
     memset(ge, 0, c->nN * sizeof(double));
@@ -278,29 +280,22 @@ static int rev_step(g_ctx *c, g_rec r, int32_t label, const double *gW,
         const size_t src = fb == MP_FB_DIRECT ? L : k;
         const double *ek = r.e + c->noff[src];
         double *gek = ge + c->noff[src];
-        mp_r_gemv_t(M, ek, tmp, rows, (uint32_t)n); /* tmp = M^T e */
         const mp_m_population *a = pre == 0 ? net->L[1].m : net->L[pre].m;
-        for (size_t i = 0; i < n; i++) {
-            const double g = ge[op + i];
-            gtmp[i] = g * r.fp[op + i];
-            if (pre >= 1)
-                gy[op + i] += g * tmp[i] * dfp(a->act, a->beta, r.y[op + i]);
-        }
-        for (uint32_t q = 0; q < rows; q++) {
-            const double *mq = M + (size_t)q * n;
-            double s = 0.0;
+        for (size_t i = 0; i < n; i++)
+            gtmp[i] = ge[op + i] * r.fp[op + i];
+        /* tmp2 = M g_t; tmp = M^T e (what the forward pass multiplied by
+         * fp; not needed for e_0, whose y_0 is the input) */
+        if (pre >= 1) {
+            mp_r_gemv_tn(M, ek, tmp, gtmp, tmp2, rows, (uint32_t)n);
             for (size_t i = 0; i < n; i++)
-                s += mq[i] * gtmp[i];
-            gek[q] += s;
+                gy[op + i] += ge[op + i] * tmp[i] * dfp(a->act, a->beta, r.y[op + i]);
+        } else {
+            mp_r_gemv(M, gtmp, tmp2, rows, (uint32_t)n);
         }
-        if (fb == MP_FB_SYMMETRIC && !c->detach_sym) {
-            double *gw = gWin + c->woff[net->L[k].ff];
-            for (uint32_t q = 0; q < rows; q++) {
-                const double eq = ek[q];
-                for (size_t i = 0; i < n; i++)
-                    gw[(size_t)q * n + i] += eq * gtmp[i];
-            }
-        }
+        for (uint32_t q = 0; q < rows; q++)
+            gek[q] += tmp2[q];
+        if (fb == MP_FB_SYMMETRIC && !c->detach_sym)
+            mp_r_ger(gWin + c->woff[net->L[k].ff], ek, gtmp, rows, (uint32_t)n);
     }
     { /* e_L = y_L - onehot */
         const size_t o = c->noff[L];
@@ -328,13 +323,7 @@ static int rev_step(g_ctx *c, g_rec r, int32_t label, const double *gW,
         const double *W = r.W + c->woff[ff];
         double *gw = gWin + c->woff[ff];
         const double *x = r.y + op;
-        for (uint32_t q = 0; q < m; q++) {
-            const double g = gz[q];
-            if (g == 0.0)
-                continue;
-            for (uint32_t i = 0; i < n; i++)
-                gw[(size_t)q * n + i] += g * x[i];
-        }
+        mp_r_ger(gw, gz, x, m, n);
         if (k >= 2) {
             mp_r_gemv_t(W, gz, gtmp, m, n);
             for (uint32_t i = 0; i < n; i++)
@@ -372,9 +361,7 @@ static double query(g_ctx *c, double *acc, double *gW, double *gy, double *gz)
             const mp_r_proj *p = &net->P[l->ff];
             double *gw = gW + c->woff[l->ff];
             const double *x = net->L[k - 1].y;
-            for (uint32_t a = 0; a < l->n; a++)
-                for (uint32_t b = 0; b < p->n_pre; b++)
-                    gw[(size_t)a * p->n_pre + b] += gz[a] * x[b];
+            mp_r_ger(gw, gz, x, l->n, p->n_pre);
             if (k == 1)
                 break;
             const mp_r_layer *pl = &net->L[k - 1];
@@ -472,7 +459,8 @@ static int run(g_ctx *c, const double *const *params, double *loss,
         gy = g_alloc(c, c->nN);
         ge = g_alloc(c, c->nN);
         gtmp = g_alloc(c, most);
-        tmp = g_alloc(c, most);
+        tmp = g_alloc(c, 2 * most); /* tmp, tmp2 */
+        c->most = most;
         c->scratch = g_alloc(c, scr);
         seg = g_alloc(c, K * (c->nW + 4 * c->nN));
         gp = calloc(c->nP ? c->nP : 1, sizeof *gp);

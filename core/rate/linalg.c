@@ -54,3 +54,72 @@ long mp_r_scan(const double *restrict w, size_t n, double lo, double hi)
             return (long)k;
     return -1;
 }
+
+/* The reverse-mode loops (core/meta/grad_episode.c): the same summation
+ * order as mp_r_gemv's rows (8 partial sums combined pairwise, then the
+ * tail in order), written with 8-double vectors so that GCC keeps the
+ * partial sums in registers; every ISA clone gives the same bits. */
+typedef double v8d __attribute__((vector_size(64), aligned(8)));
+#define V8(p) (*(const v8d *)(const void *)(p))
+#define V8W(p) (*(v8d *)(void *)(p))
+#define SUM8(a) ((((a)[0] + (a)[1]) + ((a)[2] + (a)[3])) + (((a)[4] + (a)[5]) + ((a)[6] + (a)[7])))
+
+__attribute__((target_clones("avx512f", "avx2", "default")))
+double mp_r_dot(const double *restrict a, const double *restrict b, uint32_t n)
+{
+    v8d s8 = {0, 0, 0, 0, 0, 0, 0, 0};
+    uint32_t k = 0;
+    for (; k + 8 <= n; k += 8)
+        s8 += V8(a + k) * V8(b + k);
+    double s = SUM8(s8);
+    for (; k < n; k++)
+        s += a[k] * b[k];
+    return s;
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void mp_r_ger(double *restrict A, const double *restrict a,
+              const double *restrict x, uint32_t rows, uint32_t cols)
+{
+    for (uint32_t r = 0; r < rows; r++) {
+        const double ar = a[r];
+        if (ar == 0.0)
+            continue;
+        double *restrict w = A + (size_t)r * cols;
+        for (uint32_t k = 0; k < cols; k++)
+            w[k] += ar * x[k];
+    }
+}
+
+/* out_t = W^T e exactly as mp_r_gemv_t and out_n = W g exactly as mp_r_gemv,
+ * in one pass over W. */
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void mp_r_gemv_tn(const double *restrict W, const double *restrict e,
+                  double *restrict out_t, const double *restrict g,
+                  double *restrict out_n, uint32_t rows, uint32_t cols)
+{
+    for (uint32_t k = 0; k < cols; k++)
+        out_t[k] = 0.0;
+    for (uint32_t r = 0; r < rows; r++) {
+        const double *restrict w = W + (size_t)r * cols;
+        const double er = e[r];
+        v8d a = {0, 0, 0, 0, 0, 0, 0, 0};
+        uint32_t k = 0;
+        if (er != 0.0) { /* mp_r_gemv_t skips zero rows */
+            for (; k + 8 <= cols; k += 8) {
+                const v8d wk = V8(w + k);
+                V8W(out_t + k) = V8(out_t + k) + er * wk;
+                a += wk * V8(g + k);
+            }
+            for (uint32_t i = k; i < cols; i++)
+                out_t[i] += er * w[i];
+        } else {
+            for (; k + 8 <= cols; k += 8)
+                a += V8(w + k) * V8(g + k);
+        }
+        double s = SUM8(a);
+        for (; k < cols; k++)
+            s += w[k] * g[k];
+        out_n[r] = s;
+    }
+}

@@ -38,6 +38,14 @@ void mp_r_gemv(const double *W, const double *x, double *z, uint32_t rows,
 /* out = W^T e (out has cols entries), summed over rows in order. */
 void mp_r_gemv_t(const double *W, const double *e, double *out, uint32_t rows,
                  uint32_t cols);
+/* a . b with mp_r_gemv's summation order (the reverse-mode loops). */
+double mp_r_dot(const double *a, const double *b, uint32_t n);
+/* A += a x^T (A rows x cols row-major); rows with a_r == 0 are skipped. */
+void mp_r_ger(double *A, const double *a, const double *x, uint32_t rows,
+              uint32_t cols);
+/* out_t = W^T e (as mp_r_gemv_t) and out_n = W g (as mp_r_gemv), one pass. */
+void mp_r_gemv_tn(const double *W, const double *e, double *out_t,
+                  const double *g, double *out_n, uint32_t rows, uint32_t cols);
 /* Index of the first entry that is NaN or outside [lo, hi], or -1. */
 long mp_r_scan(const double *w, size_t n, double lo, double hi);
 
