@@ -151,6 +151,17 @@ static int rate_task(const mp_experiment *x, const mcopy *mc, const mp_task *t,
     const mp_r_layer *o = &net->L[net->nL - 1];
     size_t nq = x->ways * x->queries, right = 0;
     double sum = 0.0;
+    /* alignment: sums over the query set of e_l and e_l^BP per layer */
+    size_t tot = 0;
+    double *se = NULL;
+    if (r->want_align && net->nL <= MP_X_MAX_ALIGN) {
+        for (size_t k = 0; k < net->nL; k++)
+            tot += net->L[k].n;
+        if (!(se = calloc(2 * tot, sizeof *se))) {
+            mp_r_net_free(net);
+            return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+        }
+    }
     for (size_t i = 0; i < nq; i++) {
         mp_r_forward(net, d->x + t->query[i] * d->dim);
         uint32_t best = 0;
@@ -158,6 +169,34 @@ static int rate_task(const mp_experiment *x, const mcopy *mc, const mp_task *t,
             best = o->y[k] > o->y[best] ? k : best;
         right += (int32_t)best == t->query_label[i];
         sum += mp_r_loss(net, t->query_label[i]);
+        if (se) {
+            mp_r_output_error(net, t->query_label[i]);
+            mp_r_backward(net);
+            mp_r_backward_bp(net);
+            for (size_t k = 0, off = 0; k < net->nL; off += net->L[k++].n)
+                for (uint32_t q = 0; q < net->L[k].n; q++) {
+                    se[off + q] += net->L[k].e[q];
+                    se[tot + off + q] += net->L[k].ebp[q];
+                }
+        }
+    }
+    if (se) {
+        /* mean over the batch first, then the angle (the mean's 1/nq cancels);
+         * a zero vector gives 0, as the authors' NaN -> 0 */
+        for (size_t k = 0, off = 0; k < net->nL; off += net->L[k++].n) {
+            double dd = 0, na = 0, nb = 0;
+            for (uint32_t q = 0; q < net->L[k].n; q++) {
+                double a = se[off + q], b = se[tot + off + q];
+                dd += a * b;
+                na += a * a;
+                nb += b * b;
+            }
+            double c = na > 0 && nb > 0 ? dd / (sqrt(na) * sqrt(nb)) : 1.0;
+            c = c > 1 ? 1 : c < -1 ? -1 : c;
+            r->align[k] = acos(c) * (180.0 / 3.14159265358979323846);
+        }
+        r->n_align = net->nL;
+        free(se);
     }
     mp_r_net_free(net);
     r->loss = sum / (double)nq;
@@ -195,6 +234,16 @@ static int rate_grad(const mp_experiment *x, const mcopy *mc, const mp_task *t,
     double acc = NAN;
     rc = mp_g_episode_grad(m, (const double *const *)mc->par, &ep, &r->loss, &acc,
                            g, &e);
+    if (rc == MP_OK && r->want_align) {
+        /* the alignment needs the adapted net: replay the episode forward
+         * (the same net and loss as the gradient engine's, docs/meta.md) */
+        mp_x_result a;
+        memset(&a, 0, sizeof a);
+        a.want_align = 1;
+        rc = rate_task(x, mc, t, net_seed, &a, &e);
+        r->n_align = a.blown ? 0 : a.n_align;
+        memcpy(r->align, a.align, sizeof a.align);
+    }
     if (rc == MP_OK) {
         r->accuracy = acc;
         for (size_t f = 0; f < x->n_free; f++) {
@@ -299,6 +348,7 @@ int mp_x_evaluate(const mp_experiment *x, const double *theta, uint64_t iter,
     r->accuracy = NAN;
     r->blown = 0;
     r->reason[0] = '\0';
+    r->n_align = 0;
     mcopy mc;
     int rc = mcopy_init(&mc, x, theta, mp_x_seed(x->seed, 3, iter, task), err);
     if (rc != MP_OK)

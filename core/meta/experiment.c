@@ -71,6 +71,29 @@ double mp_x_penalty(const mp_experiment *x, const double *theta, double *grad)
     return x->penalty == MP_X_PEN_NONE ? 0.0 : x->lambda * s;
 }
 
+double mp_x_rule_angle(const mp_experiment *x, const double *theta)
+{
+    if (!x->target)
+        return NAN;
+    double na = 0.0, nb = 0.0, dm = 0.0, dp = 0.0;
+    for (size_t i = 0; i < x->n_free; i++) {
+        na += theta[i] * theta[i];
+        nb += x->target[i] * x->target[i];
+    }
+    if (!(na > 0) || !(nb > 0))
+        return 0.0;
+    na = sqrt(na);
+    nb = sqrt(nb);
+    /* 2 atan2(|a - b|, |a + b|) of the unit vectors: accurate near 0 and
+     * 180 degrees, where acos of the cosine is not */
+    for (size_t i = 0; i < x->n_free; i++) {
+        double a = theta[i] / na, b = x->target[i] / nb;
+        dm += (a - b) * (a - b);
+        dp += (a + b) * (a + b);
+    }
+    return 2.0 * atan2(sqrt(dm), sqrt(dp)) * (180.0 / 3.14159265358979323846);
+}
+
 /* ---- free coefficients -------------------------------------------------- */
 
 static long coef_index(const mp_m_projection *p, const char *name)
@@ -521,12 +544,42 @@ out:
     return rc;
 }
 
+/* "target_rule": {free name: value}; names not listed are 0. */
+static int target_rule(mp_m_ctx *c, mp_experiment *x, const json_t *root)
+{
+    static const double zero = 0.0;
+    json_t *v = json_object_get(root, "target_rule");
+    if (!v)
+        return MP_OK;
+    size_t old = mp_m_push_key(c, "target_rule");
+    int rc = MP_OK;
+    if (!json_is_object(v))
+        rc = mp_m_fail(c, MP_EINVAL, "expected an object {name: value}");
+    else if (!(x->target = calloc(x->n_free ? x->n_free : 1, sizeof *x->target)))
+        rc = mp_m_nomem(c);
+    for (size_t i = 0; i < x->n_free && rc == MP_OK; i++)
+        rc = mp_m_num(c, v, x->free[i].name, &zero, MP_M_ANY, NULL, &x->target[i]);
+    const char *key;
+    json_t *val;
+    json_object_foreach((json_t *)v, key, val) {
+        size_t i = 0;
+        (void)val;
+        while (i < x->n_free && strcmp(x->free[i].name, key) != 0)
+            i++;
+        if (rc == MP_OK && i == x->n_free)
+            rc = mp_m_fail_key(c, key, MP_EINVAL, "'%s' is not a free coefficient",
+                               key);
+    }
+    mp_m_pop(c, old);
+    return rc;
+}
+
 static int top(mp_m_ctx *c, mp_experiment *x, const json_t *root)
 {
     static const char *const keys[] = {"format", "version", "notes", "model", "free",
                                        "tasks", "inner", "loss", "penalty",
                                        "optimizer", "iterations", "seed",
-                                       "blowup_penalty", NULL};
+                                       "blowup_penalty", "target_rule", NULL};
     static const long long seed1 = 1;
     static const double pen = 1e3;
     const char *s;
@@ -598,6 +651,8 @@ static int top(mp_m_ctx *c, mp_experiment *x, const json_t *root)
     if (rc == MP_OK)
         rc = mp_m_num(c, root, "blowup_penalty", &pen, MP_M_ANY, NULL,
                       &x->blowup_penalty);
+    if (rc == MP_OK)
+        rc = target_rule(c, x, root);
     return rc;
 }
 
@@ -653,6 +708,7 @@ void mp_x_free_experiment(mp_experiment *x)
     }
     free(x->free);
     free(x->lr_per);
+    free(x->target);
     mp_task_sampler_free(x->sampler);
     mp_model_free(x->model);
     free(x->model_file);

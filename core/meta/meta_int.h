@@ -81,6 +81,10 @@ typedef struct mp_experiment {
     size_t iterations;
     uint64_t seed;
     double blowup_penalty;
+    /* analysis: "target_rule" {name: value} over the free coefficients
+     * (absent names 0); NULL when not given. The log's rule_angle_deg is the
+     * angle between theta and this vector. */
+    double *target;
 } mp_experiment;
 
 /* Loads and validates an experiment file (and its model). Errors name
@@ -92,6 +96,10 @@ void mp_x_free_experiment(mp_experiment *x);
 /* Penalty of theta and (grad != NULL) its gradient added to grad. */
 double mp_x_penalty(const mp_experiment *x, const double *theta, double *grad);
 
+/* Degrees between theta and x->target (0 when either is zero; NaN when
+ * there is no target). */
+double mp_x_rule_angle(const mp_experiment *x, const double *theta);
+
 /* Seeds: the (iteration, task) of an evaluation; kind 1 = task sampling,
  * 2 = network, 3 = data set, 4 = CMA-ES generation. */
 uint64_t mp_x_seed(uint64_t seed, uint32_t kind, uint64_t iter, uint64_t task);
@@ -99,6 +107,7 @@ uint64_t mp_x_seed(uint64_t seed, uint32_t kind, uint64_t iter, uint64_t task);
 /* ---- one evaluation (eval.c) ------------------------------------------------ */
 
 #define MP_X_REASON_LEN 256
+#define MP_X_MAX_ALIGN 16
 
 typedef struct mp_x_result {
     double loss;     /* without the penalty; blowup_penalty when blown */
@@ -106,6 +115,13 @@ typedef struct mp_x_result {
     int blown;
     char reason[MP_X_REASON_LEN];
     double *grad;    /* n_free, caller's array; exact gradients only */
+    /* query_cross_entropy on a rate model, when want_align is set by the
+     * caller: degrees between the query-batch means of e_l (the model's
+     * feedback) and e_l^BP (through W) per layer l = 0..n_align-1, after
+     * the inner loop (as the alignment recorder / the authors' meta_stats) */
+    int want_align;
+    size_t n_align;
+    double align[MP_X_MAX_ALIGN];
 } mp_x_result;
 
 /* Evaluates coefficients theta (n_free) on task `task` of iteration `iter`:

@@ -33,6 +33,8 @@ static int batch_job(void *ctx, size_t i, mp_error *e)
     size_t p = i / b->n_tasks, t = i % b->n_tasks;
     mp_x_result *r = &b->res[i];
     r->grad = b->grads ? b->grads + i * b->x->n_free : NULL;
+    r->want_align = p == 0 && b->x->task == MP_X_TASK_NWAY &&
+                    b->x->loss == MP_X_LOSS_QUERY_CE;
     return mp_x_evaluate(b->x, b->points + p * b->x->n_free, b->iter, t, r, e);
 }
 
@@ -132,6 +134,31 @@ static int write_json_atomic(const char *dir, const char *name, json_t *j,
     free(tmp);
     free(path);
     return rc;
+}
+
+/* Analysis fields of point 0: "alignment_deg" (per layer, mean over the
+ * tasks that have one) and "rule_angle_deg" (with a target_rule). */
+static void analysis(const batch *b, const double *theta, json_t *j)
+{
+    const mp_experiment *x = b->x;
+    size_t na = 0, cnt = 0;
+    double m[MP_X_MAX_ALIGN] = {0};
+    for (size_t t = 0; t < b->n_tasks; t++) {
+        const mp_x_result *r = &b->res[t];
+        if (!r->n_align)
+            continue;
+        na = r->n_align;
+        cnt++;
+        for (size_t k = 0; k < na; k++)
+            m[k] += r->align[k];
+    }
+    if (cnt) {
+        for (size_t k = 0; k < na; k++)
+            m[k] /= (double)cnt;
+        json_object_set_new(j, "alignment_deg", arr(m, na));
+    }
+    if (x->target)
+        json_object_set_new(j, "rule_angle_deg", num(mp_x_rule_angle(x, theta)));
 }
 
 /* ---- the state of a run ---------------------------------------------------------- */
@@ -362,6 +389,7 @@ static int iterate(state *s, int threads, json_t *line, double *out_loss,
     else if (x->loss == MP_X_LOSS_TARGET_RATE)
         json_object_set_new(line, "rate", num(c.acc));
     *out_acc = c.acc;
+    analysis(&b, theta_used, line);
     if (x->opt == MP_X_OPT_ADAM) {
         if (!exact)
             for (size_t i = 0; i < n; i++)
@@ -592,6 +620,7 @@ int mp_x_evaluate_initial(const mp_experiment *x, int threads, char **json,
             json_object_set_new(j, "accuracy", num(c.acc));
         else if (x->loss == MP_X_LOSS_TARGET_RATE)
             json_object_set_new(j, "rate", num(c.acc));
+        analysis(&b, pts, j);
         json_object_set_new(j, "tasks", json_integer((json_int_t)T));
         json_object_set_new(j, "blowups", json_integer((json_int_t)c.blown));
         if (c.reason)
