@@ -79,9 +79,6 @@ static MP_CLONES int row_2(double *restrict w, uint32_t n, double a,
     return bad;
 }
 
-#define IO_HAS_RATE(io)                                                        \
-    ((io)->size >= offsetof(mp_rule_io, e_post) + sizeof((io)->e_post))
-
 static int missing(const mp_rule_io *io, int r, double th, const char *vec)
 {
     if (io->api)
@@ -94,7 +91,7 @@ static int missing(const mp_rule_io *io, int r, double th, const char *vec)
 
 static int ehebb_step(const mp_rule_io *io)
 {
-    if (!IO_HAS_RATE(io)) {
+    if (!MP_RULE_IO_HAS_RATE(io)) {
         if (io->api)
             io->api->error(io->host, "the host passed no rate-network fields "
                                      "(mp_rule_io of ABI < 1.1)");
@@ -140,7 +137,7 @@ static int ehebb_step_vjp(const mp_rule_io *io, const double *gW, double *gp,
     const uint32_t n = io->n_pre, m = io->n_post;
     if (n == 0 || m == 0)
         return MP_RULE_OK;
-    if (!IO_HAS_RATE(io) || !io->e_post || !io->e_pre) {
+    if (!MP_RULE_IO_HAS_RATE(io) || !io->e_post || !io->e_pre) {
         if (io->api)
             io->api->error(io->host, "step_vjp needs e_pre and e_post (a "
                                      "network with a loss)");

@@ -123,12 +123,9 @@ static int oja_reset(const mp_rule_io *io)
     return MP_RULE_OK;
 }
 
-#define IO_HAS_RATE(io)                                                        \
-    ((io)->size >= offsetof(mp_rule_io, e_post) + sizeof((io)->e_post))
-
 static int oja_step(const mp_rule_io *io)
 {
-    if (!IO_HAS_RATE(io)) {
+    if (!MP_RULE_IO_HAS_RATE(io)) {
         if (io->api)
             io->api->error(io->host, "the host passed no rate-network fields "
                                      "(mp_rule_io of ABI < 1.1)");

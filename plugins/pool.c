@@ -166,9 +166,6 @@ static size_t pool_state_size(const double *p, uint32_t n_pre, uint32_t n_post)
     return 2 * (size_t)n_pre; /* scratch: u = W^T y_post, v = W^T e_post */
 }
 
-#define IO_HAS_RATE(io)                                                        \
-    ((io)->size >= offsetof(mp_rule_io, e_post) + sizeof((io)->e_post))
-
 static int refuse(const mp_rule_io *io, int r, double th, const char *vec)
 {
     if (io->api)
@@ -181,7 +178,7 @@ static int refuse(const mp_rule_io *io, int r, double th, const char *vec)
 
 static int pool_step(const mp_rule_io *io)
 {
-    if (!IO_HAS_RATE(io)) {
+    if (!MP_RULE_IO_HAS_RATE(io)) {
         if (io->api)
             io->api->error(io->host, "the host passed no rate-network fields "
                                      "(mp_rule_io of ABI < 1.1)");
@@ -432,7 +429,7 @@ static int pool_step_vjp(const mp_rule_io *io, const double *gW, double *gp,
                          double *gW_in, double *gx, double *gy, double *gf,
                          double *ge)
 {
-    if (!IO_HAS_RATE(io) || !io->state) {
+    if (!MP_RULE_IO_HAS_RATE(io) || !io->state) {
         if (io->api)
             io->api->error(io->host, "step_vjp needs the rate-network fields "
                                      "and a scratch block of 3 n_pre + n_post "

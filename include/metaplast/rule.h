@@ -217,6 +217,11 @@ typedef struct mp_rule_grad {
     size_t (*scratch_size)(const double *p, uint32_t n_pre, uint32_t n_post);
 } mp_rule_grad;
 
+/* True when the host's mp_rule_io carries the rate fields (ABI >= 1.1):
+ * a rate rule checks it before reading n_pre, W, y_pre ... */
+#define MP_RULE_IO_HAS_RATE(io)                                                \
+    ((io)->size >= offsetof(mp_rule_io, e_post) + sizeof((io)->e_post))
+
 typedef const mp_rule_desc *(*mp_rule_entry_fn)(const mp_host_api *host);
 
 /* Defines the entry point of plugin file <name>.so returning `desc`. */
