@@ -3,7 +3,7 @@
 
 Brian2 reference for models/vogels2011_single_neuron.json (metaplast), after the
 authors' Matlab code (ModelDB 143751, inhib_plasticity.m; see
-/work/shared/reference/paper-code-facts.md sec. 4.1):
+../shared/reference/paper-code-facts.md sec. 4.1):
 
 * 8 group signals, updated every step (run_regularly, when='start'):
       F <- r - (r - F) exp(-dt/50 ms),  r ~ U(-0.5, 0.5)
