@@ -92,12 +92,8 @@ static int ah_reset(const mp_rule_io *io)
 
 static int ah_step(const mp_rule_io *io)
 {
-    if (!MP_RULE_IO_HAS_RATE(io)) {
-        if (io->api)
-            io->api->error(io->host, "the host passed no rate-network fields "
-                                     "(mp_rule_io of ABI < 1.1)");
+    if (mp_rule_require_rate_io(io) != MP_RULE_OK)
         return MP_RULE_BUG;
-    }
     const double eta = io->p[P_ETA];
     const uint32_t n = io->n_pre, m = io->n_post;
     if (eta == 0.0 || n == 0)

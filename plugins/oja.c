@@ -49,7 +49,6 @@
  */
 #include <math.h>
 #include <stddef.h>
-#include <string.h>
 
 #include "metaplast/rule.h"
 
@@ -125,12 +124,8 @@ static int oja_reset(const mp_rule_io *io)
 
 static int oja_step(const mp_rule_io *io)
 {
-    if (!MP_RULE_IO_HAS_RATE(io)) {
-        if (io->api)
-            io->api->error(io->host, "the host passed no rate-network fields "
-                                     "(mp_rule_io of ABI < 1.1)");
+    if (mp_rule_require_rate_io(io) != MP_RULE_OK)
         return MP_RULE_BUG;
-    }
     const double eta = io->p[P_ETA];
     const uint32_t n = io->n_pre, m = io->n_post;
     if (eta == 0.0 || n == 0 || m == 0)
@@ -253,12 +248,7 @@ static int oja_step_vjp(const mp_rule_io *io, const double *gW, double *gp,
 static const mp_rule_grad grad_ext = {(uint32_t)sizeof(mp_rule_grad), oja_step_vjp,
                                       oja_scratch_size};
 
-static const void *oja_extension(const char *iface)
-{
-    if (iface && strcmp(iface, MP_RULE_GRAD_V1) == 0)
-        return &grad_ext;
-    return NULL;
-}
+MP_RULE_GRAD_EXTENSION(oja_extension, grad_ext)
 
 static const mp_rule_desc desc = {
     MP_RULE_HEADER,

@@ -75,7 +75,6 @@
  */
 #include <math.h>
 #include <stddef.h>
-#include <string.h>
 
 #include "metaplast/rule.h"
 
@@ -178,12 +177,8 @@ static int refuse(const mp_rule_io *io, int r, double th, const char *vec)
 
 static int pool_step(const mp_rule_io *io)
 {
-    if (!MP_RULE_IO_HAS_RATE(io)) {
-        if (io->api)
-            io->api->error(io->host, "the host passed no rate-network fields "
-                                     "(mp_rule_io of ABI < 1.1)");
+    if (mp_rule_require_rate_io(io) != MP_RULE_OK)
         return MP_RULE_BUG;
-    }
     const double *th = io->p;
     const uint32_t n = io->n_pre, m = io->n_post;
     const double *x = io->y_pre, *y = io->y_post;
@@ -523,12 +518,7 @@ static int pool_step_vjp(const mp_rule_io *io, const double *gW, double *gp,
 static const mp_rule_grad grad_ext = {(uint32_t)sizeof(mp_rule_grad),
                                       pool_step_vjp, pool_scratch_size};
 
-static const void *pool_extension(const char *iface)
-{
-    if (iface && strcmp(iface, MP_RULE_GRAD_V1) == 0)
-        return &grad_ext;
-    return NULL;
-}
+MP_RULE_GRAD_EXTENSION(pool_extension, grad_ext)
 
 static const mp_rule_desc desc = {
     MP_RULE_HEADER,

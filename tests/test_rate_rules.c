@@ -918,6 +918,30 @@ out:
         mp_p_plugin_free(ah);
 }
 
+/* A host of ABI 1.0 passes an mp_rule_io without the rate fields: every
+ * rate rule refuses it with a message instead of reading past its end. */
+static void test_old_io_refused(void)
+{
+    static const char *const names[] = {"pool", "pseudo_gradient", "ehebb", "oja",
+                                        "anti_hebb", "volterra"};
+    for (size_t r = 0; r < sizeof names / sizeof *names; r++) {
+        mp_p_plugin *pl = load_named(names[r]);
+        if (!pl)
+            continue;
+        rig g;
+        rig_init(&g, pl, 3, 4);
+        g.io = (mp_rule_io){.size = (uint32_t)offsetof(mp_rule_io, n_pre),
+                            .p = g.p,
+                            .host = &g.ctx,
+                            .api = mp_p_host_api()};
+        CHECK_(pl->desc->step(&g.io) == MP_RULE_BUG, "%s accepted an ABI 1.0 io", names[r]);
+        CHECK_(contains(g.err.text, "no rate-network fields"),
+               "%s: message \"%s\"", names[r], g.err.text);
+        rig_free(&g);
+        mp_p_plugin_free(pl);
+    }
+}
+
 int main(void)
 {
     if (!getenv("METAPLAST_PLUGIN_PATH")) {
@@ -929,6 +953,7 @@ int main(void)
     test_pool_no_errors();
     test_special_cases();
     test_small_rules_errors();
+    test_old_io_refused();
     test_oja();
     test_anti_hebb();
     test_volterra();

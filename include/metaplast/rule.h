@@ -222,6 +222,40 @@ typedef struct mp_rule_grad {
 #define MP_RULE_IO_HAS_RATE(io)                                                \
     ((io)->size >= offsetof(mp_rule_io, e_post) + sizeof((io)->e_post))
 
+/* For a rate rule's step hook: MP_RULE_OK when io carries the rate fields
+ * (ABI >= 1.1); otherwise says so through the host and returns MP_RULE_BUG. */
+static inline int mp_rule_require_rate_io(const mp_rule_io *io)
+{
+    if (MP_RULE_IO_HAS_RATE(io))
+        return MP_RULE_OK;
+    if (io->api)
+        io->api->error(io->host, "the host passed no rate-network fields "
+                                 "(mp_rule_io of ABI < 1.1)");
+    return MP_RULE_BUG;
+}
+
+/* 1 when the interface name iface equals want (without <string.h>). */
+static inline int mp_rule_iface_is(const char *iface, const char *want)
+{
+    if (!iface)
+        return 0;
+    while (*iface && *iface == *want) {
+        iface++;
+        want++;
+    }
+    return *iface == *want;
+}
+
+/* Defines `static const void *fn(const char *iface)`, a desc->extension
+ * that offers the mp_rule_grad `table` under MP_RULE_GRAD_V1 and nothing
+ * else. */
+#define MP_RULE_GRAD_EXTENSION(fn, table)                                      \
+    static const void *fn(const char *iface)                                   \
+    {                                                                          \
+        return mp_rule_iface_is(iface, MP_RULE_GRAD_V1) ? (const void *)&(table) \
+                                                        : (const void *)0;     \
+    }
+
 typedef const mp_rule_desc *(*mp_rule_entry_fn)(const mp_host_api *host);
 
 /* Defines the entry point of plugin file <name>.so returning `desc`. */
