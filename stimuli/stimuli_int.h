@@ -14,6 +14,11 @@
 
 typedef struct mp_s_stim mp_s_stim;
 
+/* Spare entries at the end of every spike list a stimulus writes into:
+ * short lists are copied MP_S_PAD at a time, without a branch on their
+ * length. */
+#define MP_S_PAD 8
+
 /* A new GSL generator (mt19937) seeded from a 64-bit stream seed; mt19937
  * takes 32 bits, so the seed is folded (hi ^ lo). NULL when out of memory.
  * Free with gsl_rng_free. */
@@ -48,8 +53,12 @@ size_t mp_s_poisson_step(mp_s_poisson *s, uint32_t *out);
 typedef struct mp_s_vogels mp_s_vogels;
 int mp_s_vogels_new(const mp_m_vogels *m, double dt, uint64_t seed,
                     mp_s_vogels **out, mp_error *err);
+/* The same, generating `block` steps at a time (mp_s_vogels_new: 64); the
+ * spikes do not depend on it (tests/test_stimuli.c checks that). */
+int mp_s_vogels_new_blocked(const mp_m_vogels *m, double dt, uint64_t seed, uint32_t block,
+                            mp_s_vogels **out, mp_error *err);
 void mp_s_vogels_free(mp_s_vogels *s);
-/* exc and inh need room for one index more than the output's size. */
+/* exc and inh need room for the output's size plus MP_S_PAD. */
 void mp_s_vogels_step(mp_s_vogels *s, int64_t n, uint32_t *exc, size_t *n_exc,
                       uint32_t *inh, size_t *n_inh);
 /* The group signal F of group g after the last step (for tests). */

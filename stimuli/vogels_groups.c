@@ -14,16 +14,27 @@
  * 1 - e^-h = p exactly, a Bernoulli(p) per step as in the original code.
  * All trains of a group's pool accumulate the same h, so only the smallest
  * residual threshold R matters; by memorylessness it is Exp(m)-distributed
- * for a pool of m trains whatever happened before. A step is then
- * R -= h per group (no random number unless a train fires); when R <= h the
- * firing trains are drawn uniformly from the pool one by one, the next
- * residual being R + Exp(1)/(trains left). Fired trains wait in one queue
- * for all groups (ordered by release step, since they enter in time order)
- * and rejoin their pool dead_time later with fresh thresholds: R becomes
- * min(R, Exp(1)/j) for j trains rejoining.
+ * for a pool of m trains, independent of everything that happened before.
+ * A quiet step is R -= h (no random number); when R <= h the firing trains
+ * are drawn uniformly from the pool one by one, the next residual being
+ * R + Exp(1)/(trains left). Fired trains wait in their group's dead-time
+ * queue and rejoin the pool dead_time later; j trains rejoining a pool of m
+ * make the smallest residual Exp(m + j): R * m / (m + j) is exactly that
+ * (R is Exp(m) and independent of the past), so rejoining needs no random
+ * number either. The walk keeps S = R m, which is Exp(1) and which
+ * rejoining leaves as it is: a quiet step is S -= h m, the test is
+ * S <= h m.
+ *
+ * Why blocks: the signal and the hazard do not depend on the spikes, so
+ * they are computed for BLOCK steps of all groups at once (a loop whose
+ * iterations overlap in the CPU instead of waiting for each other); then
+ * each group walks through the block on its own, scanning quiet steps in a
+ * tight loop, and writes its spikes into per-step lists. Each group draws
+ * from its own stream, so the spikes do not depend on the block length.
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "stimuli/stimuli_int.h"
 #include "util/fastmath.h"
@@ -32,41 +43,57 @@
 #include "util/xoshiro.h"
 #include "util/ziggurat.h"
 
+enum { VOGELS_BLOCK = 64 }; /* steps generated at once */
+
+/* The hazard of p >= 1: finite, so that h m stays a number when the pool
+ * is empty (inf times m = 0 would be NaN); e^-1e300 is 0, so every train
+ * fires. */
+#define HAZARD_CERTAIN 1e300
+
 typedef struct group {
-    uint32_t *pool;  /* local train ids: [0, ne) exc, [ne, ne+ni) inh */
-    int sp_on;       /* sparsify toggle */
-    double sp_since; /* ms since the toggle last switched */
+    mp_xo rng;        /* the group's firing stream */
+    uint32_t *pool;   /* local train ids that may fire: [0, ne) exc, [ne, M) inh;
+                         MP_S_PAD spare entries */
+    uint32_t pm;      /* trains in the pool array */
+    uint32_t m;       /* trains that may fire: the pool and those released
+                         since the group last fired */
+    double S;         /* smallest residual threshold times m: Exp(1) */
+    uint32_t *q;      /* dead-time queue, train ids in release order: a ring
+                         of M mirrored at q + M, so that up to M entries from
+                         the head are contiguous; MP_S_PAD spare entries */
+    uint32_t q_head, q_count;
+    uint32_t *rel;    /* ring of release counts by step (mask rmask) */
+    int sp_on;        /* sparsify toggle */
+    double sp_since;  /* ms since the toggle last switched */
 } group;
 
 struct mp_s_vogels {
-    mp_xo rng;
     mp_zig zig;       /* Exp(1) tables */
     uint32_t n_groups, ne, ni, M;
     double eF;        /* exp(-dt / tau_signal) */
     double p_base;    /* base_rate dt */
     double peak_norm; /* peak_rate dt / norm */
     double h_base;    /* -ln(1 - p_base) */
-    int64_t dead;     /* dead time, steps (0 = none) */
+    uint32_t back;    /* steps from a spike to the train's return to its pool */
+    uint32_t rmask;   /* release rings: a power of two > back and >= blk, minus 1 */
     int sparsify;
     double sp_off, sp_on, dt;
     group *g;
-    /* per group, structure of arrays */
-    double *F;        /* signal */
-    uint64_t *xs[4];  /* per group xoshiro256++ state (structure of arrays:
-                         the signal pass vectorizes across groups) */
-    double *fires;    /* this step: 1 if some train of the group fires */
-    double *h;        /* this step's hazard -ln(1 - p) */
-    double *R;        /* smallest residual threshold in the pool (inf: empty) */
-    uint32_t *m;      /* trains in the pool */
     double *inv_k;    /* 1 / k, k = 0..M (entry 0 unused) */
-    /* trains in their dead time, all groups, in release order */
-    uint32_t *q_group, *q_id;
-    int64_t *q_t;
-    size_t q_head, q_count, q_cap;
+    /* signal streams, structure of arrays: the signal pass vectorizes
+     * across groups */
+    uint64_t *xs[4];  /* per group xoshiro256++ state */
+    double *F;        /* per group signal after the last generated step */
+    /* the current block: steps [blk0, blk0 + blk) */
+    uint32_t blk;     /* block length, a power of two */
+    int64_t blk0;
+    int64_t last;     /* the last step emitted (-1: none) */
+    double *h;        /* [G][blk] hazard of each group and step */
+    double *Fs;       /* [G][blk] signal of each group and step */
+    uint32_t *exc, *inh;  /* [blk][cap + MP_S_PAD] spikes of each step */
+    uint32_t *n_exc, *n_inh;
+    size_t cap_e, cap_i;  /* trains per output */
 };
-
-/* Exp(1) deviate (ziggurat: cheap and exact). */
-static inline double exp1(const mp_s_vogels *s, mp_xo *rng) { return mp_zig_exp(&s->zig, rng); }
 
 /* Uniform integer in [0, n), n >= 1, exactly (Lemire's multiply-shift with
  * rejection of the biased low range). */
@@ -81,8 +108,45 @@ static inline uint32_t below(mp_xo *rng, uint32_t n)
     return (uint32_t)(x >> 32);
 }
 
-int mp_s_vogels_new(const mp_m_vogels *m, double dt, uint64_t seed,
-                    mp_s_vogels **out, mp_error *err)
+/* Copies n ids; both sides have MP_S_PAD spare entries, so the usual short
+ * list is one fixed-size move, without a branch on its length. */
+static inline void copy_ids(uint32_t *restrict dst, const uint32_t *restrict src, size_t n)
+{
+    memcpy(dst, src, MP_S_PAD * sizeof *dst);
+    if (n > MP_S_PAD)
+        memcpy(dst + MP_S_PAD, src + MP_S_PAD, (n - MP_S_PAD) * sizeof *dst);
+}
+
+static int alloc_arrays(mp_s_vogels *s)
+{
+    const size_t G = s->n_groups ? s->n_groups : 1, M = s->M ? s->M : 1, B = s->blk;
+    s->g = calloc(G, sizeof *s->g);
+    s->inv_k = calloc(M + 1, sizeof *s->inv_k);
+    for (int k = 0; k < 4; k++)
+        s->xs[k] = calloc(G, sizeof *s->xs[k]);
+    s->F = calloc(G, sizeof *s->F);
+    s->h = calloc(B * G, sizeof *s->h);
+    s->Fs = calloc(B * G, sizeof *s->Fs);
+    s->exc = calloc(B * (s->cap_e + MP_S_PAD), sizeof *s->exc);
+    s->inh = calloc(B * (s->cap_i + MP_S_PAD), sizeof *s->inh);
+    s->n_exc = calloc(B, sizeof *s->n_exc);
+    s->n_inh = calloc(B, sizeof *s->n_inh);
+    if (!s->g || !s->inv_k || !s->xs[0] || !s->xs[1] || !s->xs[2] || !s->xs[3] || !s->F ||
+        !s->h || !s->Fs || !s->exc || !s->inh || !s->n_exc || !s->n_inh)
+        return MP_ENOMEM;
+    for (uint32_t i = 0; i < s->n_groups; i++) {
+        group *g = &s->g[i];
+        g->pool = calloc(M + MP_S_PAD, sizeof *g->pool);
+        g->q = calloc(2 * M + MP_S_PAD, sizeof *g->q);
+        g->rel = calloc((size_t)s->rmask + 1, sizeof *g->rel);
+        if (!g->pool || !g->q || !g->rel)
+            return MP_ENOMEM;
+    }
+    return MP_OK;
+}
+
+int mp_s_vogels_new_blocked(const mp_m_vogels *m, double dt, uint64_t seed, uint32_t block,
+                            mp_s_vogels **out, mp_error *err)
 {
     mp_s_vogels *s = calloc(1, sizeof *s);
     if (!s)
@@ -95,45 +159,50 @@ int mp_s_vogels_new(const mp_m_vogels *m, double dt, uint64_t seed,
     s->eF = mp_exp(-dt / m->tau_signal);
     s->p_base = m->base_rate * dt * 1e-3;
     s->peak_norm = m->peak_rate * dt * 1e-3 / m->norm;
-    s->dead = (int64_t)llround(m->dead_time / dt);
     s->sparsify = m->sparsify;
     s->sp_off = m->sparsify_off_ms;
     s->sp_on = m->sparsify_on_ms;
-    mp_xo_seed(&s->rng, seed);
+    s->h_base = s->p_base < 1.0 ? -mp_log(1.0 - s->p_base) : HAZARD_CERTAIN;
+    s->h_base = s->h_base < HAZARD_CERTAIN ? s->h_base : HAZARD_CERTAIN;
+    /* the block: a power of two; the release rings: a power of two above
+     * the dead time, and a multiple of the block */
+    s->blk = 1;
+    while (s->blk < block && s->blk < (1u << 16))
+        s->blk <<= 1;
+    double dead = m->dead_time / dt;
+    if (!(dead < (double)(1u << 30))) {
+        mp_s_vogels_free(s);
+        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                        "vogels_groups: dead_time %g ms is more than 2^30 steps", m->dead_time);
+    }
+    int64_t dsteps = (int64_t)llround(dead);
+    s->back = dsteps > 0 ? (uint32_t)dsteps : 1; /* no dead time: may fire every step */
+    uint32_t ring = s->blk;
+    while (ring <= s->back)
+        ring <<= 1;
+    s->rmask = ring - 1;
+    s->blk0 = -(int64_t)s->blk; /* no block yet: step 0 starts one */
+    s->last = -1;
+    s->cap_e = (size_t)s->n_groups * s->ne;
+    s->cap_i = (size_t)s->n_groups * s->ni;
     mp_zig_init(&s->zig);
-    s->h_base = s->p_base < 1.0 ? -mp_log(1.0 - s->p_base) : INFINITY;
-    size_t G = s->n_groups ? s->n_groups : 1, M = s->M ? s->M : 1;
-    s->q_cap = G * M;
-    s->g = calloc(G, sizeof *s->g);
-    s->F = calloc(G, sizeof *s->F);
-    for (int k = 0; k < 4; k++)
-        s->xs[k] = calloc(G, sizeof *s->xs[k]);
-    s->fires = calloc(G, sizeof *s->fires);
-    s->h = calloc(G, sizeof *s->h);
-    s->R = calloc(G, sizeof *s->R);
-    s->m = calloc(G, sizeof *s->m);
-    s->inv_k = calloc(M + 1, sizeof *s->inv_k);
-    s->q_group = malloc(s->q_cap * sizeof *s->q_group);
-    s->q_id = malloc(s->q_cap * sizeof *s->q_id);
-    s->q_t = malloc(s->q_cap * sizeof *s->q_t);
-    if (!s->g || !s->F || !s->xs[0] || !s->xs[1] || !s->xs[2] || !s->xs[3] || !s->fires || !s->h || !s->R || !s->m ||
-        !s->inv_k || !s->q_group || !s->q_id || !s->q_t)
+    if (alloc_arrays(s) != MP_OK)
         goto nomem;
     for (uint32_t k = 1; k <= s->M; k++)
         s->inv_k[k] = 1.0 / (double)k;
     for (uint32_t i = 0; i < s->n_groups; i++) {
         group *g = &s->g[i];
-        if (!(g->pool = malloc(M * sizeof *g->pool)))
-            goto nomem;
         for (uint32_t k = 0; k < s->M; k++)
             g->pool[k] = k;
-        s->m[i] = s->M;
-        s->R[i] = s->M ? exp1(s, &s->rng) * s->inv_k[s->M] : INFINITY;
-        /* the group's own signal stream, derived from the stimulus seed */
+        g->m = g->pm = s->M;
+        /* the group's signal and firing streams, derived from the stimulus
+         * seed */
         mp_xo gs;
         mp_xo_seed(&gs, seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(i + 1)));
         for (int k = 0; k < 4; k++)
             s->xs[k][i] = gs.s[k];
+        mp_xo_seed(&g->rng, seed ^ (0xd1b54a32d192ed03ULL * (uint64_t)(i + 1)));
+        g->S = mp_zig_exp(&s->zig, &g->rng);
     }
     *out = s;
     return MP_OK;
@@ -142,34 +211,47 @@ nomem:
     return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
 }
 
+int mp_s_vogels_new(const mp_m_vogels *m, double dt, uint64_t seed, mp_s_vogels **out,
+                    mp_error *err)
+{
+    return mp_s_vogels_new_blocked(m, dt, seed, VOGELS_BLOCK, out, err);
+}
+
 void mp_s_vogels_free(mp_s_vogels *s)
 {
     if (!s)
         return;
     if (s->g)
-        for (uint32_t i = 0; i < s->n_groups; i++)
+        for (uint32_t i = 0; i < s->n_groups; i++) {
             free(s->g[i].pool);
+            free(s->g[i].q);
+            free(s->g[i].rel);
+        }
     free(s->g);
-    free(s->F);
+    free(s->inv_k);
     for (int k = 0; k < 4; k++)
         free(s->xs[k]);
-    free(s->fires);
+    free(s->F);
     free(s->h);
-    free(s->R);
-    free(s->m);
-    free(s->inv_k);
-    free(s->q_group);
-    free(s->q_id);
-    free(s->q_t);
+    free(s->Fs);
+    free(s->exc);
+    free(s->inh);
+    free(s->n_exc);
+    free(s->n_inh);
     free(s);
 }
 
-double mp_s_vogels_signal(const mp_s_vogels *s, size_t g) { return s->F[g]; }
+double mp_s_vogels_signal(const mp_s_vogels *s, size_t g)
+{
+    if (s->last < 0)
+        return 0.0;
+    return s->Fs[g * s->blk + (size_t)(s->last - s->blk0)];
+}
 
 /* Sparsify (InputCurrents.m): the toggle switches on at a zero sample after
  * being off for more than sp_off ms and off at a zero sample after being on
  * for more than sp_on ms; while on, the drive is zeroed. */
-static double sparsify(mp_s_vogels *s, group *g, double d)
+static double sparsify(const mp_s_vogels *s, group *g, double d)
 {
     if (d == 0.0) {
         if (!g->sp_on && g->sp_since > s->sp_off) {
@@ -184,9 +266,9 @@ static double sparsify(mp_s_vogels *s, group *g, double d)
     return g->sp_on ? 0.0 : d;
 }
 
-/* One xoshiro256++ step of group g's stream (as mp_xo_next, on the arrays)
- * and a uniform in [0, 1) from its top 52 bits, built from the bits so that
- * no integer-to-double conversion stops vectorization. */
+/* One xoshiro256++ step of group g's signal stream (as mp_xo_next, on the
+ * arrays) and a uniform in [0, 1) from its top 52 bits, built from the bits
+ * so that no integer-to-double conversion stops vectorization. */
 static inline double group_uniform(uint64_t *a, uint64_t *b, uint64_t *c, uint64_t *d,
                                    size_t g)
 {
@@ -205,131 +287,159 @@ static inline double group_uniform(uint64_t *a, uint64_t *b, uint64_t *c, uint64
     return mp_fm_double((x >> 12) | 0x3ff0000000000000ULL) - 1.0;
 }
 
-/* The hazard of drive d, its threshold test, and R's update: fire[g] = 1
- * when R <= h; a quiet group's threshold comes closer (R -= h). */
-static inline void hazard_test(double p_base, double h_base, size_t g, double d,
-                               double *R, double *h, double *fire)
+/* The hazard -ln(1 - p) of drive d (HAZARD_CERTAIN for p >= 1). */
+static inline double hazard(double p_base, double h_base, double d)
 {
     double p = p_base + d;
-    double hv = -mp_log(1.0 - (p < 1.0 ? p : 1.0)); /* inf for p >= 1 */
-    double hh = d == 0.0 ? h_base : hv;
-    double r = R[g];
-    double f = r <= hh ? 1.0 : 0.0;
-    h[g] = hh;
-    R[g] = f != 0.0 ? r : r - hh;
-    fire[g] = f;
+    double hv = -mp_log(1.0 - (p < 1.0 ? p : 1.0));
+    hv = hv < HAZARD_CERTAIN ? hv : HAZARD_CERTAIN;
+    return d == 0.0 ? h_base : hv;
 }
 
-/* All groups, no branches: noise, signal F, hazard, threshold test.
- * Compiled for AVX-512, AVX2 and SSE2 (picked at load time); lane by lane
- * the same IEEE operations, so the same bits on every CPU. */
+/* The signal of all groups for B steps (a chain through the steps,
+ * vectorized across groups), then the hazard of each group and step (no
+ * chain: one long vectorized loop). No branches. Compiled for AVX-512, AVX2
+ * and SSE2 (picked at load time); lane by lane the same IEEE operations, so
+ * the same bits on every CPU. */
 __attribute__((target_clones("avx512f", "avx2", "default")))
-static void group_pass_arrays(size_t G, uint64_t *restrict a, uint64_t *restrict b,
-                              uint64_t *restrict c, uint64_t *restrict d,
-                              double *restrict F, double *restrict R, double *restrict h,
-                              double *restrict fire, double eF, double peak_norm,
-                              double p_base, double h_base)
+static void signal_block(size_t B, size_t G, uint64_t *restrict a, uint64_t *restrict b,
+                         uint64_t *restrict c, uint64_t *restrict d, double *restrict F,
+                         double *restrict Fs, double *restrict h, double eF,
+                         double peak_norm, double p_base, double h_base)
 {
-    for (size_t g = 0; g < G; g++) {
-        double r = group_uniform(a, b, c, d, g) - 0.5;
-        double f = r - (r - F[g]) * eF;
-        F[g] = f;
-        hazard_test(p_base, h_base, g, f > 0.0 ? peak_norm * f : 0.0, R, h, fire);
+    for (size_t k = 0; k < B; k++)
+        for (size_t g = 0; g < G; g++) {
+            double r = group_uniform(a, b, c, d, g) - 0.5;
+            double f = r - (r - F[g]) * eF;
+            F[g] = f;
+            Fs[g * B + k] = f;
+        }
+    for (size_t i = 0; i < B * G; i++) {
+        double f = Fs[i];
+        h[i] = hazard(p_base, h_base, f > 0.0 ? peak_norm * f : 0.0);
     }
-}
-
-static void group_pass(mp_s_vogels *s)
-{
-    group_pass_arrays(s->n_groups, s->xs[0], s->xs[1], s->xs[2], s->xs[3], s->F, s->R,
-                      s->h, s->fires, s->eF, s->peak_norm, s->p_base, s->h_base);
 }
 
 /* The same with the sparsify toggle (scalar: the toggle is a state machine). */
-static void group_pass_sparsify(mp_s_vogels *s)
+static void signal_block_sparsify(mp_s_vogels *s, size_t B)
 {
-    for (size_t g = 0; g < s->n_groups; g++) {
-        double r = group_uniform(s->xs[0], s->xs[1], s->xs[2], s->xs[3], g) - 0.5;
-        double f = r - (r - s->F[g]) * s->eF;
-        s->F[g] = f;
-        double d = sparsify(s, &s->g[g], f > 0.0 ? s->peak_norm * f : 0.0);
-        hazard_test(s->p_base, s->h_base, g, d, s->R, s->h, s->fires);
-    }
-}
-
-/* Trains whose dead time ends at step n rejoin their pools, each with a
- * fresh Exp(1) threshold: the pool's smallest threshold is the minimum. */
-static void release(mp_s_vogels *s, int64_t n)
-{
-    while (s->q_count && s->q_t[s->q_head] <= n) {
-        uint32_t gi = s->q_group[s->q_head];
-        s->g[gi].pool[s->m[gi]++] = s->q_id[s->q_head];
-        double r = exp1(s, &s->rng);
-        s->R[gi] = r < s->R[gi] ? r : s->R[gi];
-        s->q_head = s->q_head + 1 == s->q_cap ? 0 : s->q_head + 1;
-        s->q_count--;
-    }
-}
-
-/* The groups of mask (bit b = group base + b) fire: every train whose
- * threshold is within this step's hazard h fires; they are drawn uniformly
- * from the pool, the next threshold being Exp(1)/(trains left) above. */
-static void fire_groups(mp_s_vogels *s, int64_t n, uint32_t base, uint64_t mask,
-                        uint32_t *exc, size_t *ke, uint32_t *inh, size_t *ki)
-{
-    mp_xo *rng = &s->rng;
-    const uint32_t ne = s->ne, ni = s->ni;
-    const int64_t back = n + (s->dead > 0 ? s->dead : 1);
-    while (mask) {
-        uint32_t gi = base + (uint32_t)__builtin_ctzll(mask);
-        mask &= mask - 1;
-        group *g = &s->g[gi];
-        const double h = s->h[gi];
-        double r = s->R[gi];
-        uint32_t left = s->m[gi];
-        while (r <= h && left > 0) {
-            uint32_t pos = below(rng, left), id = g->pool[pos];
-            /* both outputs written, one kept: no branch on the train type */
-            uint32_t is_exc = id < ne;
-            exc[*ke] = gi * ne + id;
-            inh[*ki] = gi * ni + (id - ne);
-            *ke += is_exc;
-            *ki += 1 - is_exc;
-            /* out of the pool until its dead time is over; without dead
-             * time it rejoins next step (it may fire in every step) */
-            g->pool[pos] = g->pool[--left];
-            size_t tail = s->q_head + s->q_count;
-            if (tail >= s->q_cap)
-                tail -= s->q_cap;
-            s->q_group[tail] = gi;
-            s->q_id[tail] = id;
-            s->q_t[tail] = back;
-            s->q_count++;
-            r = left ? r + exp1(s, rng) * s->inv_k[left] : INFINITY;
+    const size_t G = s->n_groups;
+    for (size_t k = 0; k < B; k++)
+        for (size_t g = 0; g < G; g++) {
+            double r = group_uniform(s->xs[0], s->xs[1], s->xs[2], s->xs[3], g) - 0.5;
+            double f = r - (r - s->F[g]) * s->eF;
+            s->F[g] = f;
+            s->Fs[g * B + k] = f;
+            double d = sparsify(s, &s->g[g], f > 0.0 ? s->peak_norm * f : 0.0);
+            s->h[g * B + k] = hazard(s->p_base, s->h_base, d);
         }
-        s->m[gi] = left;
-        s->R[gi] = r - h;
+}
+
+/* Group gi through steps [blk0, blk0 + B): releases, quiet steps, firing.
+ * Its spikes are appended to the per-step lists. A quiet step reads its
+ * release count from the ring and needs no branch but the threshold test;
+ * the released trains move from the queue into the pool only when the
+ * group fires. */
+static void walk_group(mp_s_vogels *s, uint32_t gi, uint32_t B)
+{
+    group *g = &s->g[gi];
+    mp_xo rng = g->rng; /* a local copy stays in registers */
+    uint32_t *const pool = g->pool, *const q = g->q, *const rel = g->rel;
+    const uint32_t M = s->M, ne = s->ne, rmask = s->rmask, back = s->back;
+    const uint32_t r0 = (uint32_t)((uint64_t)s->blk0 & rmask); /* a multiple of B */
+    uint32_t *const relb = rel + r0;
+    const double *const hb = s->h + (size_t)gi * B;
+    const double *const inv_k = s->inv_k;
+    const mp_zig *const zig = &s->zig;
+    /* global train index = local id + base (unsigned arithmetic wraps) */
+    const uint32_t base_e = gi * ne, base_i = gi * s->ni - ne;
+    const size_t se = s->cap_e + MP_S_PAD, si = s->cap_i + MP_S_PAD;
+    uint32_t m = g->m, head = g->q_head, count = g->q_count;
+    double S = g->S;
+    for (uint32_t k = 0;; k++) {
+        /* quiet steps: a tight loop */
+        for (; k < B; k++) {
+            m += relb[k];
+            relb[k] = 0;
+            const double hm = hb[k] * (double)m;
+            if (S <= hm)
+                break;
+            S -= hm;
+        }
+        if (k >= B)
+            break;
+        if (m == 0) /* S = 0 exactly (probability 2^-53) and nobody to fire */
+            continue;
+        const double hk = hb[k];
+        /* step k fires: first the trains released since the group last
+         * fired join the pool, in release order, contiguous in the mirrored
+         * queue */
+        const uint32_t joined = m - g->pm;
+        copy_ids(pool + g->pm, q + head, joined);
+        head += joined;
+        head = head >= M ? head - M : head;
+        count -= joined;
+        /* then the trains within the step's hazard fire, drawn from the
+         * pool; the first one because S <= h m */
+        uint32_t *exc = s->exc + k * se, *inh = s->inh + k * si;
+        uint32_t ke = s->n_exc[k], ki = s->n_inh[k], fired = 0;
+        double r = S * inv_k[m];
+        do {
+            uint32_t pos = below(&rng, m), id = pool[pos];
+            /* both lists written, one count advanced: no branch on the type */
+            uint32_t is_exc = id < ne;
+            exc[ke] = id + base_e;
+            inh[ki] = id + base_i;
+            ke += is_exc;
+            ki += 1 - is_exc;
+            pool[pos] = pool[--m];
+            uint32_t tail = head + count;
+            tail = tail >= M ? tail - M : tail;
+            q[tail] = id;
+            q[tail + M] = id;
+            count++;
+            fired++;
+            r = m ? r + mp_zig_exp(zig, &rng) * inv_k[m] : INFINITY;
+        } while (r <= hk);
+        rel[(r0 + k + back) & rmask] += fired;
+        s->n_exc[k] = ke;
+        s->n_inh[k] = ki;
+        g->pm = m;
+        /* the residual of the trains left; an empty pool gets the threshold
+         * it will have when trains rejoin (independent of all else) */
+        S = m ? (r - hk) * (double)m : mp_zig_exp(zig, &rng);
     }
+    g->rng = rng;
+    g->m = m;
+    g->S = S;
+    g->q_head = head;
+    g->q_count = count;
+}
+
+static void next_block(mp_s_vogels *s, int64_t n0)
+{
+    const uint32_t B = s->blk;
+    s->blk0 = n0;
+    if (s->sparsify)
+        signal_block_sparsify(s, B);
+    else
+        signal_block(B, s->n_groups, s->xs[0], s->xs[1], s->xs[2], s->xs[3], s->F, s->Fs,
+                     s->h, s->eF, s->peak_norm, s->p_base, s->h_base);
+    memset(s->n_exc, 0, B * sizeof *s->n_exc);
+    memset(s->n_inh, 0, B * sizeof *s->n_inh);
+    for (uint32_t gi = 0; gi < s->n_groups; gi++)
+        walk_group(s, gi, B);
 }
 
 void mp_s_vogels_step(mp_s_vogels *s, int64_t n, uint32_t *exc, size_t *n_exc,
                       uint32_t *inh, size_t *n_inh)
 {
-    size_t ke = 0, ki = 0;
-    const uint32_t G = s->n_groups;
-    release(s, n);
-    if (s->sparsify)
-        group_pass_sparsify(s);
-    else
-        group_pass(s);
-    /* the firing groups, in order, as 64-bit masks */
-    for (uint32_t base = 0; base < G; base += 64) {
-        uint64_t fire = 0;
-        uint32_t end = G - base < 64 ? G : base + 64;
-        for (uint32_t gi = base; gi < end; gi++)
-            fire |= (uint64_t)(s->fires[gi] != 0.0) << (gi - base);
-        if (fire)
-            fire_groups(s, n, base, fire, exc, &ke, inh, &ki);
-    }
-    *n_exc = ke;
-    *n_inh = ki;
+    if (n >= s->blk0 + (int64_t)s->blk)
+        next_block(s, n);
+    s->last = n;
+    const size_t k = (size_t)(n - s->blk0);
+    *n_exc = s->n_exc[k];
+    *n_inh = s->n_inh[k];
+    copy_ids(exc, s->exc + k * (s->cap_e + MP_S_PAD), *n_exc);
+    copy_ids(inh, s->inh + k * (s->cap_i + MP_S_PAD), *n_inh);
 }

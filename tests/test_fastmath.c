@@ -134,6 +134,7 @@ static void test_lif_vector_equals_scalar(void)
     p.V = V, p.g_ex = ge, p.g_in = gi, p.ref = ref, p.fired = fired;
     p.ring_ex = rex, p.ring_in = rin, p.D = 1, p.src = &src;
     p.d_ex = mp_exp(-0.1 / 5.0), p.d_in = mp_exp(-0.1 / 10.0), p.n_ref = 50;
+    mp_k_lif_init_consts(&p, 0.1);
     for (int i = 0; i < N; i++) {
         V[i] = V2[i] = uniform(-70.0, -49.0);
         ge[i] = ge2[i] = uniform(0.0, 60.0);
@@ -148,7 +149,7 @@ static void test_lif_vector_equals_scalar(void)
             rex[i] = ax[i] = next_u64() % 4 == 0 ? uniform(0.0, 30.0) : 0.0;
             rin[i] = ai[i] = next_u64() % 8 == 0 ? uniform(0.0, 60.0) : 0.0;
         }
-        mp_k_lif_exp_euler(&p, 0, 0.1);
+        mp_k_lif_exp_euler(&p, 0);
         size_t ns = 0;
         for (int i = 0; i < N; i++) {
             ge2[i] = ge2[i] * p.d_ex + ax[i];

@@ -54,7 +54,7 @@ static void vogels_rate_vs_signal(void)
     mp_error err;
     mp_error_clear(&err);
     CHECK_OK(mp_s_vogels_new(&m, 0.1, 11, &s, &err));
-    static uint32_t e[801], in[201]; /* one spare: see mp_s_vogels_step */
+    static uint32_t e[800 + MP_S_PAD], in[200 + MP_S_PAD]; /* see mp_s_vogels_step */
     double expect[8] = {0}, var[8] = {0};
     long long got[8] = {0};
     const double pb = 5.0 * 1e-4, pk = 500.0 * 1e-4 / 0.03;
@@ -110,7 +110,7 @@ static void vogels_dead_time_and_correlations(void)
     mp_error err;
     mp_error_clear(&err);
     CHECK_OK(mp_s_vogels_new(&m, 0.1, 5, &s, &err));
-    static uint32_t e[801], in[201]; /* one spare: see mp_s_vogels_step */
+    static uint32_t e[800 + MP_S_PAD], in[200 + MP_S_PAD]; /* see mp_s_vogels_step */
     static int64_t last[1000];
     static long long cnt[1000];
     const size_t bins = 10000; /* 100 s in 10-ms bins */
@@ -186,7 +186,7 @@ static void vogels_dead_time_exact(void)
     mp_s_vogels *s;
     mp_error err;
     CHECK_OK(mp_s_vogels_new(&m, 0.1, 23, &s, &err));
-    static uint32_t e[401], in[101];
+    static uint32_t e[400 + MP_S_PAD], in[100 + MP_S_PAD];
     static int64_t last[500];
     for (int i = 0; i < 500; i++)
         last[i] = -1;

@@ -57,6 +57,15 @@ typedef struct mp_k_source {
 
 /* ---- conductance LIF populations (lif_cond.c, lif_cond_gsl.c) ------------- */
 
+/* The per-step constants of exp_euler, computed once per population. */
+typedef struct mp_k_lif_consts {
+    double d_ex, d_in;   /* exp(-dt / tau_syn) */
+    double gL, gLEL_Ie;  /* g_L, g_L E_L + I_e */
+    double Eex, Ein, k;  /* k = -dt / C_m */
+    double Vth, Vr;
+    double nref;
+} mp_k_lif_consts;
+
 typedef struct mp_k_pop {
     const mp_m_population *m;
     uint32_t n;
@@ -68,6 +77,7 @@ typedef struct mp_k_pop {
     int64_t n_ref;       /* round(t_ref / dt) */
     double *fired;       /* exp_euler scratch: 1 if neuron i spiked this step */
     double d_ex, d_in;   /* exp(-dt / tau_syn) */
+    mp_k_lif_consts lif; /* exp_euler constants (mp_k_lif_init_consts) */
     uint32_t D;          /* ring length: max delay steps + 1 */
     double *ring_ex, *ring_in; /* D * n arrivals (nS), slot (step % D) */
     uint32_t slot;       /* (steps done) % D: the slot of the current step */
@@ -83,7 +93,9 @@ typedef struct mp_k_pop {
 /* One step of a population: arrivals from slot, integrate, threshold;
  * appends spikes to pop->src->spk. Returns 0, or MP_EUNSTABLE when the ODE
  * solver failed (rkf45). */
-void mp_k_lif_exp_euler(mp_k_pop *p, uint32_t slot, double dt);
+void mp_k_lif_exp_euler(mp_k_pop *p, uint32_t slot);
+/* Fills p->lif from the population's parameters, d_ex, d_in and n_ref. */
+void mp_k_lif_init_consts(mp_k_pop *p, double dt);
 int mp_k_lif_rkf45_init(mp_k_pop *p, double dt);
 void mp_k_lif_rkf45_free(mp_k_pop *p);
 int mp_k_lif_rkf45(mp_k_pop *p, uint32_t slot, double dt);

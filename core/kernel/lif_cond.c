@@ -17,14 +17,16 @@
 #include "kernel/kernel_int.h"
 #include "util/fastmath.h"
 
-/* The per-step constants of a population. */
-typedef struct lif_consts {
-    double d_ex, d_in;   /* exp(-dt / tau_syn) */
-    double gL, gLEL_Ie;  /* g_L, g_L E_L + I_e */
-    double Eex, Ein, k;  /* k = -dt / C_m */
-    double Vth, Vr;
-    double nref;
-} lif_consts;
+typedef mp_k_lif_consts lif_consts;
+
+void mp_k_lif_init_consts(mp_k_pop *p, double dt)
+{
+    const mp_m_lif_cond *m = &p->m->lif;
+    p->lif = (lif_consts){
+        .d_ex = p->d_ex, .d_in = p->d_in, .gL = m->g_L,
+        .gLEL_Ie = m->g_L * m->E_L + m->I_e, .Eex = m->E_ex, .Ein = m->E_in,
+        .k = -dt / m->C_m, .Vth = m->V_th, .Vr = m->V_reset, .nref = (double)p->n_ref};
+}
 
 /* Pass 1: arrivals, decay, integration, threshold; flag[i] = 1 if neuron i
  * spikes. Same arithmetic as the scalar recipe above, operation for
@@ -112,22 +114,17 @@ static size_t collect(const double *restrict flag, uint32_t n, uint32_t *restric
     return ns;
 }
 
-void mp_k_lif_exp_euler(mp_k_pop *p, uint32_t slot, double dt)
+void mp_k_lif_exp_euler(mp_k_pop *p, uint32_t slot)
 {
-    const mp_m_lif_cond *m = &p->m->lif;
-    const lif_consts c = {
-        .d_ex = p->d_ex, .d_in = p->d_in, .gL = m->g_L,
-        .gLEL_Ie = m->g_L * m->E_L + m->I_e, .Eex = m->E_ex, .Ein = m->E_in,
-        .k = -dt / m->C_m, .Vth = m->V_th, .Vr = m->V_reset, .nref = (double)p->n_ref};
     const size_t off = (size_t)slot * p->n;
     if (p->n < 4) {
         /* a few neurons (e.g. the single-neuron models): the vector clone's
          * setup costs more than the work; same operations, same bits */
-        p->src->nspk = integrate_few(p->n, &c, p->V, p->g_ex, p->g_in, p->ring_ex + off,
-                                     p->ring_in + off, p->ref, p->src->spk);
+        p->src->nspk = integrate_few(p->n, &p->lif, p->V, p->g_ex, p->g_in,
+                                     p->ring_ex + off, p->ring_in + off, p->ref, p->src->spk);
         return;
     }
-    integrate(p->n, &c, p->V, p->g_ex, p->g_in, p->ring_ex + off, p->ring_in + off,
+    integrate(p->n, &p->lif, p->V, p->g_ex, p->g_in, p->ring_ex + off, p->ring_in + off,
               p->ref, p->fired);
     p->src->nspk = collect(p->fired, p->n, p->src->spk);
 }

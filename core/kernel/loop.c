@@ -108,7 +108,7 @@ static int step(mp_net *net, mp_error *err)
                                 "population '%s': the rkf45 integrator failed at t = %.10g ms",
                                 p->m->name, mp_k_time(net, n));
         } else {
-            mp_k_lif_exp_euler(p, slot, dt);
+            mp_k_lif_exp_euler(p, slot);
         }
         p->src->count += (long long)p->src->nspk;
     }

@@ -62,6 +62,7 @@ static int init_pop(mp_net *net, size_t pi, mp_error *err)
     p->d_ex = mp_exp(-net->dt / mp->lif.tau_syn_ex); /* same bits on every CPU */
     p->d_in = mp_exp(-net->dt / mp->lif.tau_syn_in);
     p->n_ref = (int64_t)llround(mp->lif.t_ref / net->dt);
+    mp_k_lif_init_consts(p, net->dt);
     gsl_rng *r = mp_s_rng_new(mp_u_stream_seed(net->seed, MP_STREAM_POPULATION_INIT, pi));
     if (!r)
         return nomem(err);
@@ -192,9 +193,9 @@ int mp_net_new(const mp_model *m, uint64_t seed, mp_net **out, mp_error *err)
                 cap = os;
             net->stim_src[2 * ms->index + (size_t)ms->output] = s;
         }
-        /* one spare entry: generators may write one index past the last
-         * spike (branch-free emission, stimuli/vogels_groups.c) */
-        src->spk = malloc((cap + 1) * sizeof *src->spk);
+        /* spare entries: generators copy short lists MP_S_PAD at a time
+         * (stimuli/stimuli_int.h) */
+        src->spk = malloc((cap + MP_S_PAD) * sizeof *src->spk);
         if (!src->spk) {
             rc = nomem(err);
             goto fail;
