@@ -17,8 +17,8 @@
  * for a pool of m trains, independent of everything that happened before.
  * A quiet step is R -= h (no random number); when R <= h the firing trains
  * are drawn uniformly from the pool one by one, the next residual being
- * R + Exp(1)/(trains left). Fired trains wait in their group's dead-time
- * queue and rejoin the pool dead_time later; j trains rejoining a pool of m
+ * R + Exp(1)/(trains left). Fired trains wait out their dead time and
+ * rejoin the pool, in firing order; j trains rejoining a pool of m
  * make the smallest residual Exp(m + j): R * m / (m + j) is exactly that
  * (R is Exp(m) and independent of the past), so rejoining needs no random
  * number either. The walk keeps S = R m, which is Exp(1) and which
@@ -50,18 +50,21 @@ enum { VOGELS_BLOCK = 64 }; /* steps generated at once */
  * fires. */
 #define HAZARD_CERTAIN 1e300
 
+/* A group's trains (local ids: [0, ne) exc, [ne, M) inh) sit in a ring of
+ * M entries: from position d0 on, the trains in their dead time, oldest
+ * first, then the pool of pm trains that may fire. A train that fires is
+ * swapped to the pool's first position, which then belongs to the dead
+ * trains as their newest; trains that rejoin are the oldest dead ones, and
+ * d0 just moves past them. Nothing is copied or queued. */
 typedef struct group {
     mp_xo rng;        /* the group's firing stream */
-    uint32_t *pool;   /* local train ids that may fire: [0, ne) exc, [ne, M) inh;
-                         MP_S_PAD spare entries */
-    uint32_t pm;      /* trains in the pool array */
+    uint32_t *ring;   /* the M trains, as above */
+    uint32_t d0;      /* ring position of the oldest train in its dead time;
+                         the pool ends there */
+    uint32_t pm;      /* trains in the pool as the ring has it */
     uint32_t m;       /* trains that may fire: the pool and those released
                          since the group last fired */
     double S;         /* smallest residual threshold times m: Exp(1) */
-    uint32_t *q;      /* dead-time queue, train ids in release order: a ring
-                         of M mirrored at q + M, so that up to M entries from
-                         the head are contiguous; MP_S_PAD spare entries */
-    uint32_t q_head, q_count;
     uint32_t *rel;    /* ring of release counts by step (mask rmask) */
     int sp_on;        /* sparsify toggle */
     double sp_since;  /* ms since the toggle last switched */
@@ -136,10 +139,9 @@ static int alloc_arrays(mp_s_vogels *s)
         return MP_ENOMEM;
     for (uint32_t i = 0; i < s->n_groups; i++) {
         group *g = &s->g[i];
-        g->pool = calloc(M + MP_S_PAD, sizeof *g->pool);
-        g->q = calloc(2 * M + MP_S_PAD, sizeof *g->q);
+        g->ring = calloc(M, sizeof *g->ring);
         g->rel = calloc((size_t)s->rmask + 1, sizeof *g->rel);
-        if (!g->pool || !g->q || !g->rel)
+        if (!g->ring || !g->rel)
             return MP_ENOMEM;
     }
     return MP_OK;
@@ -193,7 +195,8 @@ int mp_s_vogels_new_blocked(const mp_m_vogels *m, double dt, uint64_t seed, uint
     for (uint32_t i = 0; i < s->n_groups; i++) {
         group *g = &s->g[i];
         for (uint32_t k = 0; k < s->M; k++)
-            g->pool[k] = k;
+            g->ring[k] = k;
+        g->d0 = 0;
         g->m = g->pm = s->M;
         /* the group's signal and firing streams, derived from the stimulus
          * seed */
@@ -223,8 +226,7 @@ void mp_s_vogels_free(mp_s_vogels *s)
         return;
     if (s->g)
         for (uint32_t i = 0; i < s->n_groups; i++) {
-            free(s->g[i].pool);
-            free(s->g[i].q);
+            free(s->g[i].ring);
             free(s->g[i].rel);
         }
     free(s->g);
@@ -298,14 +300,16 @@ static inline double hazard(double p_base, double h_base, double d)
 
 /* The signal of all groups for B steps (a chain through the steps,
  * vectorized across groups), then the hazard of each group and step (no
- * chain: one long vectorized loop). No branches. Compiled for AVX-512, AVX2
- * and SSE2 (picked at load time); lane by lane the same IEEE operations, so
- * the same bits on every CPU. */
+ * chain: one long vectorized loop) by mp_neg_log1m, which covers
+ * p <= MP_NEG_LOG1M_MAX (a drive that high is rare); returns nonzero if
+ * some p is above, for hazard_fixup. No branches. Compiled for AVX-512,
+ * AVX2 and SSE2 (picked at load time); lane by lane the same IEEE
+ * operations, so the same bits on every CPU. */
 __attribute__((target_clones("avx512f", "avx2", "default")))
-static void signal_block(size_t B, size_t G, uint64_t *restrict a, uint64_t *restrict b,
-                         uint64_t *restrict c, uint64_t *restrict d, double *restrict F,
-                         double *restrict Fs, double *restrict h, double eF,
-                         double peak_norm, double p_base, double h_base)
+static uint64_t signal_block(size_t B, size_t G, uint64_t *restrict a, uint64_t *restrict b,
+                             uint64_t *restrict c, uint64_t *restrict d, double *restrict F,
+                             double *restrict Fs, double *restrict h, double eF,
+                             double peak_norm, double p_base, double h_base)
 {
     for (size_t k = 0; k < B; k++)
         for (size_t g = 0; g < G; g++) {
@@ -314,9 +318,25 @@ static void signal_block(size_t B, size_t G, uint64_t *restrict a, uint64_t *res
             F[g] = f;
             Fs[g * B + k] = f;
         }
+    uint64_t big = 0;
     for (size_t i = 0; i < B * G; i++) {
         double f = Fs[i];
-        h[i] = hazard(p_base, h_base, f > 0.0 ? peak_norm * f : 0.0);
+        double dr = f > 0.0 ? peak_norm * f : 0.0, p = p_base + dr;
+        big |= (uint64_t)(p > MP_NEG_LOG1M_MAX);
+        double hv = mp_neg_log1m(p < MP_NEG_LOG1M_MAX ? p : MP_NEG_LOG1M_MAX);
+        h[i] = dr == 0.0 ? h_base : hv;
+    }
+    return big;
+}
+
+/* The hazards signal_block left out: p above MP_NEG_LOG1M_MAX, by mp_log. */
+static void hazard_fixup(mp_s_vogels *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        double f = s->Fs[i];
+        double dr = f > 0.0 ? s->peak_norm * f : 0.0;
+        if (s->p_base + dr > MP_NEG_LOG1M_MAX)
+            s->h[i] = hazard(s->p_base, s->h_base, dr);
     }
 }
 
@@ -331,30 +351,35 @@ static void signal_block_sparsify(mp_s_vogels *s, size_t B)
             s->F[g] = f;
             s->Fs[g * B + k] = f;
             double d = sparsify(s, &s->g[g], f > 0.0 ? s->peak_norm * f : 0.0);
-            s->h[g * B + k] = hazard(s->p_base, s->h_base, d);
+            double p = s->p_base + d;
+            s->h[g * B + k] = d == 0.0 ? s->h_base
+                              : p <= MP_NEG_LOG1M_MAX ? mp_neg_log1m(p)
+                                                      : hazard(s->p_base, s->h_base, d);
         }
 }
 
-/* Group gi through steps [blk0, blk0 + B): releases, quiet steps, firing.
- * Its spikes are appended to the per-step lists. A quiet step reads its
- * release count from the ring and needs no branch but the threshold test;
- * the released trains move from the queue into the pool only when the
- * group fires. */
+/* Group gi through steps [blk0, blk0 + B). A quiet step reads its release
+ * count from the ring and needs no branch but the threshold test. When the
+ * group fires, the trains released since it last fired join the pool (d0
+ * moves past them), then the trains within the step's hazard fire, drawn
+ * from the pool; the first one because S <= h m. */
 static void walk_group(mp_s_vogels *s, uint32_t gi, uint32_t B)
 {
     group *g = &s->g[gi];
-    mp_xo rng = g->rng; /* a local copy stays in registers */
-    uint32_t *const pool = g->pool, *const q = g->q, *const rel = g->rel;
+    mp_xo rng = g->rng; /* local copies stay in registers */
+    uint32_t *const ring = g->ring, *const rel = g->rel;
     const uint32_t M = s->M, ne = s->ne, rmask = s->rmask, back = s->back;
     const uint32_t r0 = (uint32_t)((uint64_t)s->blk0 & rmask); /* a multiple of B */
     uint32_t *const relb = rel + r0;
     const double *const hb = s->h + (size_t)gi * B;
     const double *const inv_k = s->inv_k;
     const mp_zig *const zig = &s->zig;
+    uint32_t *const exc0 = s->exc, *const inh0 = s->inh;
+    uint32_t *const n_exc = s->n_exc, *const n_inh = s->n_inh;
+    const size_t se = s->cap_e + MP_S_PAD, si = s->cap_i + MP_S_PAD;
     /* global train index = local id + base (unsigned arithmetic wraps) */
     const uint32_t base_e = gi * ne, base_i = gi * s->ni - ne;
-    const size_t se = s->cap_e + MP_S_PAD, si = s->cap_i + MP_S_PAD;
-    uint32_t m = g->m, head = g->q_head, count = g->q_count;
+    uint32_t m = g->m, pm = g->pm, d0 = g->d0;
     double S = g->S;
     for (uint32_t k = 0;; k++) {
         /* quiet steps: a tight loop */
@@ -371,49 +396,42 @@ static void walk_group(mp_s_vogels *s, uint32_t gi, uint32_t B)
         if (m == 0) /* S = 0 exactly (probability 2^-53) and nobody to fire */
             continue;
         const double hk = hb[k];
-        /* step k fires: first the trains released since the group last
-         * fired join the pool, in release order, contiguous in the mirrored
-         * queue */
-        const uint32_t joined = m - g->pm;
-        copy_ids(pool + g->pm, q + head, joined);
-        head += joined;
-        head = head >= M ? head - M : head;
-        count -= joined;
-        /* then the trains within the step's hazard fire, drawn from the
-         * pool; the first one because S <= h m */
-        uint32_t *exc = s->exc + k * se, *inh = s->inh + k * si;
-        uint32_t ke = s->n_exc[k], ki = s->n_inh[k], fired = 0;
+        d0 += m - pm;
+        d0 = d0 >= M ? d0 - M : d0;
+        uint32_t first = d0 >= m ? d0 - m : d0 + M - m; /* the pool's first position */
+        uint32_t *exc = exc0 + k * se, *inh = inh0 + k * si;
+        uint32_t ke = n_exc[k], ki = n_inh[k];
+        const uint32_t m_before = m;
         double r = S * inv_k[m];
         do {
-            uint32_t pos = below(&rng, m), id = pool[pos];
+            uint32_t pos = first + below(&rng, m);
+            pos = pos >= M ? pos - M : pos;
+            uint32_t id = ring[pos];
+            ring[pos] = ring[first];
+            ring[first] = id;
+            first = first + 1 == M ? 0 : first + 1;
+            m--;
             /* both lists written, one count advanced: no branch on the type */
             uint32_t is_exc = id < ne;
             exc[ke] = id + base_e;
             inh[ki] = id + base_i;
             ke += is_exc;
             ki += 1 - is_exc;
-            pool[pos] = pool[--m];
-            uint32_t tail = head + count;
-            tail = tail >= M ? tail - M : tail;
-            q[tail] = id;
-            q[tail + M] = id;
-            count++;
-            fired++;
             r = m ? r + mp_zig_exp(zig, &rng) * inv_k[m] : INFINITY;
         } while (r <= hk);
-        rel[(r0 + k + back) & rmask] += fired;
-        s->n_exc[k] = ke;
-        s->n_inh[k] = ki;
-        g->pm = m;
+        rel[(r0 + k + back) & rmask] += m_before - m;
+        n_exc[k] = ke;
+        n_inh[k] = ki;
+        pm = m;
         /* the residual of the trains left; an empty pool gets the threshold
          * it will have when trains rejoin (independent of all else) */
         S = m ? (r - hk) * (double)m : mp_zig_exp(zig, &rng);
     }
     g->rng = rng;
     g->m = m;
+    g->pm = pm;
+    g->d0 = d0;
     g->S = S;
-    g->q_head = head;
-    g->q_count = count;
 }
 
 static void next_block(mp_s_vogels *s, int64_t n0)
@@ -422,9 +440,9 @@ static void next_block(mp_s_vogels *s, int64_t n0)
     s->blk0 = n0;
     if (s->sparsify)
         signal_block_sparsify(s, B);
-    else
-        signal_block(B, s->n_groups, s->xs[0], s->xs[1], s->xs[2], s->xs[3], s->F, s->Fs,
-                     s->h, s->eF, s->peak_norm, s->p_base, s->h_base);
+    else if (signal_block(B, s->n_groups, s->xs[0], s->xs[1], s->xs[2], s->xs[3], s->F,
+                          s->Fs, s->h, s->eF, s->peak_norm, s->p_base, s->h_base))
+        hazard_fixup(s, (size_t)B * s->n_groups);
     memset(s->n_exc, 0, B * sizeof *s->n_exc);
     memset(s->n_inh, 0, B * sizeof *s->n_inh);
     for (uint32_t gi = 0; gi < s->n_groups; gi++)

@@ -54,6 +54,8 @@ static double f_log(double x) { return mp_log(x); }
 static double f_log1p(double x) { return mp_log1p(x); }
 static double neg_log1p(double x) { return mp_log1p(-x); }
 static double ref_neg_log1p(double x) { return log1p(-x); }
+static double f_neg_log1m(double x) { return mp_neg_log1m(x); }
+static double ref_neg_log1m(double x) { return -log1p(-x); }
 
 static void test_exp(void)
 {
@@ -76,6 +78,17 @@ static void test_exp(void)
     CHECK(mp_exp(709.78) == exp(709.78) || ulps(mp_exp(709.78), exp(709.78)) <= 2.0);
     CHECK(isnan(mp_exp(NAN)));
     CHECK(mp_exp(-745.1) > 0.0); /* exp(-745.1) rounds to the smallest subnormal */
+}
+
+/* -ln(1 - p) on its domain [0, MP_NEG_LOG1M_MAX]: the hazards of the
+ * Vogels input groups (p = base + drive per step, mostly 1e-4 .. 0.1). */
+static void test_neg_log1m(void)
+{
+    const int N = 2000000;
+    CHECK(max_ulps(f_neg_log1m, ref_neg_log1m, 0.0, MP_NEG_LOG1M_MAX, 0, N) <= 2.0);
+    CHECK(max_ulps(f_neg_log1m, ref_neg_log1m, 1e-300, 1e-2, 1, N) <= 2.0);
+    CHECK(mp_neg_log1m(0.0) == 0.0);
+    CHECK(mp_neg_log1m(5e-4) == -log1p(-5e-4) || ulps(mp_neg_log1m(5e-4), -log1p(-5e-4)) <= 1.0);
 }
 
 static void test_log(void)
@@ -184,6 +197,7 @@ int main(void)
     test_lif_vector_equals_scalar();
     test_exp();
     test_log();
+    test_neg_log1m();
     test_log1p();
     return CHECK_DONE();
 }
