@@ -11,7 +11,10 @@ Cases (run one after the other, never two simulations at once):
   coba        models/vogels_abbott_coba.json, 10 s (Brette et al. 2007 benchmark 1)
 
 metaplast side: `BUILD/metaplast run MODEL --out TMP --quiet --set duration=.. --set seed=..`
-(plus --set for the x10 stimulus sizes and g_scale values) under `/usr/bin/time -v`.
+(plus --set for the x10 stimulus sizes and g_scale values) under `/usr/bin/time -v`,
+once untimed (warm-up) and then --repeat times (default 5), half before and half
+after the Brian2 runs of the case: the median is reported, with min and max (the same
+seed gives the same spikes in every run).
 MODEL is a copy of the model file, written into TMP with its "recorders" replaced by
 spike recorders only (so both simulators record the same thing: all spikes of the
 simulated neurons). wall s = "wall_seconds" of TMP/summary.json (instantiation +
@@ -34,6 +37,7 @@ import math
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -116,7 +120,7 @@ def _read_spike_times(path):
     return ts
 
 
-def run_metaplast(case, args, tmp_root):
+def run_metaplast(case, args, tmp_root, repeat, warm_up=True):
     exe = os.path.join(args.build, "metaplast")
     if not os.access(exe, os.X_OK):
         return {"error": f"{exe} not found or not executable"}
@@ -157,29 +161,44 @@ def run_metaplast(case, args, tmp_root):
     cmd = ["/usr/bin/time", "-v", exe, "run", model_path, "--out", out, "--quiet"]
     for s in sets:
         cmd += ["--set", s]
-    log("metaplast: " + " ".join(cmd))
-    t0 = time.perf_counter()
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    elapsed = time.perf_counter() - t0
-    res = {"command": " ".join(cmd), "returncode": p.returncode, "process_seconds": elapsed,
-           "duration_s": T}
-    m = re.search(r"Maximum resident set size \(kbytes\):\s*(\d+)", p.stderr)
-    res["peak_rss_mb"] = int(m.group(1)) / 1024.0 if m else None
-    if p.returncode != 0:
-        res["error"] = (p.stderr.strip().splitlines() or ["?"])[0][:300]
-        res["stderr"] = p.stderr[-2000:]
-        return res
-    summ_path = os.path.join(out, "summary.json")
+    log("metaplast: " + " ".join(cmd) + f"  ({int(warm_up)} warm-up + {repeat} timed runs)")
+    walls, kerns, rss = [], [], []
     summary = {}
-    if os.path.exists(summ_path):
-        with open(summ_path) as f:
-            summary = json.load(f)
+    # The same seed gives the same spikes every time: the runs differ only in
+    # time. The first (cold caches, CPU clock ramping up after idle) is not
+    # timed; the median of the rest is reported, with min and max.
+    for run in range(repeat + int(warm_up)):
+        t0 = time.perf_counter()
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        elapsed = time.perf_counter() - t0
+        res = {"command": " ".join(cmd), "returncode": p.returncode,
+               "process_seconds": elapsed, "duration_s": T}
+        if p.returncode != 0:
+            res["error"] = (p.stderr.strip().splitlines() or ["?"])[0][:300]
+            res["stderr"] = p.stderr[-2000:]
+            return res
+        m = re.search(r"Maximum resident set size \(kbytes\):\s*(\d+)", p.stderr)
+        summ_path = os.path.join(out, "summary.json")
+        summary = {}
+        if os.path.exists(summ_path):
+            with open(summ_path) as f:
+                summary = json.load(f)
+        wall = _find_key(summary, lambda k: "wall" in k.lower())
+        kern = summary.get("kernel_seconds") if isinstance(summary, dict) else None
+        if warm_up and run == 0:
+            continue
+        walls.append(float(wall) if isinstance(wall, (int, float)) else elapsed)
+        if isinstance(kern, (int, float)):
+            kerns.append(float(kern))
+        if m:
+            rss.append(int(m.group(1)) / 1024.0)
     res["summary"] = summary
-    wall = _find_key(summary, lambda k: "wall" in k.lower())
-    res["wall_seconds"] = float(wall) if isinstance(wall, (int, float)) else elapsed
-    res["wall_source"] = "summary.json" if isinstance(wall, (int, float)) else "process wall time"
-    kern = summary.get("kernel_seconds") if isinstance(summary, dict) else None
-    res["kernel_seconds"] = float(kern) if isinstance(kern, (int, float)) else None
+    res["wall_runs"] = walls
+    res["wall_seconds"] = statistics.median(walls)
+    res["wall_min"], res["wall_max"] = min(walls), max(walls)
+    res["wall_source"] = "summary.json wall_seconds, median of the timed runs"
+    res["kernel_seconds"] = statistics.median(kerns) if kerns else None
+    res["peak_rss_mb"] = max(rss) if rss else None
     res["summary_rates_hz"] = _summary_rates(summary)
     rates = {}
     for name, (fname, size) in spike_files.items():
@@ -234,7 +253,7 @@ def rate_str(case, r):
 
 def table(results, targets):
     lines = []
-    lines.append("| model | metaplast wall s (kernel s) | Brian2 target | Brian2 sim s (loop s) | "
+    lines.append("| model | metaplast wall s, median (min–max) | Brian2 target | Brian2 sim s (loop s) | "
                  "ratio Brian2/metaplast | metaplast rate Hz | Brian2 rate Hz | "
                  "metaplast peak RSS MB | Brian2 peak RSS MB |")
     lines.append("|---|---|---|---|---|---|---|---|---|")
@@ -245,8 +264,9 @@ def table(results, targets):
             b2 = r.get("brian2", {}).get(tgt) or {}
             b2_sim = b2.get("sim_seconds") if "error" not in b2 else None
             ratio = b2_sim / mp_wall if (b2_sim and mp_wall) else None
-            mp_cell = f"{fmt(mp_wall)} ({fmt(mp.get('kernel_seconds'))})" if mp_wall is not None else \
-                ("not run" if not mp else "error: " + mp.get("error", "?")[:60])
+            mp_cell = (f"{fmt(mp_wall, 3)} ({fmt(mp.get('wall_min'), 3)}–{fmt(mp.get('wall_max'), 3)})"
+                       if mp_wall is not None else \
+                ("not run" if not mp else "error: " + mp.get("error", "?")[:60]))
             b2_cell = (f"{fmt(b2_sim)} ({fmt(b2.get('loop_seconds'))})" if b2_sim is not None
                        else ("not run" if not b2 else "error"))
             lines.append(
@@ -257,7 +277,9 @@ def table(results, targets):
             "Brian2 sim s = compiled binary wall time (cpp_standalone) or run() wall time "
             "after warm-up (runtime/cython); loop s = Brian2's Network.run timing; "
             "metaplast wall s = summary.json wall_seconds (instantiation + run + recorders), "
-            "kernel s = its kernel_seconds; ratio uses Brian2 sim s / metaplast wall s.")
+            "median of --repeat timed runs (after one untimed warm-up; half of them before "
+            "and half after the Brian2 runs), min–max in brackets; "
+            "ratio = Brian2 sim s / metaplast median wall s.")
     return "\n".join(lines) + "\n\n" + note + "\n"
 
 
@@ -272,6 +294,9 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--quick", type=float, default=0.0,
                     help="cap every duration at this many seconds (smoke test)")
+    ap.add_argument("--repeat", type=int, default=5,
+                    help="timed metaplast runs per case, after one warm-up (default 5); "
+                         "the median is reported")
     ap.add_argument("--skip-metaplast", action="store_true")
     ap.add_argument("--skip-brian2", action="store_true")
     ap.add_argument("--json", default=None, help="write all raw results to this file")
@@ -291,8 +316,12 @@ def main():
             spec = CASES[case]
             T = spec["duration_s"] if not args.quick else min(spec["duration_s"], args.quick)
             r = {"duration_s": T}
+            # metaplast's timed runs are split around Brian2's, so that both
+            # sides sample the machine in the same stretch of time (on a
+            # shared VM the speed drifts by tens of percent over minutes)
+            before = (args.repeat + 1) // 2
             if not args.skip_metaplast:
-                r["metaplast"] = run_metaplast(case, args, tmp_root)
+                r["metaplast"] = run_metaplast(case, args, tmp_root, before)
                 if "error" in r["metaplast"]:
                     log(f"metaplast {case}: {r['metaplast']['error']}")
             r["brian2"] = {}
@@ -301,6 +330,19 @@ def main():
                     r["brian2"][tgt] = run_brian2(case, tgt, args)
                     if "error" in r["brian2"][tgt]:
                         log(f"brian2 {case} {tgt}: {r['brian2'][tgt]['error']}")
+            mp = r.get("metaplast")
+            if mp and "error" not in mp and args.repeat > before:
+                after = run_metaplast(case, args, tmp_root, args.repeat - before, warm_up=False)
+                if "error" in after:
+                    r["metaplast"] = after
+                else:
+                    walls = mp["wall_runs"] + after["wall_runs"]
+                    mp["wall_runs"] = walls
+                    mp["wall_seconds"] = statistics.median(walls)
+                    mp["wall_min"], mp["wall_max"] = min(walls), max(walls)
+                    mp["peak_rss_mb"] = max(x for x in (mp["peak_rss_mb"], after["peak_rss_mb"])
+                                            if x is not None) \
+                        if (mp["peak_rss_mb"] or after["peak_rss_mb"]) else None
             results[case] = r
     finally:
         if not args.keep_tmp:
