@@ -50,8 +50,11 @@ enum { VOGELS_BLOCK = 64 }; /* steps generated at once */
  * fires. */
 #define HAZARD_CERTAIN 1e300
 
-/* A group's trains (local ids: [0, ne) exc, [ne, M) inh) sit in a ring of
- * M entries: from position d0 on, the trains in their dead time, oldest
+/* Marks a ring entry as an inhibitory train (outputs have < 2^31 trains). */
+#define INH_BIT 0x80000000u
+
+/* A group's trains sit in a ring of M entries, each as the index it has in
+ * its output, inhibitory ones with INH_BIT set: from position d0 on, the trains in their dead time, oldest
  * first, then the pool of pm trains that may fire. A train that fires is
  * swapped to the pool's first position, which then belongs to the dead
  * trains as their newest; trains that rejoin are the oldest dead ones, and
@@ -187,6 +190,11 @@ int mp_s_vogels_new_blocked(const mp_m_vogels *m, double dt, uint64_t seed, uint
     s->last = -1;
     s->cap_e = (size_t)s->n_groups * s->ne;
     s->cap_i = (size_t)s->n_groups * s->ni;
+    if (s->cap_e >= INH_BIT || s->cap_i >= INH_BIT) {
+        mp_s_vogels_free(s);
+        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                        "vogels_groups: more than 2^31 - 1 trains in one output");
+    }
     mp_zig_init(&s->zig);
     if (alloc_arrays(s) != MP_OK)
         goto nomem;
@@ -194,8 +202,10 @@ int mp_s_vogels_new_blocked(const mp_m_vogels *m, double dt, uint64_t seed, uint
         s->inv_k[k] = 1.0 / (double)k;
     for (uint32_t i = 0; i < s->n_groups; i++) {
         group *g = &s->g[i];
-        for (uint32_t k = 0; k < s->M; k++)
-            g->ring[k] = k;
+        for (uint32_t k = 0; k < s->ne; k++)
+            g->ring[k] = i * s->ne + k;
+        for (uint32_t k = 0; k < s->ni; k++)
+            g->ring[s->ne + k] = INH_BIT | (i * s->ni + k);
         g->d0 = 0;
         g->m = g->pm = s->M;
         /* the group's signal and firing streams, derived from the stimulus
@@ -368,8 +378,9 @@ static void walk_group(mp_s_vogels *s, uint32_t gi, uint32_t B)
     group *g = &s->g[gi];
     mp_xo rng = g->rng; /* local copies stay in registers */
     uint32_t *const ring = g->ring, *const rel = g->rel;
-    const uint32_t M = s->M, ne = s->ne, rmask = s->rmask, back = s->back;
+    const uint32_t M = s->M, rmask = s->rmask;
     const uint32_t r0 = (uint32_t)((uint64_t)s->blk0 & rmask); /* a multiple of B */
+    const uint32_t r_back = r0 + s->back; /* + k: the ring slot of step k's releases */
     uint32_t *const relb = rel + r0;
     const double *const hb = s->h + (size_t)gi * B;
     const double *const inv_k = s->inv_k;
@@ -377,8 +388,6 @@ static void walk_group(mp_s_vogels *s, uint32_t gi, uint32_t B)
     uint32_t *const exc0 = s->exc, *const inh0 = s->inh;
     uint32_t *const n_exc = s->n_exc, *const n_inh = s->n_inh;
     const size_t se = s->cap_e + MP_S_PAD, si = s->cap_i + MP_S_PAD;
-    /* global train index = local id + base (unsigned arithmetic wraps) */
-    const uint32_t base_e = gi * ne, base_i = gi * s->ni - ne;
     uint32_t m = g->m, pm = g->pm, d0 = g->d0;
     double S = g->S;
     for (uint32_t k = 0;; k++) {
@@ -412,14 +421,14 @@ static void walk_group(mp_s_vogels *s, uint32_t gi, uint32_t B)
             first = first + 1 == M ? 0 : first + 1;
             m--;
             /* both lists written, one count advanced: no branch on the type */
-            uint32_t is_exc = id < ne;
-            exc[ke] = id + base_e;
-            inh[ki] = id + base_i;
-            ke += is_exc;
-            ki += 1 - is_exc;
+            uint32_t is_inh = id >> 31;
+            exc[ke] = id;
+            inh[ki] = id & ~INH_BIT;
+            ke += 1 - is_inh;
+            ki += is_inh;
             r = m ? r + mp_zig_exp(zig, &rng) * inv_k[m] : INFINITY;
         } while (r <= hk);
-        rel[(r0 + k + back) & rmask] += m_before - m;
+        rel[(r_back + k) & rmask] += m_before - m;
         n_exc[k] = ke;
         n_inh[k] = ki;
         pm = m;
