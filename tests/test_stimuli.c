@@ -1,11 +1,14 @@
 /* Stimuli: Poisson rate, Vogels 2011 groups (rate against the signal, dead
- * time, correlations within / between groups, equal per-train rates),
- * spike-file replay steps. */
+ * time, correlations within / between groups, equal per-train rates, exact
+ * ISI distribution, independence of the block length, drives beyond the
+ * fast hazard's range and p >= 1), spike-file replay steps. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "check.h"
 #include "test_kernel_fixture.h"
+#include "util/fastmath.h"
 
 static void poisson(void)
 {
@@ -220,6 +223,97 @@ static void vogels_dead_time_exact(void)
     mp_s_vogels_free(s);
 }
 
+/* The spikes do not depend on how many steps are generated at once: each
+ * group draws from its own stream, and the block only splits the same
+ * sequence of operations. Blocks of 1, 8, 64 (the default) and 256 steps,
+ * with dead time, without, and with the sparsify toggle. */
+static void vogels_block_length_invariant(void)
+{
+    const mp_m_vogels ms[3] = {
+        {8, 100, 25, 50.0, 5.0, 500.0, 0.03, 5.0, 0, 1.0, 0.5},
+        {3, 7, 2, 50.0, 5.0, 500.0, 0.03, 0.0, 0, 1.0, 0.5},
+        {4, 20, 5, 50.0, 5.0, 500.0, 0.03, 2.0, 1, 1.0, 0.5},
+    };
+    const uint32_t blocks[4] = {1, 8, 64, 256};
+    for (int c = 0; c < 3; c++) {
+        mp_s_vogels *s[4];
+        mp_error err;
+        for (int b = 0; b < 4; b++)
+            CHECK_OK(mp_s_vogels_new_blocked(&ms[c], 0.1, 99, blocks[b], &s[b], &err));
+        static uint32_t e[4][800 + MP_S_PAD], in[4][200 + MP_S_PAD];
+        long long diff = 0, spikes = 0;
+        for (int64_t n = 0; n < 30000; n++) {
+            size_t ne[4], ni[4];
+            for (int b = 0; b < 4; b++)
+                mp_s_vogels_step(s[b], n, e[b], &ne[b], in[b], &ni[b]);
+            spikes += (long long)(ne[0] + ni[0]);
+            for (int b = 1; b < 4; b++) {
+                diff += ne[b] != ne[0] || ni[b] != ni[0];
+                for (size_t k = 0; k < ne[0] && k < ne[b]; k++)
+                    diff += e[b][k] != e[0][k];
+                for (size_t k = 0; k < ni[0] && k < ni[b]; k++)
+                    diff += in[b][k] != in[0][k];
+                diff += mp_s_vogels_signal(s[b], 0) != mp_s_vogels_signal(s[0], 0);
+            }
+        }
+        printf("vogels block lengths 1/8/64/256, case %d: %lld spikes, %lld differences\n", c,
+               spikes, diff);
+        CHECK(spikes > 1000);
+        CHECK_EQ(diff, 0);
+        for (int b = 0; b < 4; b++)
+            mp_s_vogels_free(s[b]);
+    }
+}
+
+/* Drives outside mp_neg_log1m's range: a peak drive 100 times the usual
+ * one makes p > 0.29 (the mp_log fix-up) in about a third of the steps and
+ * p >= 1 in some; the count still follows sum M p over the signal. And
+ * p >= 1 throughout makes every train fire as soon as its dead time
+ * allows: exactly every D steps. */
+static void vogels_high_probability(void)
+{
+    mp_m_vogels hot = {2, 40, 10, 50.0, 5.0, 50000.0, 0.03, 0.0, 0, 1.0, 0.5};
+    mp_s_vogels *s;
+    mp_error err;
+    CHECK_OK(mp_s_vogels_new(&hot, 0.1, 5, &s, &err));
+    static uint32_t e[80 + MP_S_PAD], in[20 + MP_S_PAD];
+    double expect = 0.0, var = 0.0, high = 0.0;
+    long long total = 0;
+    const int64_t N = 20000;
+    const double pb = 5.0 * 1e-4, pk = 50000.0 * 1e-4 / 0.03;
+    for (int64_t n = 0; n < N; n++) {
+        size_t ne, ni;
+        mp_s_vogels_step(s, n, e, &ne, in, &ni);
+        total += (long long)(ne + ni);
+        for (int g = 0; g < 2; g++) {
+            double F = mp_s_vogels_signal(s, (size_t)g);
+            double p = pb + (F > 0 ? pk * F : 0.0);
+            high += p > MP_NEG_LOG1M_MAX;
+            p = p > 1.0 ? 1.0 : p;
+            expect += 50.0 * p;
+            var += 50.0 * p * (1.0 - p);
+        }
+    }
+    printf("vogels high drive: %lld spikes (expected %.0f +- %.0f), p > %.2f in %.0f %% of "
+           "group steps\n", total, expect, sqrt(var), MP_NEG_LOG1M_MAX, 100.0 * high / (2.0 * N));
+    CHECK(high > 0.1 * 2.0 * N);
+    CHECK_NEAR((double)total, expect, 0.0, 5.0 * sqrt(var));
+    mp_s_vogels_free(s);
+
+    mp_m_vogels sure = {2, 40, 10, 50.0, 10000.0, 0.0, 0.03, 0.3, 0, 1.0, 0.5};
+    CHECK_OK(mp_s_vogels_new(&sure, 0.1, 5, &s, &err));
+    int bad = 0;
+    for (int64_t n = 0; n < 300; n++) {
+        size_t ne, ni;
+        mp_s_vogels_step(s, n, e, &ne, in, &ni);
+        size_t want_n = n % 3 == 0 ? 100 : 0; /* dead time 3 steps */
+        bad += ne + ni != want_n;
+    }
+    printf("vogels p = 1, dead time 3 steps: %d steps off the exact pattern\n", bad);
+    CHECK_EQ(bad, 0);
+    mp_s_vogels_free(s);
+}
+
 static void replay(void)
 {
     double t[] = {0.0, 0.05, 0.1, 0.1001, 0.25, 0.25, 1.0};
@@ -250,6 +344,8 @@ int main(void)
     vogels_rate_vs_signal();
     vogels_dead_time_and_correlations();
     vogels_dead_time_exact();
+    vogels_block_length_invariant();
+    vogels_high_probability();
     replay();
     return CHECK_DONE();
 }
