@@ -38,7 +38,6 @@
 
 #include "stimuli/stimuli_int.h"
 #include "util/fastmath.h"
-#include "util/log_table.h"
 #include "util/util_int.h"
 #include "util/xoshiro.h"
 #include "util/ziggurat.h"
@@ -50,15 +49,23 @@ enum { VOGELS_BLOCK = 64 }; /* steps generated at once */
  * fires. */
 #define HAZARD_CERTAIN 1e300
 
+/* The hazard -ln(1 - p) by mp_log, for any p (HAZARD_CERTAIN for p >= 1). */
+static inline double hazard_any(double p)
+{
+    double h = -mp_log(1.0 - (p < 1.0 ? p : 1.0));
+    return h < HAZARD_CERTAIN ? h : HAZARD_CERTAIN;
+}
+
 /* Marks a ring entry as an inhibitory train (outputs have < 2^31 trains). */
 #define INH_BIT 0x80000000u
 
-/* A group's trains sit in a ring of M entries, each as the index it has in
- * its output, inhibitory ones with INH_BIT set: from position d0 on, the trains in their dead time, oldest
- * first, then the pool of pm trains that may fire. A train that fires is
- * swapped to the pool's first position, which then belongs to the dead
- * trains as their newest; trains that rejoin are the oldest dead ones, and
- * d0 just moves past them. Nothing is copied or queued. */
+/* A group's trains sit in a ring of M entries, each as its index in its
+ * output (inhibitory ones with INH_BIT set): from position d0 on, the
+ * trains in their dead time, oldest first, then the pool of pm trains that
+ * may fire. A train that fires is swapped to the pool's first position,
+ * which then belongs to the dead trains as their newest; trains that rejoin
+ * are the oldest dead ones, and d0 just moves past them. Nothing is copied
+ * or queued. */
 typedef struct group {
     mp_xo rng;        /* the group's firing stream */
     uint32_t *ring;   /* the M trains, as above */
@@ -167,8 +174,7 @@ int mp_s_vogels_new_blocked(const mp_m_vogels *m, double dt, uint64_t seed, uint
     s->sparsify = m->sparsify;
     s->sp_off = m->sparsify_off_ms;
     s->sp_on = m->sparsify_on_ms;
-    s->h_base = s->p_base < 1.0 ? -mp_log(1.0 - s->p_base) : HAZARD_CERTAIN;
-    s->h_base = s->h_base < HAZARD_CERTAIN ? s->h_base : HAZARD_CERTAIN;
+    s->h_base = hazard_any(s->p_base);
     /* the block: a power of two; the release rings: a power of two above
      * the dead time, and a multiple of the block */
     s->blk = 1;
@@ -299,14 +305,6 @@ static inline double group_uniform(uint64_t *a, uint64_t *b, uint64_t *c, uint64
     return mp_fm_double((x >> 12) | 0x3ff0000000000000ULL) - 1.0;
 }
 
-/* The hazard -ln(1 - p) of drive d (HAZARD_CERTAIN for p >= 1). */
-static inline double hazard(double p_base, double h_base, double d)
-{
-    double p = p_base + d;
-    double hv = -mp_log(1.0 - (p < 1.0 ? p : 1.0));
-    hv = hv < HAZARD_CERTAIN ? hv : HAZARD_CERTAIN;
-    return d == 0.0 ? h_base : hv;
-}
 
 /* The signal of all groups for B steps (a chain through the steps,
  * vectorized across groups), then the hazard of each group and step (no
@@ -344,9 +342,9 @@ static void hazard_fixup(mp_s_vogels *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         double f = s->Fs[i];
-        double dr = f > 0.0 ? s->peak_norm * f : 0.0;
-        if (s->p_base + dr > MP_NEG_LOG1M_MAX)
-            s->h[i] = hazard(s->p_base, s->h_base, dr);
+        double p = s->p_base + (f > 0.0 ? s->peak_norm * f : 0.0);
+        if (p > MP_NEG_LOG1M_MAX)
+            s->h[i] = hazard_any(p);
     }
 }
 
@@ -362,9 +360,9 @@ static void signal_block_sparsify(mp_s_vogels *s, size_t B)
             s->Fs[g * B + k] = f;
             double d = sparsify(s, &s->g[g], f > 0.0 ? s->peak_norm * f : 0.0);
             double p = s->p_base + d;
-            s->h[g * B + k] = d == 0.0 ? s->h_base
+            s->h[g * B + k] = d == 0.0                 ? s->h_base
                               : p <= MP_NEG_LOG1M_MAX ? mp_neg_log1m(p)
-                                                      : hazard(s->p_base, s->h_base, d);
+                                                      : hazard_any(p);
         }
 }
 

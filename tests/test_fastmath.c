@@ -146,8 +146,7 @@ static void test_lif_vector_equals_scalar(void)
     p.n = N;
     p.V = V, p.g_ex = ge, p.g_in = gi, p.ref = ref, p.fired = fired;
     p.ring_ex = rex, p.ring_in = rin, p.D = 1, p.src = &src;
-    p.d_ex = mp_exp(-0.1 / 5.0), p.d_in = mp_exp(-0.1 / 10.0), p.n_ref = 50;
-    mp_k_lif_init_consts(&p, 0.1);
+    mp_k_lif_init_consts(&p, 0.1); /* t_ref 5 ms: 50 steps */
     for (int i = 0; i < N; i++) {
         V[i] = V2[i] = uniform(-70.0, -49.0);
         ge[i] = ge2[i] = uniform(0.0, 60.0);
@@ -165,8 +164,8 @@ static void test_lif_vector_equals_scalar(void)
         mp_k_lif_exp_euler(&p, 0);
         size_t ns = 0;
         for (int i = 0; i < N; i++) {
-            ge2[i] = ge2[i] * p.d_ex + ax[i];
-            gi2[i] = gi2[i] * p.d_in + ai[i];
+            ge2[i] = ge2[i] * p.lif.d_ex + ax[i];
+            gi2[i] = gi2[i] * p.lif.d_in + ai[i];
             if (ref2[i] > 0) {
                 V2[i] = c->V_reset;
                 ref2[i]--;

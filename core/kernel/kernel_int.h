@@ -57,13 +57,13 @@ typedef struct mp_k_source {
 
 /* ---- conductance LIF populations (lif_cond.c, lif_cond_gsl.c) ------------- */
 
-/* The per-step constants of exp_euler, computed once per population. */
+/* The per-step constants of both integrators, computed once per population. */
 typedef struct mp_k_lif_consts {
     double d_ex, d_in;   /* exp(-dt / tau_syn) */
     double gL, gLEL_Ie;  /* g_L, g_L E_L + I_e */
     double Eex, Ein, k;  /* k = -dt / C_m */
     double Vth, Vr;
-    double nref;
+    double nref;         /* round(t_ref / dt) */
 } mp_k_lif_consts;
 
 typedef struct mp_k_pop {
@@ -74,10 +74,8 @@ typedef struct mp_k_pop {
      * integers) so that the exp_euler loop is all doubles: it vectorizes at
      * two neurons per SSE2 vector, which has no 64-bit integer compare. */
     double *ref;         /* refractory steps left */
-    int64_t n_ref;       /* round(t_ref / dt) */
     double *fired;       /* exp_euler scratch: 1 if neuron i spiked this step */
-    double d_ex, d_in;   /* exp(-dt / tau_syn) */
-    mp_k_lif_consts lif; /* exp_euler constants (mp_k_lif_init_consts) */
+    mp_k_lif_consts lif; /* per-step constants (mp_k_lif_init_consts) */
     uint32_t D;          /* ring length: max delay steps + 1 */
     double *ring_ex, *ring_in; /* D * n arrivals (nS), slot (step % D) */
     uint32_t slot;       /* (steps done) % D: the slot of the current step */
@@ -94,7 +92,7 @@ typedef struct mp_k_pop {
  * appends spikes to pop->src->spk. Returns 0, or MP_EUNSTABLE when the ODE
  * solver failed (rkf45). */
 void mp_k_lif_exp_euler(mp_k_pop *p, uint32_t slot);
-/* Fills p->lif from the population's parameters, d_ex, d_in and n_ref. */
+/* Fills p->lif from the population's parameters and dt. */
 void mp_k_lif_init_consts(mp_k_pop *p, double dt);
 int mp_k_lif_rkf45_init(mp_k_pop *p, double dt);
 void mp_k_lif_rkf45_free(mp_k_pop *p);

@@ -23,9 +23,11 @@ void mp_k_lif_init_consts(mp_k_pop *p, double dt)
 {
     const mp_m_lif_cond *m = &p->m->lif;
     p->lif = (lif_consts){
-        .d_ex = p->d_ex, .d_in = p->d_in, .gL = m->g_L,
-        .gLEL_Ie = m->g_L * m->E_L + m->I_e, .Eex = m->E_ex, .Ein = m->E_in,
-        .k = -dt / m->C_m, .Vth = m->V_th, .Vr = m->V_reset, .nref = (double)p->n_ref};
+        /* mp_exp: the same bits on every CPU */
+        .d_ex = mp_exp(-dt / m->tau_syn_ex), .d_in = mp_exp(-dt / m->tau_syn_in),
+        .gL = m->g_L, .gLEL_Ie = m->g_L * m->E_L + m->I_e, .Eex = m->E_ex, .Ein = m->E_in,
+        .k = -dt / m->C_m, .Vth = m->V_th, .Vr = m->V_reset,
+        .nref = (double)llround(m->t_ref / dt)};
 }
 
 /* Pass 1: arrivals, decay, integration, threshold; flag[i] = 1 if neuron i

@@ -72,8 +72,8 @@ int mp_k_lif_rkf45(mp_k_pop *p, uint32_t slot, double dt)
         ri[i] = 0.0;
         if (p->ref[i] > 0) {
             p->V[i] = c->V_reset;
-            p->g_ex[i] = y[1] * p->d_ex;
-            p->g_in[i] = y[2] * p->d_in;
+            p->g_ex[i] = y[1] * p->lif.d_ex;
+            p->g_in[i] = y[2] * p->lif.d_in;
             p->ref[i]--;
             continue;
         }
@@ -93,7 +93,7 @@ int mp_k_lif_rkf45(mp_k_pop *p, uint32_t slot, double dt)
         p->g_in[i] = y[2];
         if (y[0] >= c->V_th) {
             y[0] = c->V_reset;
-            p->ref[i] = p->n_ref;
+            p->ref[i] = p->lif.nref;
             spk[ns++] = i;
         }
         p->V[i] = y[0];

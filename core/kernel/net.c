@@ -59,9 +59,6 @@ static int init_pop(mp_net *net, size_t pi, mp_error *err)
     p->ring_in = calloc(n * p->D, sizeof *p->ring_in);
     if (!p->V || !p->g_ex || !p->g_in || !p->ref || !p->fired || !p->ring_ex || !p->ring_in)
         return nomem(err);
-    p->d_ex = mp_exp(-net->dt / mp->lif.tau_syn_ex); /* same bits on every CPU */
-    p->d_in = mp_exp(-net->dt / mp->lif.tau_syn_in);
-    p->n_ref = (int64_t)llround(mp->lif.t_ref / net->dt);
     mp_k_lif_init_consts(p, net->dt);
     gsl_rng *r = mp_s_rng_new(mp_u_stream_seed(net->seed, MP_STREAM_POPULATION_INIT, pi));
     if (!r)

@@ -89,14 +89,24 @@ static inline double mp_exp(double x)
 }
 
 /* ln x. */
-static inline double mp_log(double x)
+/* fdlibm's log kernel: R(s) for ln(1+f) = 2s + s R(s^2), s = f / (2 + f),
+ * f in [sqrt(2)/2 - 1, sqrt(2) - 1]; shared by mp_log and mp_neg_log1m. */
+static inline double mp_fm_log_R(double s)
 {
-    const double ln2hi = 6.93147180369123816490e-01;
-    const double ln2lo = 1.90821492927058770002e-10;
     const double Lg1 = 6.666666666666735130e-01, Lg2 = 3.999999999940941908e-01,
                  Lg3 = 2.857142874366239149e-01, Lg4 = 2.222219843214978396e-01,
                  Lg5 = 1.818357216161805012e-01, Lg6 = 1.531383769920937332e-01,
                  Lg7 = 1.479819860511658591e-01;
+    double z = s * s, w = z * z;
+    double t1 = w * (Lg2 + w * (Lg4 + w * Lg6));
+    double t2 = z * (Lg1 + w * (Lg3 + w * (Lg5 + w * Lg7)));
+    return t2 + t1;
+}
+
+static inline double mp_log(double x)
+{
+    const double ln2hi = 6.93147180369123816490e-01;
+    const double ln2lo = 1.90821492927058770002e-10;
     /* subnormals: scale into the normal range first (exact) */
     int sub = x < 2.2250738585072014e-308;
     double xscaled = x * 18014398509481984.0; /* 2^54 */
@@ -109,11 +119,7 @@ static inline double mp_log(double x)
     double m = mp_fm_double((ix & 0x000fffffffffffffull) | ((i ^ 0x3ff00000) << 32));
     double f = m - 1.0;
     double dk = mp_fm_double(mp_fm_bits(MP_FM_SHIFTER) + (uint64_t)k) - MP_FM_SHIFTER;
-    /* ln(1+f) = 2s + s R(s^2), s = f / (2 + f) */
-    double s = f / (2.0 + f), z = s * s, w = z * z;
-    double t1 = w * (Lg2 + w * (Lg4 + w * Lg6));
-    double t2 = z * (Lg1 + w * (Lg3 + w * (Lg5 + w * Lg7)));
-    double R = t2 + t1, hfsq = 0.5 * f * f;
+    double s = f / (2.0 + f), R = mp_fm_log_R(s), hfsq = 0.5 * f * f;
     double res = dk * ln2hi - ((hfsq - (s * (hfsq + R) + dk * ln2lo)) - f);
     /* special values */
     res = x == 0.0 ? -INFINITY : res;
@@ -131,15 +137,8 @@ static inline double mp_log(double x)
 #define MP_NEG_LOG1M_MAX 0.29
 static inline double mp_neg_log1m(double p)
 {
-    const double Lg1 = 6.666666666666735130e-01, Lg2 = 3.999999999940941908e-01,
-                 Lg3 = 2.857142874366239149e-01, Lg4 = 2.222219843214978396e-01,
-                 Lg5 = 1.818357216161805012e-01, Lg6 = 1.531383769920937332e-01,
-                 Lg7 = 1.479819860511658591e-01;
     double f = -p;
-    double s = f / (2.0 + f), z = s * s, w = z * z;
-    double t1 = w * (Lg2 + w * (Lg4 + w * Lg6));
-    double t2 = z * (Lg1 + w * (Lg3 + w * (Lg5 + w * Lg7)));
-    double R = t2 + t1, hfsq = 0.5 * f * f;
+    double s = f / (2.0 + f), R = mp_fm_log_R(s), hfsq = 0.5 * f * f;
     return (hfsq - s * (hfsq + R)) - f;
 }
 

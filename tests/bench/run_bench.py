@@ -193,12 +193,9 @@ def run_metaplast(case, args, tmp_root, repeat, warm_up=True):
         if m:
             rss.append(int(m.group(1)) / 1024.0)
     res["summary"] = summary
-    res["wall_runs"] = walls
-    res["wall_seconds"] = statistics.median(walls)
-    res["wall_min"], res["wall_max"] = min(walls), max(walls)
+    res["wall_runs"], res["kernel_runs"], res["rss_runs"] = walls, kerns, rss
     res["wall_source"] = "summary.json wall_seconds, median of the timed runs"
-    res["kernel_seconds"] = statistics.median(kerns) if kerns else None
-    res["peak_rss_mb"] = max(rss) if rss else None
+    summarize_runs(res)
     res["summary_rates_hz"] = _summary_rates(summary)
     rates = {}
     for name, (fname, size) in spike_files.items():
@@ -213,6 +210,16 @@ def run_metaplast(case, args, tmp_root, repeat, warm_up=True):
             res["rate_last30_hz"] = sum(1 for t in ts if t >= T - last) / last
     res["rates_hz"] = rates or res["summary_rates_hz"]
     return res
+
+
+def summarize_runs(res):
+    """Median, min and max wall time, median kernel time and peak RSS of the
+    timed runs listed in res."""
+    walls, kerns, rss = res["wall_runs"], res["kernel_runs"], res["rss_runs"]
+    res["wall_seconds"] = statistics.median(walls)
+    res["wall_min"], res["wall_max"] = min(walls), max(walls)
+    res["kernel_seconds"] = statistics.median(kerns) if kerns else None
+    res["peak_rss_mb"] = max(rss) if rss else None
 
 
 # ---------------------------------------------------------------- Brian2
@@ -336,13 +343,9 @@ def main():
                 if "error" in after:
                     r["metaplast"] = after
                 else:
-                    walls = mp["wall_runs"] + after["wall_runs"]
-                    mp["wall_runs"] = walls
-                    mp["wall_seconds"] = statistics.median(walls)
-                    mp["wall_min"], mp["wall_max"] = min(walls), max(walls)
-                    mp["peak_rss_mb"] = max(x for x in (mp["peak_rss_mb"], after["peak_rss_mb"])
-                                            if x is not None) \
-                        if (mp["peak_rss_mb"] or after["peak_rss_mb"]) else None
+                    for key in ("wall_runs", "kernel_runs", "rss_runs"):
+                        mp[key] = mp[key] + after[key]
+                    summarize_runs(mp)
             results[case] = r
     finally:
         if not args.keep_tmp:
