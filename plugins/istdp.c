@@ -53,6 +53,7 @@
 #include <math.h>
 
 #include "metaplast/rule.h"
+#include "weight_bounds.h"
 
 enum { P_ETA, P_ALPHA, P_BETA, P_GAMMA, P_KAPPA, P_TAU_PRE, P_TAU_POST,
        P_W_MIN, P_W_MAX, N_PARAMS };
@@ -78,23 +79,7 @@ static const mp_param_desc params[N_PARAMS] = {
 
 static int istdp_reset(const mp_rule_io *io)
 {
-    if (io->p[P_W_MIN] > io->p[P_W_MAX]) {
-        if (io->api)
-            io->api->error(io->host, "w_min (%g) is above w_max (%g)",
-                            io->p[P_W_MIN], io->p[P_W_MAX]);
-        return MP_RULE_BUG;
-    }
-    return MP_RULE_OK;
-}
-
-/* Adds dw to w, clips; 0, or MP_RULE_BLOWUP when the sum is not finite. */
-static inline int bump(double *w, double dw, double lo, double hi)
-{
-    double v = *w + dw;
-    if (!isfinite(v))
-        return MP_RULE_BLOWUP;
-    *w = v < lo ? lo : v > hi ? hi : v;
-    return MP_RULE_OK;
+    return wb_check(io, io->p[P_W_MIN], io->p[P_W_MAX]);
 }
 
 static int istdp_on_pre(const mp_rule_io *io, const uint32_t *idx, size_t n)
@@ -107,7 +92,7 @@ static int istdp_on_pre(const mp_rule_io *io, const uint32_t *idx, size_t n)
     for (size_t m = 0; m < n; m++) {
         uint32_t i = idx[m];
         for (uint32_t k = s->pre_ptr[i]; k < s->pre_ptr[i + 1]; k++)
-            rc |= bump(&s->w[k], eta * (a + kap * xq[s->post_of[k]]), lo, hi);
+            rc |= wb_bump(&s->w[k], eta * (a + kap * xq[s->post_of[k]]), lo, hi);
     }
     return rc ? MP_RULE_BLOWUP : MP_RULE_OK;
 }
@@ -123,7 +108,7 @@ static int istdp_on_post(const mp_rule_io *io, const uint32_t *idx, size_t n)
         uint32_t j = idx[m];
         for (uint32_t q = s->post_ptr[j]; q < s->post_ptr[j + 1]; q++) {
             uint32_t k = s->post_syn[q];
-            rc |= bump(&s->w[k], eta * (b + g * xp[s->pre_of[k]]), lo, hi);
+            rc |= wb_bump(&s->w[k], eta * (b + g * xp[s->pre_of[k]]), lo, hi);
         }
     }
     return rc ? MP_RULE_BLOWUP : MP_RULE_OK;
