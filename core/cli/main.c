@@ -25,8 +25,9 @@ int main(int argc, char **argv)
         return MP_EXIT_OK;
     }
     if (strcmp(cmd, "help") == 0 || mp_cli_is_help(cmd)) {
-        /* `help COMMAND` is `COMMAND --help` */
-        if (mp_cli_usage(stdout, argc > 2 ? argv[2] : NULL) == 0)
+        /* `help COMMAND` is `COMMAND --help`; `help --help` is `help` */
+        const char *of = argc > 2 && !mp_cli_is_help(argv[2]) ? argv[2] : NULL;
+        if (mp_cli_usage(stdout, of) == 0)
             return MP_EXIT_OK;
         fprintf(stderr, "metaplast help: unknown command '%s'\n\n", argv[2]);
         mp_cli_usage(stderr, NULL);
