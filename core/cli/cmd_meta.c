@@ -73,7 +73,7 @@ int mp_cmd_meta(int argc, char **argv)
         }
     }
     if (!exp && !resume) {
-        fprintf(stderr, "metaplast meta: no experiment file (nor --resume DIR) " SEE_HELP);
+        fprintf(stderr, "metaplast meta: no experiment file and no --resume DIR " SEE_HELP);
         return MP_EXIT_BADINPUT;
     }
     if (resume && out && strcmp(resume, out) != 0) {
