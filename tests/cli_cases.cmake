@@ -13,4 +13,13 @@ add_test(NAME cli_bad_arguments
           -P ${MP_CLI_CASE})
 set_tests_properties(cli_same_seed_bit_identical cli_bad_arguments
   PROPERTIES ENVIRONMENT "${MP_TEST_ENV}")
+# Every command's --help (and -h, help COMMAND) is its usage, exit 0,
+# consistent with `metaplast help` and docs/cli.md.
+foreach(cmd run check meta plugins)
+  add_test(NAME cli_help_${cmd}
+    COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:metaplast_cli> -DMODEL=${MP_VOGELS}
+            -DWORK=${CMAKE_CURRENT_BINARY_DIR}/cli_help_${cmd} -DCASE=help -DCMD=${cmd}
+            -DDOC=${PROJECT_SOURCE_DIR}/docs/cli.md -P ${MP_CLI_CASE})
+  set_tests_properties(cli_help_${cmd} PROPERTIES ENVIRONMENT "${MP_TEST_ENV}")
+endforeach()
 set_tests_properties(test_vogels_single_neuron PROPERTIES LABELS slow)

@@ -2,6 +2,11 @@
 #   tests/experiments/invalid/<case>/experiment.json must fail with exit 2 and
 #       every line of <case>/expected in the message;
 #   resume: 6 iterations in one go == 3 + --resume 3 (log lines except timing);
+#   resume_alone: the same with `--resume DIR` and no experiment file named;
+#   resume_changed / resume_missing: an experiment file edited or moved since
+#       the checkpoint is refused with the checkpoint, the file and the fix;
+#   resume_old_checkpoint: a checkpoint without its experiment file resumes
+#       when the file is named, and says how when it is not;
 #   threads: --threads 1 == --threads 2;
 #   blowup: a rule that explodes is penalized and logged, the run goes on.
 set(MP_META_CASE ${CMAKE_CURRENT_SOURCE_DIR}/run_meta_case.cmake)
@@ -25,6 +30,13 @@ foreach(dir ${dirs})
 endforeach()
 
 mp_meta_case(meta_resume_adam_fd resume ${MP_META_EXP}/valid/vogels_fd/experiment.json)
+mp_meta_case(meta_resume_alone resume_alone ${MP_META_EXP}/valid/vogels_fd/experiment.json)
+mp_meta_case(meta_resume_changed_refused resume_changed
+             ${MP_META_EXP}/valid/vogels_fd/experiment.json)
+mp_meta_case(meta_resume_missing_refused resume_missing
+             ${MP_META_EXP}/valid/vogels_fd/experiment.json)
+mp_meta_case(meta_resume_old_checkpoint resume_old_checkpoint
+             ${MP_META_EXP}/valid/vogels_fd/experiment.json)
 mp_meta_case(meta_resume_cmaes resume ${MP_META_EXP}/valid/vogels_cmaes/experiment.json)
 mp_meta_case(meta_threads_adam_fd threads ${MP_META_EXP}/valid/vogels_fd/experiment.json)
 mp_meta_case(meta_threads_cmaes threads ${MP_META_EXP}/valid/vogels_cmaes/experiment.json)

@@ -1,6 +1,8 @@
 # Runs `metaplast meta` cases (tests/meta_cases.cmake).
-#   cmake -DCLI=<metaplast> -DCASE=invalid|resume|threads|blowup -DEXP=<experiment.json>
+#   cmake -DCLI=<metaplast> -DCASE=<case> -DEXP=<experiment.json>
 #         -DWORK=<dir> [-DEXPECTED=<file>] -P run_meta_case.cmake
+# <case>: invalid, resume, resume_alone, resume_changed, resume_missing,
+#         resume_old_checkpoint, threads, blowup
 if(NOT CMAKE_SCRIPT_MODE_FILE)
   return()
 endif()
@@ -12,6 +14,33 @@ function(meta expect_rc)
     message(FATAL_ERROR "metaplast meta ${EXP} ${ARGN}: exit ${rc}, expected ${expect_rc}\n${out}\n${err}")
   endif()
   set(LAST_ERR "${err}" PARENT_SCOPE)
+endfunction()
+
+# `metaplast meta ARGS` without the experiment file; the message must
+# contain every further argument of expect_msgs (a list).
+function(meta_alone expect_rc args expect_msgs)
+  execute_process(COMMAND ${CLI} meta ${args} RESULT_VARIABLE rc
+                  OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL expect_rc)
+    message(FATAL_ERROR "metaplast meta ${args}: exit ${rc}, expected ${expect_rc}\n${out}\n${err}")
+  endif()
+  foreach(m IN LISTS expect_msgs)
+    string(FIND "${err}" "${m}" pos)
+    if(pos EQUAL -1)
+      message(FATAL_ERROR "metaplast meta ${args}: the message lacks\n  ${m}\ngot: ${err}")
+    endif()
+  endforeach()
+endfunction()
+
+# A copy of EXP at dst whose model path is absolute, so that the copy can
+# live anywhere (and be edited or deleted by the test).
+function(copy_experiment dst)
+  file(READ ${EXP} txt)
+  string(JSON model GET "${txt}" model)
+  get_filename_component(dir ${EXP} DIRECTORY)
+  get_filename_component(model ${model} ABSOLUTE BASE_DIR ${dir})
+  string(JSON txt SET "${txt}" model "\"${model}\"")
+  file(WRITE ${dst} "${txt}\n")
 endfunction()
 
 # log.jsonl without its timing fields
@@ -56,6 +85,55 @@ elseif(CASE STREQUAL "resume")
   if(NOT ta STREQUAL tb)
     message(FATAL_ERROR "final theta differs: ${ta} vs ${tb}")
   endif()
+elseif(CASE STREQUAL "resume_alone")
+  # `--resume DIR` alone finds the experiment in DIR/checkpoint.json
+  file(REMOVE_RECURSE ${WORK})
+  meta(0 --out ${WORK}/full --quiet)
+  meta(0 --out ${WORK}/part --quiet --max-iterations 3)
+  meta_alone(0 "--resume;${WORK}/part;--quiet" "")
+  same_logs(${WORK}/full ${WORK}/part "one go vs 3 + --resume alone")
+elseif(CASE STREQUAL "resume_changed")
+  # an experiment file edited since the run started is refused, alone or named
+  file(REMOVE_RECURSE ${WORK})
+  copy_experiment(${WORK}/exp.json)
+  set(EXP_ORIGINAL ${EXP})
+  set(EXP ${WORK}/exp.json)
+  meta(0 --out ${WORK}/c --quiet --max-iterations 1)
+  file(APPEND ${WORK}/exp.json " ")
+  meta_alone(2 "--resume;${WORK}/c"
+             "${WORK}/c/checkpoint.json;${WORK}/exp.json;changed since this run was started;start a new run")
+  meta_alone(2 "${WORK}/exp.json;--resume;${WORK}/c"
+             "${WORK}/c/checkpoint.json;${WORK}/exp.json;changed since this run was started")
+  meta_alone(2 "${EXP_ORIGINAL};--resume;${WORK}/c"
+             "${WORK}/c/checkpoint.json;'${EXP_ORIGINAL}' is not the experiment file of this run;${WORK}/exp.json")
+  file(STRINGS ${WORK}/c/log.jsonl lines)
+  list(LENGTH lines n)
+  if(NOT n EQUAL 1)
+    message(FATAL_ERROR "a refused resume changed the log: ${n} lines")
+  endif()
+elseif(CASE STREQUAL "resume_missing")
+  file(REMOVE_RECURSE ${WORK})
+  copy_experiment(${WORK}/exp.json)
+  set(EXP ${WORK}/exp.json)
+  meta(0 --out ${WORK}/m --quiet --max-iterations 1)
+  file(RENAME ${WORK}/exp.json ${WORK}/moved.json)
+  meta_alone(2 "--resume;${WORK}/m"
+             "${WORK}/m/checkpoint.json;${WORK}/exp.json;cannot be opened;metaplast meta EXPERIMENT.json --resume ${WORK}/m")
+  # naming the moved file is the fix
+  meta_alone(0 "${WORK}/moved.json;--resume;${WORK}/m;--quiet;--max-iterations;2" "")
+elseif(CASE STREQUAL "resume_old_checkpoint")
+  # a checkpoint written before it recorded its experiment file still
+  # resumes when the file is named, and says so when it is not
+  file(REMOVE_RECURSE ${WORK})
+  meta(0 --out ${WORK}/full --quiet)
+  meta(0 --out ${WORK}/old --quiet --max-iterations 3)
+  file(READ ${WORK}/old/checkpoint.json cp)
+  string(JSON cp REMOVE "${cp}" experiment)
+  file(WRITE ${WORK}/old/checkpoint.json "${cp}")
+  meta_alone(2 "--resume;${WORK}/old"
+             "${WORK}/old/checkpoint.json;does not record its experiment file;metaplast meta EXPERIMENT.json --resume ${WORK}/old")
+  meta(0 --resume ${WORK}/old --quiet)
+  same_logs(${WORK}/full ${WORK}/old "one go vs 3 + resume of an old checkpoint")
 elseif(CASE STREQUAL "threads")
   file(REMOVE_RECURSE ${WORK})
   meta(0 --out ${WORK}/t1 --quiet --threads 1)

@@ -1,4 +1,4 @@
-/* Option parsing shared by `run` and `check`. */
+/* Option parsing shared by `run` and `check` (their usage: usage.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +37,10 @@ int mp_cli_parse(int argc, char **argv, int first, const char *cmd,
     memset(o, 0, sizeof *o);
     for (int i = first; i < argc; i++) {
         const char *a = argv[i], *v;
+        if (mp_cli_is_help(a)) {
+            mp_cli_usage(stdout, cmd);
+            return MP_CLI_HELP;
+        }
         if ((v = opt_value(argc, argv, &i, "--set"))) {
             if (!strchr(v, '=')) {
                 fprintf(stderr, "metaplast %s: --set expects path=value (got '%s')\n", cmd, v);
@@ -58,8 +62,8 @@ int mp_cli_parse(int argc, char **argv, int first, const char *cmd,
             o->quiet = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
             fprintf(stderr,
-                    "metaplast %s: unknown or incomplete option '%s' (see 'metaplast help')\n",
-                    cmd, a);
+                    "metaplast %s: unknown or incomplete option '%s' "
+                    "(see 'metaplast %s --help')\n", cmd, a, cmd);
             return MP_EXIT_BADINPUT;
         } else if (!o->model) {
             o->model = a;

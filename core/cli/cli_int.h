@@ -4,6 +4,7 @@
 #define MP_CLI_INT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "metaplast/metaplast.h"
 
@@ -14,6 +15,9 @@ enum {
     MP_EXIT_BADINPUT = 2, /* bad command line, model file or data file */
     MP_EXIT_UNSTABLE = 3  /* the simulation blew up (NaN, runaway weights) */
 };
+
+/* mp_cli_parse's answer to --help: the usage is printed, exit MP_EXIT_OK. */
+#define MP_CLI_HELP (-1)
 
 /* Options shared by the commands that read a model. */
 typedef struct mp_cli_opts {
@@ -26,11 +30,18 @@ typedef struct mp_cli_opts {
 } mp_cli_opts;
 
 /* Parses argv[first..argc) into opts; prints a message and returns
- * MP_EXIT_BADINPUT on a bad option, MP_EXIT_OK otherwise. The sets array
+ * MP_EXIT_BADINPUT on a bad option, MP_EXIT_OK otherwise; on --help prints
+ * the command's usage to stdout and returns MP_CLI_HELP. The sets array
  * is allocated: free with mp_cli_opts_free. */
 int mp_cli_parse(int argc, char **argv, int first, const char *cmd,
                  mp_cli_opts *opts);
 void mp_cli_opts_free(mp_cli_opts *opts);
+
+/* Prints the usage of command cmd (usage.c), or with cmd NULL the list of
+ * commands; returns -1 for an unknown command. */
+int mp_cli_usage(FILE *f, const char *cmd);
+/* 1 when arg asks for the usage: "--help" or "-h". */
+int mp_cli_is_help(const char *arg);
 
 /* Prints an error record as "metaplast: file:line:col: path: text". */
 void mp_cli_print_error(const mp_error *err);

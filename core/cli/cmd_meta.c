@@ -1,6 +1,7 @@
-/* `metaplast meta EXPERIMENT.json --out DIR [--threads N] [--resume DIR]
- * [--evaluate] [--max-iterations N] [--quiet]`: the meta-optimization of a
- * rule's coefficients (core/meta/, docs/meta.md). */
+/* `metaplast meta EXPERIMENT.json --out DIR [--threads N] [--evaluate]
+ * [--max-iterations N] [--quiet]` and `metaplast meta [EXPERIMENT.json]
+ * --resume DIR ...`: the meta-optimization of a rule's coefficients
+ * (core/meta/, docs/meta.md; the usage text is in usage.c). */
 #define _POSIX_C_SOURCE 200809L
 #include <signal.h>
 #include <stdio.h>
@@ -18,9 +19,7 @@ static void on_sigint(int sig)
     g_stop = 1;
 }
 
-static const char meta_usage[] =
-    "usage: metaplast meta EXPERIMENT.json --out DIR [--threads N] [--resume DIR]\n"
-    "                      [--evaluate] [--max-iterations N] [--quiet]\n";
+#define SEE_HELP "(see 'metaplast meta --help')\n"
 
 static int parse_count(const char *s, long long lo, long long *out)
 {
@@ -40,7 +39,10 @@ int mp_cmd_meta(int argc, char **argv)
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         int has = i + 1 < argc;
-        if (strcmp(a, "--out") == 0 && has)
+        if (mp_cli_is_help(a)) {
+            mp_cli_usage(stdout, "meta");
+            return MP_EXIT_OK;
+        } else if (strcmp(a, "--out") == 0 && has)
             out = argv[++i];
         else if (strcmp(a, "--resume") == 0 && has)
             resume = argv[++i];
@@ -61,19 +63,17 @@ int mp_cmd_meta(int argc, char **argv)
         else if (strcmp(a, "--quiet") == 0)
             quiet = 1;
         else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "metaplast meta: unknown or incomplete option '%s'\n%s", a,
-                    meta_usage);
+            fprintf(stderr, "metaplast meta: unknown or incomplete option '%s' " SEE_HELP, a);
             return MP_EXIT_BADINPUT;
         } else if (!exp)
             exp = a;
         else {
-            fprintf(stderr, "metaplast meta: one experiment file only ('%s')\n%s", a,
-                    meta_usage);
+            fprintf(stderr, "metaplast meta: one experiment file only ('%s') " SEE_HELP, a);
             return MP_EXIT_BADINPUT;
         }
     }
-    if (!exp) {
-        fprintf(stderr, "metaplast meta: no experiment file\n%s", meta_usage);
+    if (!exp && !resume) {
+        fprintf(stderr, "metaplast meta: no experiment file and no --resume DIR " SEE_HELP);
         return MP_EXIT_BADINPUT;
     }
     if (resume && out && strcmp(resume, out) != 0) {
@@ -84,17 +84,22 @@ int mp_cmd_meta(int argc, char **argv)
     if (resume)
         out = resume;
     if (!out && !evaluate) {
-        fprintf(stderr, "metaplast meta: --out DIR is required\n%s", meta_usage);
+        fprintf(stderr, "metaplast meta: --out DIR is required " SEE_HELP);
         return MP_EXIT_BADINPUT;
     }
     mp_error err;
     mp_error_clear(&err);
     mp_experiment *x = NULL;
-    int rc = mp_x_load(exp, &x, &err);
+    char *recorded = NULL; /* --resume: the experiment file the checkpoint names */
+    int rc = resume ? mp_x_resume_experiment(resume, exp, &recorded, &err) : MP_OK;
+    if (rc == MP_OK)
+        rc = mp_x_load(resume ? recorded : exp, &x, &err);
     if (rc != MP_OK) {
         mp_cli_print_error(&err);
+        free(recorded);
         return rc == MP_ENOMEM ? MP_EXIT_FAILURE : MP_EXIT_BADINPUT;
     }
+    exp = x->file;
     if (evaluate) {
         char *json = NULL;
         rc = mp_x_evaluate_initial(x, (int)threads, &json, &err);
@@ -117,5 +122,6 @@ int mp_cmd_meta(int argc, char **argv)
     if (rc != MP_OK)
         mp_cli_print_error(&err);
     mp_x_free_experiment(x);
+    free(recorded);
     return mp_cli_exit_code(rc);
 }

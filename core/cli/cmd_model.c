@@ -27,6 +27,10 @@ int mp_cmd_check(int argc, char **argv)
     mp_cli_opts o;
     mp_model *m = NULL;
     int rc = mp_cli_parse(argc, argv, 2, "check", &o);
+    if (rc == MP_CLI_HELP) {
+        mp_cli_opts_free(&o);
+        return MP_EXIT_OK;
+    }
     if (rc == MP_EXIT_OK)
         rc = load_model(&o, &m);
     if (rc == MP_EXIT_OK)
@@ -115,6 +119,10 @@ int mp_cmd_run(int argc, char **argv)
     mp_model *m = NULL;
     char *outdir = NULL;
     int rc = mp_cli_parse(argc, argv, 2, "run", &o);
+    if (rc == MP_CLI_HELP) {
+        mp_cli_opts_free(&o);
+        return MP_EXIT_OK;
+    }
     if (rc == MP_EXIT_OK)
         rc = load_model(&o, &m);
     if (rc == MP_EXIT_OK) {

@@ -1,7 +1,7 @@
 /* Experiment files (docs/meta.md "Experiment file"): read with the model
  * loader's validation context (core/model/getters.c), so messages have the
  * same "file:line:col: path: text" shape and unknown keys are errors. */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -45,6 +45,27 @@ static int read_text(const char *path, char **text, size_t *len, mp_error *err)
     *text = buf;
     *len = n;
     return MP_OK;
+}
+
+/* FNV-1a of the file's bytes: what a checkpoint records to tell a resumed
+ * run that its experiment file is the one it was started with. */
+static uint64_t text_hash(const char *text, size_t len)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)text[i]) * 1099511628211ull;
+    return h;
+}
+
+int mp_x_file_hash(const char *path, uint64_t *hash, mp_error *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc = read_text(path, &text, &len, err);
+    if (rc == MP_OK)
+        *hash = text_hash(text, len);
+    free(text);
+    return rc;
 }
 
 uint64_t mp_x_seed(uint64_t seed, uint32_t kind, uint64_t iter, uint64_t task)
@@ -676,10 +697,11 @@ int mp_x_load(const char *path, mp_experiment **out, mp_error *err)
     if (!x || !(x->file = mp_u_strdup(path)))
         rc = mp_m_nomem(&c);
     if (rc == MP_OK) {
-        uint64_t h = 1469598103934665603ull;
-        for (size_t i = 0; i < len; i++)
-            h = (h ^ (unsigned char)text[i]) * 1099511628211ull;
-        x->hash = h;
+        x->hash = text_hash(text, len);
+        /* the place a checkpoint records, valid from any directory */
+        x->file_abs = realpath(path, NULL);
+        if (!x->file_abs && !(x->file_abs = mp_u_strdup(path)))
+            rc = mp_m_nomem(&c);
     }
     if (rc == MP_OK && !json_is_object(root))
         rc = mp_m_fail(&c, MP_EINVAL, "expected the experiment object { ... }, got %s",
@@ -712,6 +734,7 @@ void mp_x_free_experiment(mp_experiment *x)
     mp_task_sampler_free(x->sampler);
     mp_model_free(x->model);
     free(x->model_file);
+    free(x->file_abs);
     free(x->file);
     free(x);
 }

@@ -48,6 +48,7 @@ typedef struct mp_x_free {
 
 typedef struct mp_experiment {
     char *file;       /* as given */
+    char *file_abs;   /* absolute (realpath), recorded in checkpoints */
     char *model_file; /* resolved */
     uint64_t hash;    /* FNV-1a of the experiment text (resume check) */
     mp_model *model;  /* owned */
@@ -92,6 +93,10 @@ typedef struct mp_experiment {
  * MP_EPLUGIN, MP_ENOMEM */
 int mp_x_load(const char *path, mp_experiment **out, mp_error *err);
 void mp_x_free_experiment(mp_experiment *x);
+
+/* The hash mp_x_load stores in x->hash, of the file at path without
+ * loading it. errors: MP_EIO, MP_ENOMEM */
+int mp_x_file_hash(const char *path, uint64_t *hash, mp_error *err);
 
 /* Penalty of theta and (grad != NULL) its gradient added to grad. */
 double mp_x_penalty(const mp_experiment *x, const double *theta, double *grad);
@@ -207,6 +212,19 @@ typedef struct mp_x_run_opts {
 } mp_x_run_opts;
 
 int mp_x_run(const mp_experiment *x, const mp_x_run_opts *o, mp_error *err);
+
+/* ---- resuming (resume.c) ------------------------------------------------------------ */
+
+/* The experiment file to resume the run in dir with, checked against
+ * dir/checkpoint.json before anything is loaded: `given` (the file named on
+ * the command line, or NULL) must have the checkpoint's hash; without it the
+ * file the checkpoint records is used, and must exist and have that hash.
+ * *path is malloc'ed. Messages name the checkpoint, the file and the fix.
+ * errors: MP_EIO (no checkpoint, recorded file missing), MP_EINVAL (hash
+ * differs, a checkpoint that records no file and none given), MP_EPARSE,
+ * MP_ENOMEM */
+int mp_x_resume_experiment(const char *dir, const char *given, char **path,
+                           mp_error *err);
 
 /* --evaluate: the meta-loss (and gradient, exact or FD) at the initial
  * coefficients on iteration 0's tasks, as a JSON text (malloc'ed). */

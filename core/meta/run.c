@@ -188,6 +188,8 @@ static json_t *checkpoint_json(const state *s)
                           "best_iter", (json_int_t)s->best_iter, "best_loss",
                           num(s->best_loss));
     json_object_set_new(j, "last_loss", num(s->last_loss));
+    /* what `meta --resume DIR` alone loads (resume.c) */
+    json_object_set_new(j, "experiment", json_string(s->x->file_abs));
     if (s->x->opt == MP_X_OPT_ADAM) {
         json_object_set_new(j, "adam",
                             json_pack("{s:I,s:o,s:o}", "t", (json_int_t)s->adam.t, "m",
@@ -224,9 +226,9 @@ static int load_checkpoint(state *s, const char *dir, mp_error *err)
     const char *hh = json_string_value(json_object_get(j, "experiment_hash"));
     if (!hh || strcmp(hh, h) != 0) {
         rc = mp_u_err(err, MP_EINVAL, path, 0, 0, NULL,
-                      "the experiment file changed since this run was started "
-                      "(its hash differs from the checkpoint's); resume with the same "
-                      "file or start a new run");
+                      "the experiment file '%s' changed since this run was started "
+                      "(its hash %s differs from the checkpoint's %s); resume with the "
+                      "same file or start a new run", s->x->file, h, hh ? hh : "(none)");
         goto out;
     }
     s->iter = json_integer_value(json_object_get(j, "iter"));

@@ -1,4 +1,5 @@
-/* metaplast — the plasticity-rule plugin ABI, version 1.0.
+/* metaplast — the plasticity-rule plugin ABI (its version: MP_RULE_ABI_MAJOR
+ * and MP_RULE_ABI_MINOR below; `metaplast version` prints it).
  *
  * This header is the whole contract between metaplast and a rule plugin. It
  * is self-contained (only <stddef.h> and <stdint.h>): a plugin is one C file
