@@ -54,11 +54,21 @@ MP_API long long mp_net_samples(const mp_net *net);
  * returns -1 when no such name exists. */
 MP_API long long mp_net_spike_count(const mp_net *net, const char *name);
 
-/* Writes summary.json into outdir: per-population rates and spike counts,
- * the seed, the metaplast version, simulated and wall seconds.
+/* Writes summary.json into outdir: "status": "ok", per-population rates
+ * and spike counts, the seed, the metaplast version, simulated and wall
+ * seconds. Never through a symbolic link (docs/cli.md "Output files").
  * errors: MP_EIO */
 MP_API int mp_net_write_summary(const mp_net *net, const char *outdir,
                          double wall_seconds, mp_error *err);
+
+/* The same after a run that failed (mp_net_run, recorders that could not be
+ * opened or written): "status": "failed", "error_code" (mp_errname) and
+ * "error" (mp_error_format of `failure`), then the fields above with the
+ * time (rate networks: samples) reached. failure NULL: reason unknown.
+ * errors: MP_EIO */
+MP_API int mp_net_write_summary_failed(const mp_net *net, const char *outdir,
+                                double wall_seconds, const mp_error *failure,
+                                mp_error *err);
 
 /* Closes recorders, flushing their files. */
 MP_API int mp_net_close_recorders(mp_net *net, mp_error *err);
