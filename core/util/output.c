@@ -1,7 +1,7 @@
 /* Output files: every file the library writes (recordings, summary.json,
  * log.jsonl, checkpoint.json, result.json) is opened here, so that none is
  * ever written through a symbolic link and every failure names the file and
- * the system's reason (docs/cli.md "Output files").
+ * the system's reason (docs/cli.md "OUTPUT FILES").
  *
  * The output directory itself is the caller's choice and is followed like
  * any path the user types; below it nothing is followed: a link planted in
@@ -23,14 +23,25 @@ static const char link_fix[] =
     "outputs are never written through links (remove the link, or choose "
     "another output directory)";
 
-/* The error of a failed openat(dfd, comp): a link gets its own message. */
+static int not_regular(const char *path, mp_error *err)
+{
+    return mp_u_err(err, MP_EIO, path, 0, 0, NULL,
+                    "is not a regular file: outputs are only written to regular files");
+}
+
+/* The error of a failed openat(dfd, comp): a link, and a FIFO or device
+ * (a FIFO without a reader fails with ENXIO), get their own message. */
 static int open_failed(int dfd, const char *comp, const char *path, int e,
                        mp_error *err)
 {
     struct stat st;
-    if (fstatat(dfd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
-        return mp_u_err(err, MP_EIO, path, 0, 0, NULL, "is a symbolic link: %s",
-                        link_fix);
+    if (fstatat(dfd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        if (S_ISLNK(st.st_mode))
+            return mp_u_err(err, MP_EIO, path, 0, 0, NULL, "is a symbolic link: %s",
+                            link_fix);
+        if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+            return not_regular(path, err);
+    }
     return mp_u_err(err, MP_EIO, path, 0, 0, NULL, "cannot open for writing: %s",
                     strerror(e));
 }
@@ -43,6 +54,11 @@ static int open_parent(const char *dir, const char *name, const char **leaf, int
                        mp_error *err)
 {
     const char *d = dir && dir[0] ? dir : ".";
+    if (name[0] == '/') { /* the model loader refuses these; callers too */
+        *rc = mp_u_err(err, MP_EINVAL, name, 0, 0, NULL,
+                       "an output name must be relative to the output directory");
+        return -1;
+    }
     int dfd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0) {
         int e = errno;
@@ -105,8 +121,7 @@ static int open_leaf(int dfd, const char *leaf, int flags, const char *path,
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        mp_u_err(err, MP_EIO, path, 0, 0, NULL,
-                 "is not a regular file: outputs are only written to regular files");
+        not_regular(path, err);
         return -1;
     }
     int fl = fcntl(fd, F_GETFL);
