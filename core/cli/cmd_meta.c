@@ -13,10 +13,14 @@
 
 static volatile int g_stop;
 
+/* The first Ctrl-C lets the current iteration finish and its checkpoint be
+ * written; the second one kills at once (the previous checkpoint stays
+ * whole: it is replaced atomically). */
 static void on_sigint(int sig)
 {
     (void)sig;
     g_stop = 1;
+    signal(SIGINT, SIG_DFL);
 }
 
 #define SEE_HELP "(see 'metaplast meta --help')\n"
@@ -123,5 +127,10 @@ int mp_cmd_meta(int argc, char **argv)
         mp_cli_print_error(&err);
     mp_x_free_experiment(x);
     free(recorded);
+    /* Interrupted: the checkpoint and result.json are written, and the exit
+     * status says the run did not finish, as a shell reports a process that
+     * SIGINT killed (docs/cli.md). */
+    if (g_stop && rc == MP_OK)
+        return MP_EXIT_INTERRUPTED;
     return mp_cli_exit_code(rc);
 }

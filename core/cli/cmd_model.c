@@ -84,24 +84,41 @@ static int simulate(mp_model *m, const mp_cli_opts *o, const char *outdir)
         if (tty)
             fprintf(stderr, "\n");
     }
-    /* Recordings and the summary are written even after a blow-up: they
-     * show how the run got there. */
+    /* Recordings and the summary are written even after a failure (a
+     * blow-up, a recorder that could not be opened or written): they show
+     * how far the run got, and summary.json says that and why it failed.
+     * Errors in closing and in the summary are printed after the first. */
+    mp_error later[2];
+    int n_later = 0, summary_written = 0;
     if (net) {
-        mp_error err2;
-        mp_error_clear(&err2);
-        int rc2 = mp_net_close_recorders(net, &err2);
-        if (rc2 == MP_OK)
-            rc2 = mp_net_write_summary(net, outdir, now() - wall0, &err2);
+        mp_error_clear(&later[0]);
+        int rc2 = mp_net_close_recorders(net, &later[0]);
         if (rc == MP_OK && rc2 != MP_OK) {
             rc = rc2;
-            err = err2;
-        }
+            err = later[0];
+        } else if (rc2 != MP_OK)
+            n_later++;
+        mp_error_clear(&later[n_later]);
+        double wall = now() - wall0;
+        rc2 = rc == MP_OK ? mp_net_write_summary(net, outdir, wall, &later[n_later])
+                          : mp_net_write_summary_failed(net, outdir, wall, &err,
+                                                        &later[n_later]);
+        summary_written = rc2 == MP_OK;
+        if (rc == MP_OK && rc2 != MP_OK) {
+            rc = rc2;
+            err = later[n_later];
+        } else if (rc2 != MP_OK)
+            n_later++;
     }
     if (rc != MP_OK) {
         mp_cli_print_error(&err);
-        if (rc == MP_EUNSTABLE)
+        for (int i = 0; i < n_later; i++)
+            if (strcmp(later[i].file, err.file) != 0 || strcmp(later[i].text, err.text) != 0)
+                mp_cli_print_error(&later[i]); /* a recorder's write error, once */
+        if (summary_written)
             fprintf(stderr, "metaplast: the run stopped early; recordings up to that time "
-                            "are in %s\n", outdir);
+                            "and summary.json (\"status\": \"failed\") are in %s\n",
+                    outdir);
     } else if (!o->quiet && mp_net_samples(net) >= 0) {
         printf("%s: trained on %lld samples in %.3f s wall; output in %s\n",
                mp_model_name(m), mp_net_samples(net), now() - wall0, outdir);

@@ -132,6 +132,7 @@ double mp_k_init_draw(const mp_m_init *in, gsl_rng *r, size_t G);
 typedef struct mp_k_rec {
     const mp_m_recorder *m;
     FILE *f;
+    char *path;       /* outdir/file, for messages */
     char *buf;
     int64_t every;    /* state, weights: interval in steps; rate: window */
     long long count;  /* rate: spikes in the current window */

@@ -63,21 +63,13 @@ int mp_net_open_recorders(mp_net *net, const char *outdir, mp_error *err)
         const mp_m_recorder *mr = &m->recorders[i];
         mp_k_rec *r = &net->recs[i];
         r->m = mr;
-        char *path = mp_u_path_join(outdir, mr->file);
-        if (!path) {
+        r->path = mp_u_path_join(outdir, mr->file);
+        rc = r->path ? mp_u_open_output(outdir, mr->file, MP_U_OUT_TRUNCATE, &r->f, err)
+                     : mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+        if (rc != MP_OK) {
             mp_net_close_recorders(net, NULL);
-            return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+            return rc;
         }
-        r->f = fopen(path, "w");
-        if (!r->f) {
-            int e = errno;
-            mp_u_err(err, MP_EIO, path, 0, 0, NULL, "cannot open recorder file: %s",
-                     strerror(e));
-            free(path);
-            mp_net_close_recorders(net, NULL);
-            return MP_EIO;
-        }
-        free(path);
         r->buf = malloc(REC_BUF);
         if (r->buf)
             setvbuf(r->f, r->buf, _IOFBF, REC_BUF);
@@ -109,15 +101,29 @@ int mp_net_open_recorders(mp_net *net, const char *outdir, mp_error *err)
     return MP_OK;
 }
 
+/* A write to r failed (disk full, file size limit): the run stops there,
+ * with the reason, rather than simulating on without its recordings.
+ * Checked only after steps that wrote, while errno still tells why; the
+ * flag is then cleared, so that closing does not report it twice. */
+static int check_written(const mp_k_rec *r, mp_error *err)
+{
+    if (!ferror(r->f))
+        return MP_OK;
+    int e = errno;
+    clearerr(r->f);
+    return mp_u_write_failed(r->path, e, err);
+}
+
 int mp_k_rec_step(mp_net *net, mp_error *err)
 {
-    (void)err;
     const int64_t steps = net->steps;
     for (size_t i = 0; i < net->n_recs; i++) {
         mp_k_rec *r = &net->recs[i];
+        int wrote = 1;
         switch (r->m->kind) {
         case MP_REC_SPIKES: {
             const mp_k_source *s = &net->srcs[r->m->target];
+            wrote = s->nspk > 0;
             if (s->nspk) {
                 double t = mp_net_time(net);
                 for (size_t k = 0; k < s->nspk; k++)
@@ -135,19 +141,22 @@ int mp_k_rec_step(mp_net *net, mp_error *err)
                 fprintf(r->f, "%.9g,%.9g,%.9g\n", t0, t1, rate);
                 r->count = 0;
                 r->start = steps;
-            }
+            } else
+                wrote = 0;
             break;
         }
         case MP_REC_STATE:
-            if (steps % r->every == 0)
+            if ((wrote = steps % r->every == 0))
                 write_state(net, r);
             break;
         case MP_REC_WEIGHTS:
-            if (steps % r->every == 0)
+            if ((wrote = steps % r->every == 0))
                 write_weights(net, r);
             break;
-        default: break; /* rate recorders: core/rate/record_rate.c */
+        default: wrote = 0; break; /* rate recorders: core/rate/record_rate.c */
         }
+        if (wrote && check_written(r, err) != MP_OK)
+            return MP_EIO;
     }
     return MP_OK;
 }
@@ -161,12 +170,9 @@ int mp_net_close_recorders(mp_net *net, mp_error *err)
         return MP_OK;
     for (size_t i = 0; i < net->n_recs; i++) {
         mp_k_rec *r = &net->recs[i];
-        if (r->f) {
-            int bad = ferror(r->f);
-            if (fclose(r->f) != 0 || bad)
-                rc = mp_u_err(err, MP_EIO, r->m->file, 0, 0, NULL,
-                              "error writing recorder file");
-        }
+        if (mp_u_close_output(r->f, r->path, err) != MP_OK)
+            rc = MP_EIO;
+        free(r->path);
         free(r->buf);
     }
     free(net->recs);

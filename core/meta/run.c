@@ -2,9 +2,11 @@
  * (tasks x points: theta, FD probes or CMA-ES candidates) runs on the
  * thread pool into its own slot, the slots are reduced in a fixed order,
  * the optimizer steps, one JSON line goes to DIR/log.jsonl and the state to
- * DIR/checkpoint.json (written to a temporary file, then renamed).
+ * DIR/checkpoint.json (written to a temporary file, flushed to disk, then
+ * renamed; core/util/output.c).
  * docs/meta.md describes the files. */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -117,22 +119,15 @@ static int get_arr(const json_t *a, double *v, size_t n)
     return 0;
 }
 
+/* checkpoint.json and result.json replace their previous version
+ * atomically and durably (core/util/output.c). */
 static int write_json_atomic(const char *dir, const char *name, json_t *j,
                              size_t flags, mp_error *err)
 {
-    char *path = mp_u_path_join(dir, name);
-    size_t n = path ? strlen(path) + 5 : 0;
-    char *tmp = path ? malloc(n) : NULL;
-    int rc = MP_OK;
-    if (!tmp)
-        rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    else {
-        snprintf(tmp, n, "%s.tmp", path);
-        if (json_dump_file(j, tmp, flags) != 0 || rename(tmp, path) != 0)
-            rc = mp_u_err(err, MP_EIO, path, 0, 0, NULL, "cannot write '%s'", path);
-    }
-    free(tmp);
-    free(path);
+    char *txt = json_dumps(j, flags);
+    int rc = txt ? mp_u_replace_output(dir, name, txt, strlen(txt), err)
+                 : mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    free(txt);
     return rc;
 }
 
@@ -301,8 +296,8 @@ static int truncate_log(const char *dir, long long lines, mp_error *err)
     else if (seen < lines)
         rc = mp_u_err(err, MP_EPARSE, path, 0, 0, NULL,
                       "log.jsonl has %lld lines, the checkpoint says %lld", seen, lines);
-    else if (!(f = fopen(path, "wb")) || fwrite(buf, 1, n, f) != n || fclose(f) != 0)
-        rc = mp_u_err(err, MP_EIO, path, 0, 0, NULL, "cannot rewrite '%s'", path);
+    else
+        rc = mp_u_write_output(dir, "log.jsonl", buf, n, err);
     free(buf);
     free(path);
     return rc;
@@ -526,9 +521,12 @@ int mp_x_run(const mp_experiment *x, const mp_x_run_opts *o, mp_error *err)
     if (rc == MP_OK)
         rc = truncate_log(o->out, o->resume ? s.iter : 0, err);
     char *logp = rc == MP_OK ? mp_u_path_join(o->out, "log.jsonl") : NULL;
-    FILE *log = logp ? fopen(logp, o->resume ? "ab" : "wb") : NULL;
-    if (rc == MP_OK && !log)
-        rc = mp_u_err(err, MP_EIO, logp, 0, 0, NULL, "cannot open '%s'", logp);
+    FILE *log = NULL;
+    if (rc == MP_OK)
+        rc = logp ? mp_u_open_output(o->out, "log.jsonl",
+                                     o->resume ? MP_U_OUT_APPEND : MP_U_OUT_TRUNCATE, &log,
+                                     err)
+                  : mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     const char *accname = x->loss == MP_X_LOSS_TARGET_RATE ? "rate" : "acc";
     double *th_used = malloc((s.n ? s.n : 1) * sizeof(double));
     if (rc == MP_OK && !th_used)
@@ -554,8 +552,11 @@ int mp_x_run(const mp_experiment *x, const mp_x_run_opts *o, mp_error *err)
         if (rc == MP_OK) {
             json_object_set_new(line, "seconds", json_real(secs));
             char *txt = json_dumps(line, JFLAGS);
-            if (!txt || fprintf(log, "%s\n", txt) < 0 || fflush(log) != 0)
-                rc = mp_u_err(err, MP_EIO, logp, 0, 0, NULL, "cannot write '%s'", logp);
+            errno = 0;
+            if (!txt)
+                rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+            else if (fprintf(log, "%s\n", txt) < 0 || fflush(log) != 0)
+                rc = mp_u_write_failed(logp, errno, err);
             free(txt);
         }
         if (rc == MP_OK && !o->quiet)
@@ -568,8 +569,9 @@ int mp_x_run(const mp_experiment *x, const mp_x_run_opts *o, mp_error *err)
             json_decref(cp);
         }
     }
-    if (log)
-        fclose(log);
+    int rc_log = mp_u_close_output(log, logp, err);
+    if (rc == MP_OK)
+        rc = rc_log;
     free(logp);
     free(th_used);
     int finished = s.iter >= (long long)x->iterations;

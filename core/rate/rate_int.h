@@ -82,6 +82,7 @@ typedef struct mp_r_proj {
 typedef struct mp_r_rec {
     const mp_m_recorder *m;
     FILE *f;
+    char *path; /* outdir/file, for messages */
     size_t n_cols;
     double *acc; /* alignment: sums of e and e^BP per layer */
 } mp_r_rec;
@@ -138,8 +139,9 @@ int mp_r_close_recorders(mp_r_net *net, mp_error *err);
 /* Accuracy and mean loss on the first n test samples. */
 void mp_r_evaluate(mp_r_net *net, size_t n, double *acc, double *loss);
 
-/* summary_rate.c */
-int mp_r_write_summary(mp_r_net *net, const char *outdir, double wall_seconds,
-                       mp_error *err);
+/* summary_rate.c: the fields of a rate run's summary.json, added to root
+ * (core/kernel/summary.c writes the file). */
+struct json_t;
+void mp_r_summary_fields(mp_r_net *net, struct json_t *root, double wall_seconds);
 
 #endif

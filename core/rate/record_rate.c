@@ -10,6 +10,7 @@
  *   pc_angle        samples_seen,angle_0..: angle (deg) between row j of W and
  *                   the j-th principal axis, sign ignored
  */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,27 +194,34 @@ int mp_r_open_recorders(mp_r_net *net, const char *outdir, mp_error *err)
         r->m = &m->recorders[i];
         r->n_cols = most;
         r->acc = calloc(2 * tot + net->nL + 2 * most, sizeof(double));
-        char *path = mp_u_path_join(outdir, r->m->file);
-        if (path)
-            r->f = fopen(path, "w");
-        if (!r->f || !r->acc) {
-            rc = mp_u_err(err, MP_EIO, path, 0, 0, NULL, "cannot open recorder file");
-            free(path);
+        r->path = mp_u_path_join(outdir, r->m->file);
+        rc = r->path && r->acc
+                 ? mp_u_open_output(outdir, r->m->file, MP_U_OUT_TRUNCATE, &r->f, err)
+                 : mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+        if (rc != MP_OK)
             return rc;
-        }
-        free(path);
         header(net, r);
         write_row(net, r);
     }
     return MP_OK;
 }
 
+/* A failed write (disk full, file size limit) stops the training there,
+ * with the reason, while errno still tells it (the flag is cleared: closing
+ * does not report it twice). */
 int mp_r_record(mp_r_net *net, mp_error *err)
 {
-    (void)err;
-    for (size_t i = 0; i < net->n_recs; i++)
-        if (net->seen % net->recs[i].m->every == 0)
-            write_row(net, &net->recs[i]);
+    for (size_t i = 0; i < net->n_recs; i++) {
+        mp_r_rec *r = &net->recs[i];
+        if (net->seen % r->m->every != 0)
+            continue;
+        write_row(net, r);
+        if (ferror(r->f)) {
+            int e = errno;
+            clearerr(r->f);
+            return mp_u_write_failed(r->path, e, err);
+        }
+    }
     return MP_OK;
 }
 
@@ -222,12 +230,9 @@ int mp_r_close_recorders(mp_r_net *net, mp_error *err)
     int rc = MP_OK;
     for (size_t i = 0; i < net->n_recs; i++) {
         mp_r_rec *r = &net->recs[i];
-        if (r->f) {
-            int bad = ferror(r->f);
-            if (fclose(r->f) != 0 || bad)
-                rc = mp_u_err(err, MP_EIO, r->m->file, 0, 0, NULL,
-                              "error writing recorder file");
-        }
+        if (mp_u_close_output(r->f, r->path, err) != MP_OK)
+            rc = MP_EIO;
+        free(r->path);
         free(r->acc);
     }
     free(net->recs);

@@ -1,6 +1,7 @@
-/* summary.json of a rate run: samples, the final held-out accuracy and loss
- * (the last accuracy recorder's test_samples, else up to 1000 test samples),
- * wall seconds, and per plastic projection its rule and weight statistics. */
+/* summary.json of a rate run: samples (those reached, when it failed), the
+ * final held-out accuracy and loss (the last accuracy recorder's
+ * test_samples, else up to 1000 test samples), wall seconds, and per plastic
+ * projection its rule and weight statistics. */
 #include <float.h>
 #include <stdlib.h>
 
@@ -11,14 +12,9 @@
 #include "stimuli/dataset_int.h"
 #include "util/util_int.h"
 
-int mp_r_write_summary(mp_r_net *net, const char *outdir, double wall_seconds,
-                       mp_error *err)
+void mp_r_summary_fields(mp_r_net *net, json_t *root, double wall_seconds)
 {
     const mp_model *m = net->m;
-    int rc = mp_u_mkdir_p(outdir, err);
-    if (rc != MP_OK)
-        return rc;
-    json_t *root = json_object();
     json_object_set_new(root, "model", json_string(m->name ? m->name : ""));
     json_object_set_new(root, "model_file", json_string(m->file ? m->file : ""));
     json_object_set_new(root, "network", json_string("rate"));
@@ -60,14 +56,4 @@ int mp_r_write_summary(mp_r_net *net, const char *outdir, double wall_seconds,
         json_array_append_new(projs, o);
     }
     json_object_set_new(root, "projections", projs);
-    char *path = mp_u_path_join(outdir, "summary.json");
-    int w = path ? json_dump_file(root, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-                                                  JSON_REAL_PRECISION(10))
-                 : -1;
-    json_decref(root);
-    if (w != 0)
-        rc = mp_u_err(err, path ? MP_EIO : MP_ENOMEM, path, 0, 0, NULL,
-                      "cannot write summary.json");
-    free(path);
-    return rc;
 }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "metaplast/error.h"
 
@@ -27,6 +28,28 @@ char *mp_u_strdup(const char *s);
 
 /* Creates a directory and its parents (mkdir -p). errors: MP_EIO */
 int mp_u_mkdir_p(const char *dir, mp_error *err);
+
+/* Output files (core/util/output.c). DIR is followed as the user gave it;
+ * NAME (relative, may contain directories, which are created) is never
+ * followed through a symbolic link, and only a regular file is written.
+ * Errors name DIR/NAME and give the system's reason: MP_EIO, MP_ENOMEM. */
+enum { MP_U_OUT_TRUNCATE = 0, MP_U_OUT_APPEND = 1 };
+/* Opens DIR/NAME for writing (created; emptied or appended to) into *out. */
+int mp_u_open_output(const char *dir, const char *name, int mode, FILE **out,
+                     mp_error *err);
+/* Flushes and closes an output stream; an error now or earlier (ferror) is
+ * reported for path. f NULL: MP_OK. */
+int mp_u_close_output(FILE *f, const char *path, mp_error *err);
+/* The error of a failed write to path, with strerror(e) (e 0: unknown). */
+int mp_u_write_failed(const char *path, int e, mp_error *err);
+/* Writes text as the whole of DIR/NAME. */
+int mp_u_write_output(const char *dir, const char *name, const char *text, size_t len,
+                      mp_error *err);
+/* Replaces DIR/NAME by text atomically: an exclusively created temporary
+ * file beside it (NAME.tmp.PID.K) is written, fsync'ed, renamed over NAME,
+ * and the directory fsync'ed; a reader sees the old file or the new one. */
+int mp_u_replace_output(const char *dir, const char *name, const char *text, size_t len,
+                        mp_error *err);
 
 /* Joins dir and name into a new string ("name" if it is absolute). */
 char *mp_u_path_join(const char *dir, const char *name);

@@ -28,7 +28,9 @@ MP_API int mp_net_new(const mp_model *m, uint64_t seed, mp_net **out, mp_error *
 MP_API void mp_net_free(mp_net *net);
 
 /* Opens the model's recorders with their files inside directory `outdir`
- * (created if missing). Without this call a net records nothing.
+ * (created if missing). Without this call a net records nothing. A file
+ * that is a symbolic link, or lies under one inside outdir, is refused
+ * (docs/cli.md "OUTPUT FILES"); a failed write ends mp_net_run with MP_EIO.
  * errors: MP_EIO */
 MP_API int mp_net_open_recorders(mp_net *net, const char *outdir, mp_error *err);
 
@@ -54,11 +56,21 @@ MP_API long long mp_net_samples(const mp_net *net);
  * returns -1 when no such name exists. */
 MP_API long long mp_net_spike_count(const mp_net *net, const char *name);
 
-/* Writes summary.json into outdir: per-population rates and spike counts,
- * the seed, the metaplast version, simulated and wall seconds.
+/* Writes summary.json into outdir: "status": "ok", per-population rates
+ * and spike counts, the seed, the metaplast version, simulated and wall
+ * seconds. Never through a symbolic link (docs/cli.md "OUTPUT FILES").
  * errors: MP_EIO */
 MP_API int mp_net_write_summary(const mp_net *net, const char *outdir,
                          double wall_seconds, mp_error *err);
+
+/* The same after a run that failed (mp_net_run, recorders that could not be
+ * opened or written): "status": "failed", "error_code" (mp_errname) and
+ * "error" (mp_error_format of `failure`), then the fields above with the
+ * time (rate networks: samples) reached. failure NULL: reason unknown.
+ * errors: MP_EIO */
+MP_API int mp_net_write_summary_failed(const mp_net *net, const char *outdir,
+                                double wall_seconds, const mp_error *failure,
+                                mp_error *err);
 
 /* Closes recorders, flushing their files. */
 MP_API int mp_net_close_recorders(mp_net *net, mp_error *err);
