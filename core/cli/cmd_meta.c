@@ -20,7 +20,8 @@ static void on_sigint(int sig)
 
 static const char meta_usage[] =
     "usage: metaplast meta EXPERIMENT.json --out DIR [--threads N] [--resume DIR]\n"
-    "                      [--evaluate] [--max-iterations N] [--quiet]\n";
+    "                      [--evaluate] [--max-iterations N] [--quiet]\n"
+    "                      [--trusted-plugins-only]\n";
 
 static int parse_count(const char *s, long long lo, long long *out)
 {
@@ -36,7 +37,7 @@ int mp_cmd_meta(int argc, char **argv)
 {
     const char *exp = NULL, *out = NULL, *resume = NULL;
     long long threads = 1, maxit = -1;
-    int evaluate = 0, quiet = 0;
+    int evaluate = 0, quiet = 0, trusted_plugins = 0;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         int has = i + 1 < argc;
@@ -60,6 +61,8 @@ int mp_cmd_meta(int argc, char **argv)
             evaluate = 1;
         else if (strcmp(a, "--quiet") == 0)
             quiet = 1;
+        else if (strcmp(a, "--trusted-plugins-only") == 0)
+            trusted_plugins = 1;
         else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "metaplast meta: unknown or incomplete option '%s'\n%s", a,
                     meta_usage);
@@ -87,10 +90,13 @@ int mp_cmd_meta(int argc, char **argv)
         fprintf(stderr, "metaplast meta: --out DIR is required\n%s", meta_usage);
         return MP_EXIT_BADINPUT;
     }
+    unsigned flags;
+    if (mp_cli_load_flags("meta", trusted_plugins, &flags) != MP_EXIT_OK)
+        return MP_EXIT_BADINPUT;
     mp_error err;
     mp_error_clear(&err);
     mp_experiment *x = NULL;
-    int rc = mp_x_load(exp, &x, &err);
+    int rc = mp_x_load_flags(exp, flags, &x, &err);
     if (rc != MP_OK) {
         mp_cli_print_error(&err);
         return rc == MP_ENOMEM ? MP_EXIT_FAILURE : MP_EXIT_BADINPUT;

@@ -147,6 +147,25 @@ static int is_file(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* Says in out what is wrong with `path`, not a regular file, as a plugin. */
+static void not_a_plugin_file(const char *path, char *out, size_t n)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        snprintf(out, n, "plugin file '%s' not found", path);
+    else if (S_ISDIR(st.st_mode))
+        snprintf(out, n,
+                 "plugin path '%s' is a directory, not a plugin file: name "
+                 "the .so file in it, or put the directory on "
+                 "METAPLAST_PLUGIN_PATH and name the rule by its name",
+                 path);
+    else
+        snprintf(out, n,
+                 "plugin path '%s' is not a regular file (a plugin is a .so "
+                 "file)",
+                 path);
+}
+
 static int ends_with(const char *s, const char *suffix)
 {
     size_t a = strlen(s), b = strlen(suffix);
@@ -169,6 +188,11 @@ static int put_path(const char *path, char *out, size_t n, mp_error *err)
     return rc;
 }
 
+int mp_p_is_path(const char *name)
+{
+    return name && (strchr(name, '/') || ends_with(name, ".so"));
+}
+
 int mp_p_resolve(const char *name, const char *base_dir, char *out, size_t n,
                  mp_error *err)
 {
@@ -182,23 +206,24 @@ int mp_p_resolve(const char *name, const char *base_dir, char *out, size_t n,
         return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
                         "mp_p_resolve: no output buffer");
 
-    if (strchr(name, '/') || ends_with(name, ".so")) {
+    if (mp_p_is_path(name)) {
         char *path = (name[0] == '/' || !base_dir || !base_dir[0])
                          ? mp_u_strdup(name)
                          : mp_u_path_join(base_dir, name);
         if (!path)
             return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
         int rc;
-        if (!is_file(path))
+        char what[MP_ERROR_TEXT_LEN];
+        if (!is_file(path)) {
+            not_a_plugin_file(path, what, sizeof what);
             rc = mp_u_err(err, MP_EPLUGIN, NULL, 0, 0, NULL,
-                          "plugin file '%s' not found (the rule \"%s\" is a "
-                          "path, resolved from %s)",
-                          path, name,
+                          "%s (the rule \"%s\" is a path, resolved from %s)",
+                          what, name,
                           name[0] == '/' ? "the root"
                           : base_dir && base_dir[0]
                               ? "the model file's directory"
                               : "the current directory");
-        else
+        } else
             rc = put_path(path, out, n, err);
         free(path);
         return rc;
@@ -234,6 +259,45 @@ int mp_p_resolve(const char *name, const char *base_dir, char *out, size_t n,
                     "METAPLAST_PLUGIN_PATH, next to the executable, the install "
                     "directory; give a path to load a file elsewhere)",
                     name, name, used ? looked : "any directory (none to search)");
+}
+
+/* The trusted-plugins-only policy: a file is trusted when, with every
+ * symlink and ".." resolved, it lies directly in a directory of the search
+ * path (itself resolved): exactly the files a bare rule name could load, so
+ * a model from an untrusted source can run no code the user did not
+ * install or put on METAPLAST_PLUGIN_PATH. */
+int mp_p_check_trusted(const char *path, mp_error *err)
+{
+    char *real = path ? realpath(path, NULL) : NULL;
+    if (!real)
+        return mp_u_err(err, MP_EPLUGIN, NULL, 0, 0, NULL,
+                        "plugin file '%s' cannot be resolved", path ? path : "");
+    char *slash = strrchr(real, '/');
+    size_t dir_len = slash == real ? 1 : (size_t)(slash - real);
+    dirlist l;
+    search_dirs(&l);
+    int trusted = 0;
+    for (size_t i = 0; i < l.n && !trusted; i++) {
+        char *dir = realpath(l.d[i], NULL);
+        trusted = dir && strlen(dir) == dir_len && memcmp(dir, real, dir_len) == 0;
+        free(dir);
+    }
+    dirs_free(&l);
+    int rc = MP_OK;
+    if (!trusted) {
+        char dirs[MP_ERROR_TEXT_LEN / 2];
+        mp_p_search_path(dirs, sizeof dirs);
+        rc = mp_u_err(err, MP_EPLUGIN, NULL, 0, 0, NULL,
+                      "plugin file '%s' is outside the plugin search path, "
+                      "and trusted plugins only (--trusted-plugins-only or "
+                      "METAPLAST_TRUSTED_PLUGINS_ONLY=1) loads plugin files "
+                      "from its directories alone: if you trust this file, "
+                      "add its directory to METAPLAST_PLUGIN_PATH; the search "
+                      "path: %s",
+                      real, dirs[0] ? dirs : "(none)");
+    }
+    free(real);
+    return rc;
 }
 
 /* ---- loading and validation --------------------------------------------- */

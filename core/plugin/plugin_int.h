@@ -34,6 +34,17 @@ const mp_host_api *mp_p_host_api(void);
 int mp_p_resolve(const char *name, const char *base_dir, char *out, size_t n,
                  mp_error *err);
 
+/* Whether a rule reference is a path (it contains a '/' or ends in ".so")
+ * rather than a name looked up on the search path. */
+int mp_p_is_path(const char *name);
+
+/* The trusted-plugins-only policy (MP_LOAD_TRUSTED_PLUGINS_ONLY): MP_OK when
+ * the file `path`, resolved with realpath (so neither ".." nor a symlink can
+ * lead out), lies directly in a directory of the search path that
+ * mp_p_resolve searches for bare names. errors: MP_EPLUGIN (err names the
+ * resolved file and the search path) */
+int mp_p_check_trusted(const char *path, mp_error *err);
+
 /* dlopens `path`, finds the entry symbol, calls it and validates the
  * descriptor (ABI version, size, required fields, parameter table). Every
  * refusal names the file. errors: MP_EPLUGIN, MP_ENOMEM */
