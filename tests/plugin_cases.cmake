@@ -46,6 +46,7 @@ add_test(NAME plugin_out_of_tree
                  -DBUILD_DIR=${CMAKE_BINARY_DIR}
                  -DSOURCE_DIR=${CMAKE_CURRENT_SOURCE_DIR}/oot
                  -DDOCS_DIR=${PROJECT_SOURCE_DIR}
+                 -DSANITIZE=${MP_SANITIZE} -DC_COMPILER=${CMAKE_C_COMPILER}
                  -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/oot_work
                  -DPREFIX=${CMAKE_BINARY_DIR}/_install_test
                  -P ${CMAKE_CURRENT_SOURCE_DIR}/oot/run_oot.cmake)

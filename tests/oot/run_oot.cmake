@@ -1,7 +1,8 @@
 # The out-of-tree test (CTest case plugin_out_of_tree): metaplast used the
 # way docs/writing-a-rule.md and the README tell a user to use it.
 #   cmake -DBUILD_DIR=<build> -DSOURCE_DIR=<src>/tests/oot -DDOCS_DIR=<src>
-#         -DWORK_DIR=<dir> -DPREFIX=<build>/_install_test -P run_oot.cmake
+#         -DWORK_DIR=<dir> -DPREFIX=<build>/_install_test [-DSANITIZE=ON -DC_COMPILER=cc]
+#         -P run_oot.cmake
 # 1. installs the build into PREFIX (not the configured prefix);
 # 2. plain `pkg-config` on the installed metaplast.pc (no --define-variable)
 #    gives the installed header and plugin directory, and nothing to link;
@@ -176,6 +177,14 @@ endif()
 file(COPY ${SOURCE_DIR}/embed.c ${SOURCE_DIR}/model.json DESTINATION ${WORK_DIR}/embed)
 file(COPY ${WORK_DIR}/moved/make/my_rule.so DESTINATION ${WORK_DIR}/embed)
 step("cc embed.c (metaplast-embed)" ${WORK_DIR}/embed ${SH} -c "${EMBED_LINE}")
-step("embed model.json" ${WORK_DIR}/embed ./embed model.json)
+# A sanitizer build installs an instrumented libmetaplast: its runtime must
+# come first in a program built without -fsanitize, as the documented one is.
+set(preload "")
+if(SANITIZE)
+  execute_process(COMMAND ${C_COMPILER} -print-file-name=libasan.so OUTPUT_VARIABLE asan
+                  OUTPUT_STRIP_TRAILING_WHITESPACE)
+  set(preload ${CMAKE_COMMAND} -E env LD_PRELOAD=${asan})
+endif()
+step("embed model.json" ${WORK_DIR}/embed ${preload} ./embed model.json)
 must_contain("embed's output" "${STEP_OUT}" "oot_single_neuron")
 file(REMOVE_RECURSE ${PREFIX}.moved)
