@@ -7,7 +7,10 @@
  *   2. next to the running executable (readlink /proc/self/exe):
  *      <exe_dir>/plugins (build tree), then <exe_dir>/../lib/metaplast/plugins
  *      (an install; MP_PLUGIN_REL_DIR overrides the part after <exe_dir>/..);
- *   3. the compiled-in MP_PLUGIN_INSTALL_DIR.
+ *   3. next to the shared library libmetaplast, when a program embeds it:
+ *      <lib_dir>/metaplast/plugins (dladdr), so a moved install still finds
+ *      its rules;
+ *   4. the compiled-in MP_PLUGIN_INSTALL_DIR.
  * A reference containing '/' or ending in ".so" is a path instead, relative
  * to the model file's directory.
  *
@@ -17,7 +20,7 @@
  * reset before each entry call): the only static mutable data of the plugin
  * module, and safe because a load runs on one thread from start to end.
  */
-#define _XOPEN_SOURCE 700
+#define _GNU_SOURCE /* dladdr */
 #include <dirent.h>
 #include <dlfcn.h>
 #include <stdarg.h>
@@ -82,6 +85,30 @@ static void dirs_free(dirlist *l)
     l->n = 0;
 }
 
+/* Adds <lib_dir>/metaplast/plugins when this code runs from a shared
+ * libmetaplast (a program embedding it): the rules installed beside the
+ * library, wherever the install was moved. Where the code is linked into
+ * the executable (the CLI, the tests), dladdr names the executable, whose
+ * directories search_dirs adds already. */
+static void lib_plugin_dir(dirlist *l)
+{
+    static const char anchor = 0; /* any object of this module */
+    Dl_info info;
+    if (!dladdr(&anchor, &info) || !info.dli_fname || !info.dli_fname[0])
+        return;
+    char *lib = realpath(info.dli_fname, NULL);
+    char *self = realpath("/proc/self/exe", NULL);
+    char *slash = lib ? strrchr(lib, '/') : NULL;
+    if (slash && (!self || strcmp(lib, self) != 0)) {
+        char buf[4200];
+        *slash = '\0';
+        snprintf(buf, sizeof buf, "%s/metaplast/plugins", lib);
+        dirs_add(l, buf, strlen(buf));
+    }
+    free(lib);
+    free(self);
+}
+
 static void search_dirs(dirlist *l)
 {
     l->n = 0;
@@ -116,6 +143,7 @@ static void search_dirs(dirlist *l)
             }
         }
     }
+    lib_plugin_dir(l);
 #ifdef MP_PLUGIN_INSTALL_DIR
     dirs_add(l, MP_PLUGIN_INSTALL_DIR, strlen(MP_PLUGIN_INSTALL_DIR));
 #endif

@@ -27,8 +27,10 @@ const mp_host_api *mp_p_host_api(void);
  * model file's directory) or a bare rule name looked up as "<name>.so" in each
  * directory of METAPLAST_PLUGIN_PATH (':'-separated), then in the plugin
  * directory of the running installation (next to the executable:
- * <exe>/../lib/metaplast/plugins, or <exe>/plugins in the build tree), then in
- * the compiled-in install directory. Never the current directory.
+ * <exe>/../lib/metaplast/plugins, or <exe>/plugins in the build tree), then
+ * beside a shared libmetaplast that a program embeds
+ * (<libdir>/metaplast/plugins), then in the compiled-in install directory.
+ * Never the current directory.
  * Writes the path into out (size n). errors: MP_EPLUGIN (err lists where it
  * looked) */
 int mp_p_resolve(const char *name, const char *base_dir, char *out, size_t n,

@@ -13,7 +13,8 @@
 #    directory;
 # 5. moves the installed tree elsewhere and does 2-4 again there (relocatable);
 # 6. builds and runs tests/oot/embed.c against the moved tree with the
-#    README's command for metaplast-embed.pc.
+#    README's command for metaplast-embed.pc, on model.json and on the
+#    installed Vogels model (its rule by name, found beside the library).
 foreach(v BUILD_DIR SOURCE_DIR DOCS_DIR WORK_DIR PREFIX)
   if(NOT DEFINED ${v})
     message(FATAL_ERROR "run_oot.cmake: -D${v}=... is required")
@@ -187,4 +188,12 @@ if(SANITIZE)
 endif()
 step("embed model.json" ${WORK_DIR}/embed ${preload} ./embed model.json)
 must_contain("embed's output" "${STEP_OUT}" "oot_single_neuron")
+# The installed model names istdp by name: the library finds the rules
+# installed beside it, in the moved tree, with no METAPLAST_PLUGIN_PATH.
+file(GLOB_RECURSE shipped ${PREFIX}.moved/*/vogels2011_single_neuron.json)
+if(NOT shipped)
+  message(FATAL_ERROR "models/vogels2011_single_neuron.json is not installed")
+endif()
+step("embed (rule by name)" ${WORK_DIR}/embed ${preload} ./embed ${shipped})
+must_contain("embed's output" "${STEP_OUT}" "vogels2011_single_neuron")
 file(REMOVE_RECURSE ${PREFIX}.moved)
