@@ -1,6 +1,6 @@
-/* The plugin loader (core/plugin/loader.c, host_api.c) and the shipped rules
- * (plugins/istdp.c, plugins/stdp.c): search path, ABI checks with the
- * fixtures of tests/plugins/, hooks against hand-computed weights. */
+/* The plugin loader (core/plugin/search.c, loader.c, host_api.c) and the
+ * shipped rules (plugins/istdp.c, plugins/stdp.c): search path, ABI checks
+ * with the fixtures of tests/plugins/, hooks against hand-computed weights. */
 #define _XOPEN_SOURCE 700
 #include <math.h>
 #include <stdio.h>

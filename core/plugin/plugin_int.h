@@ -1,4 +1,5 @@
-/* Loading rule plugins (the only user of dlopen/dlsym is loader.c). */
+/* Rule plugins: finding them (search.c) and loading them (loader.c, the
+ * only user of dlopen/dlsym). */
 #ifndef MP_PLUGIN_INT_H
 #define MP_PLUGIN_INT_H
 
