@@ -4,9 +4,11 @@
 #    rule of the ABI (bad_*.c) or exercises a corner of the loader (the rest).
 #    Each is built as a MODULE, against include/ only, into
 #    <build>/tests/badplugins/<name>.so; test_plugin_loader loads them by path.
-# 2. plugin_out_of_tree: installs this build into <build>/_install_test and
-#    builds tests/oot/ against the installed header and pkg-config alone, then
-#    runs the installed metaplast on a model using that plugin.
+# 2. plugin_out_of_tree: installs this build into <build>/_install_test,
+#    builds tests/oot/ against the installed header and pkg-config alone with
+#    the commands of docs/writing-a-rule.md, runs the installed metaplast on a
+#    model using that plugin, then does it all again with the tree moved, and
+#    builds the embedding example of the README.
 
 set(MP_FIXTURE_DIR ${CMAKE_CURRENT_BINARY_DIR}/badplugins)
 file(GLOB MP_FIXTURE_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/plugins/*.c)
@@ -43,6 +45,8 @@ add_test(NAME plugin_out_of_tree
          COMMAND ${CMAKE_COMMAND}
                  -DBUILD_DIR=${CMAKE_BINARY_DIR}
                  -DSOURCE_DIR=${CMAKE_CURRENT_SOURCE_DIR}/oot
+                 -DDOCS_DIR=${PROJECT_SOURCE_DIR}
+                 -DSANITIZE=${MP_SANITIZE} -DC_COMPILER=${CMAKE_C_COMPILER}
                  -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/oot_work
                  -DPREFIX=${CMAKE_BINARY_DIR}/_install_test
                  -P ${CMAKE_CURRENT_SOURCE_DIR}/oot/run_oot.cmake)

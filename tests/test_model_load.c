@@ -272,6 +272,18 @@ static void test_errors(void)
     CHECK_EQ(mp_model_load("/nonexistent/other.json", NULL, 0, &m, &err), MP_EIO);
     CHECK(strstr(err.text, "dir/model.json") != NULL);
 
+    /* Load flags: unknown bits are refused; trusted plugins only loads a
+     * model whose rules are named by name. */
+    mp_error_clear(&err);
+    CHECK_EQ(mp_model_load_flags(src_path("models/vogels2011_single_neuron.json"),
+                                 NULL, 0, 1u << 7, &m, &err), MP_EINVAL);
+    CHECK(m == NULL);
+    mp_error_clear(&err);
+    CHECK_OK(mp_model_load_flags(src_path("models/vogels2011_single_neuron.json"),
+                                 NULL, 0, MP_LOAD_TRUSTED_PLUGINS_ONLY, &m, &err));
+    mp_model_free(m);
+    m = (mp_model *)&m;
+
     /* A NULL error record is allowed. */
     CHECK_EQ(mp_model_load("/nonexistent/x.json", NULL, 0, &m, NULL), MP_EIO);
     mp_model_free(NULL);

@@ -1,6 +1,6 @@
-/* The plugin loader (core/plugin/loader.c, host_api.c) and the shipped rules
- * (plugins/istdp.c, plugins/stdp.c): search path, ABI checks with the
- * fixtures of tests/plugins/, hooks against hand-computed weights. */
+/* The plugin loader (core/plugin/search.c, loader.c, host_api.c) and the
+ * shipped rules (plugins/istdp.c, plugins/stdp.c): search path, ABI checks
+ * with the fixtures of tests/plugins/, hooks against hand-computed weights. */
 #define _XOPEN_SOURCE 700
 #include <math.h>
 #include <stdio.h>
@@ -88,6 +88,30 @@ static void test_resolve(void)
     CHECK_HAS(err.text, fixture_dir);
     mp_error_clear(&err);
     CHECK_EQ(mp_p_resolve("", NULL, path, sizeof path, &err), MP_EPLUGIN);
+    /* a directory is not "not found": it says what is expected instead */
+    mp_error_clear(&err);
+    CHECK_EQ(mp_p_resolve("../badplugins/", fixture_dir, path, sizeof path, &err),
+             MP_EPLUGIN);
+    CHECK_HAS(err.text, "is a directory, not a plugin file");
+    CHECK_HAS(err.text, "name the .so file in it");
+
+    /* trusted plugins only: files directly in a search directory pass
+     * (METAPLAST_PLUGIN_PATH is <build>/plugins here), others do not, and
+     * ".." cannot lead out */
+    snprintf(want, sizeof want, "%s/istdp.so", plugin_dir);
+    mp_error_clear(&err);
+    CHECK_OK(mp_p_check_trusted(want, &err));
+    snprintf(want, sizeof want, "%s/good_fallback.so", fixture_dir);
+    mp_error_clear(&err);
+    CHECK_EQ(mp_p_check_trusted(want, &err), MP_EPLUGIN);
+    CHECK_HAS(err.text, "good_fallback.so' is outside the plugin search path");
+    CHECK_HAS(err.text, plugin_dir);
+    snprintf(want, sizeof want, "%s/../tests/badplugins/good_fallback.so", plugin_dir);
+    mp_error_clear(&err);
+    CHECK_EQ(mp_p_check_trusted(want, &err), MP_EPLUGIN);
+    mp_error_clear(&err);
+    CHECK_EQ(mp_p_check_trusted("/no/such/file.so", &err), MP_EPLUGIN);
+    CHECK(mp_p_is_path("./x") && mp_p_is_path("x.so") && !mp_p_is_path("istdp"));
 
     /* never the current directory, not even through empty path entries */
     char old_env[4096];

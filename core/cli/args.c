@@ -60,6 +60,8 @@ int mp_cli_parse(int argc, char **argv, int first, const char *cmd,
             o->out = v;
         } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
             o->quiet = 1;
+        } else if (strcmp(a, "--trusted-plugins-only") == 0) {
+            o->trusted_plugins = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
             fprintf(stderr,
                     "metaplast %s: unknown or incomplete option '%s' "
@@ -86,6 +88,26 @@ void mp_cli_opts_free(mp_cli_opts *o)
     free(o->sets);
     o->sets = NULL;
     o->n_sets = 0;
+}
+
+int mp_cli_load_flags(const char *cmd, int trusted_option, unsigned *flags)
+{
+    /* Read here, not in the library: the library takes the policy as a
+     * load flag and never looks at the environment for it. */
+    const char *env = getenv("METAPLAST_TRUSTED_PLUGINS_ONLY");
+    int on = trusted_option;
+    if (env && strcmp(env, "1") == 0)
+        on = 1;
+    else if (env && env[0] && strcmp(env, "0") != 0) {
+        /* a policy meant as "on" must not pass silently as "off" */
+        fprintf(stderr,
+                "metaplast %s: METAPLAST_TRUSTED_PLUGINS_ONLY is '%s': set it to 1 "
+                "(refuse plugin files outside the search path) or 0, or unset it\n",
+                cmd, env);
+        return MP_EXIT_BADINPUT;
+    }
+    *flags = on ? MP_LOAD_TRUSTED_PLUGINS_ONLY : 0;
+    return MP_EXIT_OK;
 }
 
 void mp_cli_print_error(const mp_error *err)

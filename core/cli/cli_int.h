@@ -27,6 +27,7 @@ typedef struct mp_cli_opts {
     const char **sets;     /* --set path=value (also --seed, --duration) */
     size_t n_sets;
     int quiet;             /* --quiet: no progress, no summary on stdout */
+    int trusted_plugins;   /* --trusted-plugins-only */
     char scratch[2][64];   /* storage for --seed / --duration overrides */
 } mp_cli_opts;
 
@@ -43,6 +44,11 @@ void mp_cli_opts_free(mp_cli_opts *opts);
 int mp_cli_usage(FILE *f, const char *cmd);
 /* 1 when arg asks for the usage: "--help" or "-h". */
 int mp_cli_is_help(const char *arg);
+/* The MP_LOAD_* flags of model loading: MP_LOAD_TRUSTED_PLUGINS_ONLY when
+ * `trusted_option` (--trusted-plugins-only) is set or the environment has
+ * METAPLAST_TRUSTED_PLUGINS_ONLY=1. Prints a message and returns
+ * MP_EXIT_BADINPUT when that variable has another value than "", 0 or 1. */
+int mp_cli_load_flags(const char *cmd, int trusted_option, unsigned *flags);
 
 /* Prints an error record as "metaplast: file:line:col: path: text". */
 void mp_cli_print_error(const mp_error *err);

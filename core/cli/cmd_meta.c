@@ -39,7 +39,7 @@ int mp_cmd_meta(int argc, char **argv)
 {
     const char *exp = NULL, *out = NULL, *resume = NULL;
     long long threads = 1, maxit = -1;
-    int evaluate = 0, quiet = 0;
+    int evaluate = 0, quiet = 0, trusted_plugins = 0;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         int has = i + 1 < argc;
@@ -66,6 +66,8 @@ int mp_cmd_meta(int argc, char **argv)
             evaluate = 1;
         else if (strcmp(a, "--quiet") == 0)
             quiet = 1;
+        else if (strcmp(a, "--trusted-plugins-only") == 0)
+            trusted_plugins = 1;
         else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "metaplast meta: unknown or incomplete option '%s' " SEE_HELP, a);
             return MP_EXIT_BADINPUT;
@@ -91,13 +93,16 @@ int mp_cmd_meta(int argc, char **argv)
         fprintf(stderr, "metaplast meta: --out DIR is required " SEE_HELP);
         return MP_EXIT_BADINPUT;
     }
+    unsigned flags;
+    if (mp_cli_load_flags("meta", trusted_plugins, &flags) != MP_EXIT_OK)
+        return MP_EXIT_BADINPUT;
     mp_error err;
     mp_error_clear(&err);
     mp_experiment *x = NULL;
     char *recorded = NULL; /* --resume: the experiment file the checkpoint names */
     int rc = resume ? mp_x_resume_experiment(resume, exp, &recorded, &err) : MP_OK;
     if (rc == MP_OK)
-        rc = mp_x_load(resume ? recorded : exp, &x, &err);
+        rc = mp_x_load_flags(resume ? recorded : exp, flags, &x, &err);
     if (rc != MP_OK) {
         mp_cli_print_error(&err);
         free(recorded);

@@ -10,11 +10,15 @@
 
 /* Any failure to load a model is the user's input (file, field, plugin,
  * data file), except running out of memory. */
-static int load_model(const mp_cli_opts *o, mp_model **m)
+static int load_model(const mp_cli_opts *o, const char *cmd, mp_model **m)
 {
     mp_error err;
     mp_error_clear(&err);
-    int rc = mp_model_load(o->model, (const char *const *)o->sets, o->n_sets, m, &err);
+    unsigned flags;
+    if (mp_cli_load_flags(cmd, o->trusted_plugins, &flags) != MP_EXIT_OK)
+        return MP_EXIT_BADINPUT;
+    int rc = mp_model_load_flags(o->model, (const char *const *)o->sets, o->n_sets,
+                                 flags, m, &err);
     if (rc != MP_OK) {
         mp_cli_print_error(&err);
         return rc == MP_ENOMEM ? MP_EXIT_FAILURE : MP_EXIT_BADINPUT;
@@ -32,7 +36,7 @@ int mp_cmd_check(int argc, char **argv)
         return MP_EXIT_OK;
     }
     if (rc == MP_EXIT_OK)
-        rc = load_model(&o, &m);
+        rc = load_model(&o, "check", &m);
     if (rc == MP_EXIT_OK)
         printf("ok: %s (%s)\n", mp_model_name(m), o.model);
     mp_model_free(m);
@@ -141,7 +145,7 @@ int mp_cmd_run(int argc, char **argv)
         return MP_EXIT_OK;
     }
     if (rc == MP_EXIT_OK)
-        rc = load_model(&o, &m);
+        rc = load_model(&o, "run", &m);
     if (rc == MP_EXIT_OK) {
         if (o.out) {
             outdir = strdup(o.out);

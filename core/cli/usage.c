@@ -22,25 +22,36 @@ typedef struct command_usage {
 
 #define HELP_OPTION "  --help, -h          print this text and exit\n"
 
+#define TRUSTED_OPTION                                                                 \
+    "  --trusted-plugins-only\n"                                                       \
+    "                      load plugin files named by path only from the search\n"    \
+    "                      path (also METAPLAST_TRUSTED_PLUGINS_ONLY=1): loading a\n" \
+    "                      model runs the code of its plugins (docs/plugins.md)\n"
+
 static const command_usage commands[] = {
-    {"run", "MODEL.json [--out DIR] [--set PATH=VALUE]... [--seed N] [--duration MS] [--quiet]",
+    {"run", "MODEL.json [--out DIR] [--set PATH=VALUE]... [--seed N] [--duration MS] [--quiet]\n"
+     "MODEL.json ... [--trusted-plugins-only]",
      "simulate a model; recordings and summary.json go to DIR (default out/<name>)",
      "  --out DIR           output directory (default out/<model name>, created)\n"
      SET_OPTIONS
      "  --seed N            the same as --set seed=N\n"
      "  --duration MS       the same as --set duration=MS\n"
      "  --quiet, -q         no progress line, no summary line\n"
+     TRUSTED_OPTION
      HELP_OPTION},
-    {"check", "MODEL.json [--set PATH=VALUE]... [--seed N] [--duration MS]",
+    {"check", "MODEL.json [--set PATH=VALUE]... [--seed N] [--duration MS]\n"
+     "MODEL.json ... [--trusted-plugins-only]",
      "validate a model (and load its plugins) without running it",
      SET_OPTIONS
      "  --seed N            the same as --set seed=N\n"
      "  --duration MS       the same as --set duration=MS\n"
+     TRUSTED_OPTION
      HELP_OPTION},
     {"meta",
      "EXPERIMENT.json --out DIR [--threads N] [--max-iterations N] [--quiet]\n"
      "[EXPERIMENT.json] --resume DIR [--threads N] [--max-iterations N] [--quiet]\n"
-     "EXPERIMENT.json --evaluate [--threads N]",
+     "EXPERIMENT.json --evaluate [--threads N]\n"
+     "EXPERIMENT.json ... [--trusted-plugins-only]",
      "meta-optimize a rule's coefficients (docs/meta.md); log.jsonl,\n"
      "checkpoint.json and result.json go to DIR",
      "  --out DIR           output directory (created)\n"
@@ -52,6 +63,7 @@ static const command_usage commands[] = {
      "                      coefficients as JSON; writes nothing\n"
      "  --max-iterations N  stop after N iterations in total (checkpointed; resumable)\n"
      "  --quiet             no progress lines\n"
+     TRUSTED_OPTION
      HELP_OPTION},
     {"plugins", "", "list the rule plugins on the search path with their parameters",
      HELP_OPTION},

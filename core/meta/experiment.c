@@ -638,7 +638,7 @@ static int top(mp_m_ctx *c, mp_experiment *x, const json_t *root)
         return mp_m_fail_key(c, "model", MP_EIO, "cannot open model file '%s': %s",
                              x->model_file, strerror(errno));
     fclose(mf);
-    rc = mp_model_load(x->model_file, NULL, 0, &x->model, c->err);
+    rc = mp_model_load_flags(x->model_file, NULL, 0, c->flags, &x->model, c->err);
     if (rc != MP_OK)
         return rc;
     rc = mp_m_array(c, root, "free", 0, 1, &arr);
@@ -679,6 +679,12 @@ static int top(mp_m_ctx *c, mp_experiment *x, const json_t *root)
 
 int mp_x_load(const char *path, mp_experiment **out, mp_error *err)
 {
+    return mp_x_load_flags(path, 0, out, err);
+}
+
+int mp_x_load_flags(const char *path, unsigned flags, mp_experiment **out,
+                    mp_error *err)
+{
     char *text = NULL;
     size_t len = 0;
     json_error_t je;
@@ -692,7 +698,8 @@ int mp_x_load(const char *path, mp_experiment **out, mp_error *err)
         return mp_u_err(err, MP_EPARSE, path, je.line > 0 ? je.line : 0,
                         je.column > 0 ? je.column : 0, NULL, "invalid JSON: %s", je.text);
     }
-    mp_m_ctx c = {.file = path, .text = text, .text_len = len, .err = err};
+    mp_m_ctx c = {.file = path, .text = text, .text_len = len, .err = err,
+                  .flags = flags};
     mp_experiment *x = calloc(1, sizeof *x);
     if (!x || !(x->file = mp_u_strdup(path)))
         rc = mp_m_nomem(&c);

@@ -92,6 +92,9 @@ typedef struct mp_experiment {
  * file:line:col and the JSON path. errors: MP_EIO, MP_EPARSE, MP_EINVAL,
  * MP_EPLUGIN, MP_ENOMEM */
 int mp_x_load(const char *path, mp_experiment **out, mp_error *err);
+/* mp_x_load with the MP_LOAD_* flags of model.h for the experiment's model. */
+int mp_x_load_flags(const char *path, unsigned flags, mp_experiment **out,
+                    mp_error *err);
 void mp_x_free_experiment(mp_experiment *x);
 
 /* The hash mp_x_load stores in x->hash, of the file at path without

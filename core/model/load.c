@@ -344,6 +344,12 @@ static int top_level(mp_m_ctx *c, mp_model *m, const json_t *root)
 int mp_model_load(const char *path, const char *const *overrides, size_t n,
                   mp_model **out, mp_error *err)
 {
+    return mp_model_load_flags(path, overrides, n, 0, out, err);
+}
+
+int mp_model_load_flags(const char *path, const char *const *overrides,
+                        size_t n, unsigned flags, mp_model **out, mp_error *err)
+{
     char *text = NULL;
     size_t len = 0;
     json_error_t je;
@@ -352,6 +358,9 @@ int mp_model_load(const char *path, const char *const *overrides, size_t n,
     *out = NULL;
     if (!path)
         return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL, "no model file given");
+    if (flags & ~(unsigned)MP_LOAD_TRUSTED_PLUGINS_ONLY)
+        return mp_u_err(err, MP_EINVAL, path, 0, 0, NULL,
+                        "unknown load flags 0x%x", flags);
     int rc = read_text(path, &text, &len, err);
     if (rc != MP_OK)
         return rc;
@@ -362,7 +371,8 @@ int mp_model_load(const char *path, const char *const *overrides, size_t n,
                         je.column > 0 ? je.column : 0, NULL, "invalid JSON: %s",
                         je.text);
     }
-    mp_m_ctx c = {.file = path, .text = text, .text_len = len, .err = err};
+    mp_m_ctx c = {.file = path, .text = text, .text_len = len, .err = err,
+                  .flags = flags};
     mp_model *m = calloc(1, sizeof *m);
     if (!m || !(m->file = mp_u_strdup(path)) || !(m->dir = dir_of(path)))
         rc = mp_m_nomem(&c);

@@ -38,6 +38,7 @@ typedef struct mp_m_ctx {
     char **ov_paths;
     const char *const *ov_args;
     size_t n_ov;
+    unsigned flags; /* MP_LOAD_* of mp_model_load_flags (model.h) */
 } mp_m_ctx;
 
 /* Push a key / an index onto the path; both return the previous length,

@@ -176,6 +176,10 @@ static int plugin_for(mp_m_ctx *c, mp_model *m, const char *rule,
     if (rc != MP_OK)
         return mp_m_fail_key(c, "rule", rc, "cannot find plasticity rule '%s': %s",
                              rule, mp_error_format(&perr, why, sizeof why));
+    if ((c->flags & MP_LOAD_TRUSTED_PLUGINS_ONLY) && mp_p_is_path(rule) &&
+        (rc = mp_p_check_trusted(found, &perr)) != MP_OK)
+        return mp_m_fail_key(c, "rule", rc, "refused plasticity rule '%s': %s",
+                             rule, mp_error_format(&perr, why, sizeof why));
     /* One file, one load, however it was named. */
     const char *path = realpath(found, real) ? real : found;
     for (size_t i = 0; i < m->n_plugins; i++) {

@@ -1,4 +1,5 @@
-/* Loading rule plugins (the only user of dlopen/dlsym is loader.c). */
+/* Rule plugins: finding them (search.c) and loading them (loader.c, the
+ * only user of dlopen/dlsym). */
 #ifndef MP_PLUGIN_INT_H
 #define MP_PLUGIN_INT_H
 
@@ -27,12 +28,25 @@ const mp_host_api *mp_p_host_api(void);
  * model file's directory) or a bare rule name looked up as "<name>.so" in each
  * directory of METAPLAST_PLUGIN_PATH (':'-separated), then in the plugin
  * directory of the running installation (next to the executable:
- * <exe>/../lib/metaplast/plugins, or <exe>/plugins in the build tree), then in
- * the compiled-in install directory. Never the current directory.
+ * <exe>/../lib/metaplast/plugins, or <exe>/plugins in the build tree), then
+ * beside a shared libmetaplast that a program embeds
+ * (<libdir>/metaplast/plugins), then in the compiled-in install directory.
+ * Never the current directory.
  * Writes the path into out (size n). errors: MP_EPLUGIN (err lists where it
  * looked) */
 int mp_p_resolve(const char *name, const char *base_dir, char *out, size_t n,
                  mp_error *err);
+
+/* Whether a rule reference is a path (it contains a '/' or ends in ".so")
+ * rather than a name looked up on the search path. */
+int mp_p_is_path(const char *name);
+
+/* The trusted-plugins-only policy (MP_LOAD_TRUSTED_PLUGINS_ONLY): MP_OK when
+ * the file `path`, resolved with realpath (so neither ".." nor a symlink can
+ * lead out), lies directly in a directory of the search path that
+ * mp_p_resolve searches for bare names. errors: MP_EPLUGIN (err names the
+ * resolved file and the search path) */
+int mp_p_check_trusted(const char *path, mp_error *err);
 
 /* dlopens `path`, finds the entry symbol, calls it and validates the
  * descriptor (ABI version, size, required fields, parameter table). Every

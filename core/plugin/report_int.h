@@ -17,7 +17,7 @@ int mp_p_report(FILE *out);
 /* The plugin search directories in search order (METAPLAST_PLUGIN_PATH, then
  * next to the executable, then the compiled-in install directory), joined by
  * ':' into buf (size n, cut if too small). Returns the number of directories.
- * Implemented in loader.c. */
+ * Implemented in search.c. */
 size_t mp_p_search_path(char *buf, size_t n);
 
 #endif

@@ -41,6 +41,28 @@ MP_API uint64_t mp_model_seed(const mp_model *m);
 MP_API double mp_model_dt(const mp_model *m);       /* ms */
 MP_API double mp_model_duration(const mp_model *m); /* ms */
 
+/* ---- loading with options ------------------------------------------------ */
+
+/* Flags of mp_model_load_flags. */
+enum {
+    /* Loading a model runs the code of the plugins it names (their entry
+     * points), and a rule may be given as a path to any .so file. With this
+     * flag a rule given as a path is refused unless the file, with every
+     * symlink and ".." resolved, lies directly in a directory of the plugin
+     * search path (METAPLAST_PLUGIN_PATH, then the installation's plugin
+     * directories: docs/rule-abi.md §7); rules named by bare name are looked
+     * up there anyway. For model files from untrusted sources. */
+    MP_LOAD_TRUSTED_PLUGINS_ONLY = 1 << 0
+};
+
+/* mp_model_load with flags: an OR of MP_LOAD_* values, 0 for the behaviour
+ * of mp_model_load. A plugin refused by MP_LOAD_TRUSTED_PLUGINS_ONLY is
+ * MP_EPLUGIN with err naming file, line:column, JSON path and the plugin.
+ * alloc: yes | errors: those of mp_model_load; MP_EINVAL for unknown flags */
+MP_API int mp_model_load_flags(const char *path, const char *const *overrides,
+                               size_t n, unsigned flags, mp_model **out,
+                               mp_error *err);
+
 #ifdef __cplusplus
 }
 #endif
