@@ -70,9 +70,11 @@ static int vfail(mp_m_ctx *c, int code, const char *fmt, va_list ap)
     int line = 0, col = 0;
     vsnprintf(text, sizeof text, fmt, ap);
     const char *ov = override_of(c, c->path);
-    if (ov)
-        return mp_u_err(c->err, code, c->file, 0, 0, c->path,
-                        "%s (value set by --set '%s')", text, ov);
+    if (ov) {
+        char where[MP_ERROR_FILE_LEN];
+        mp_m_set_label(ov, where, sizeof where);
+        return mp_u_err(c->err, code, where, 0, 0, c->path, "%s", text);
+    }
     mp_m_jsonpos(c->text, c->text_len, c->path, &line, &col);
     return mp_u_err(c->err, code, c->file, line, col, c->path, "%s", text);
 }
@@ -281,6 +283,18 @@ int mp_m_check_range(mp_m_ctx *c, double x, mp_m_range r, const char *unit)
                          r.lo_op == '>' ? ">" : ">=", a, u, un, got);
     return mp_m_fail(c, MP_EINVAL, "must be %s %s%s%s (got %s)",
                      r.hi_op == '<' ? "<" : "<=", b, u, un, got);
+}
+
+int mp_m_check_steps(mp_m_ctx *c, const char *key, double ms, double dt)
+{
+    char a[32], b[32];
+    double steps = ms / dt;
+    if (steps <= (double)MP_MAX_STEPS)
+        return MP_OK;
+    return mp_m_fail_key(c, key, MP_EINVAL,
+                         "%s ms is %.3g steps of dt = %s ms; at most 2^62 steps "
+                         "fit (%s <= %.6g ms)", mp_m_fmt_num(ms, a), steps,
+                         mp_m_fmt_num(dt, b), key, (double)MP_MAX_STEPS * dt);
 }
 
 int mp_m_num(mp_m_ctx *c, const json_t *obj, const char *key, const double *def,
