@@ -64,12 +64,18 @@ static const char *override_of(const mp_m_ctx *c, const char *path)
     return NULL;
 }
 
-static int vfail(mp_m_ctx *c, int code, const char *fmt, va_list ap)
+/* other: the path of a second value the failed check compares with, or
+ * NULL. When only that one came from --set, the --set caused the failure
+ * and is named, as for a value set by it. */
+static int vfail(mp_m_ctx *c, const char *other, int code, const char *fmt,
+                 va_list ap)
 {
     char text[MP_ERROR_TEXT_LEN];
     int line = 0, col = 0;
     vsnprintf(text, sizeof text, fmt, ap);
     const char *ov = override_of(c, c->path);
+    if (!ov && other)
+        ov = override_of(c, other);
     if (ov) {
         char where[MP_ERROR_FILE_LEN];
         mp_m_set_label(ov, where, sizeof where);
@@ -83,7 +89,7 @@ int mp_m_fail(mp_m_ctx *c, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vfail(c, code, fmt, ap);
+    vfail(c, NULL, code, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -93,7 +99,19 @@ int mp_m_fail_key(mp_m_ctx *c, const char *key, int code, const char *fmt, ...)
     size_t old = mp_m_push_key(c, key);
     va_list ap;
     va_start(ap, fmt);
-    vfail(c, code, fmt, ap);
+    vfail(c, NULL, code, fmt, ap);
+    va_end(ap);
+    mp_m_pop(c, old);
+    return code;
+}
+
+int mp_m_fail_rel(mp_m_ctx *c, const char *key, const char *other, int code,
+                  const char *fmt, ...)
+{
+    size_t old = mp_m_push_key(c, key);
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(c, other, code, fmt, ap);
     va_end(ap);
     mp_m_pop(c, old);
     return code;
@@ -291,7 +309,7 @@ int mp_m_check_steps(mp_m_ctx *c, const char *key, double ms, double dt)
     double steps = ms / dt;
     if (steps <= (double)MP_MAX_STEPS)
         return MP_OK;
-    return mp_m_fail_key(c, key, MP_EINVAL,
+    return mp_m_fail_rel(c, key, "dt", MP_EINVAL,
                          "%s ms is %.3g steps of dt = %s ms; at most 2^62 steps "
                          "fit (%s <= %.6g ms)", mp_m_fmt_num(ms, a), steps,
                          mp_m_fmt_num(dt, b), key, (double)MP_MAX_STEPS * dt);

@@ -165,8 +165,9 @@ static int lif_params(mp_m_ctx *c, const json_t *pop, mp_m_lif_cond *p)
     NUM(I_e, MP_M_ANY, "pA")
 #undef NUM
     if (rc == MP_OK && !(p->V_reset < p->V_th)) {
-        char a[32], b[32];
-        rc = mp_m_fail_key(c, "V_reset", MP_EINVAL,
+        char a[32], b[32], th[MP_M_PATH_MAX + 8];
+        snprintf(th, sizeof th, "%s.V_th", c->path);
+        rc = mp_m_fail_rel(c, "V_reset", th, MP_EINVAL,
                            "V_reset must be below V_th (got V_reset = %s mV, "
                            "V_th = %s mV)",
                            mp_m_fmt_num(p->V_reset, a), mp_m_fmt_num(p->V_th, b));

@@ -53,6 +53,11 @@ int mp_m_fail(mp_m_ctx *c, int code, const char *fmt, ...) MP_PRINTF(3, 4);
  * object when the key is missing). */
 int mp_m_fail_key(mp_m_ctx *c, const char *key, int code, const char *fmt, ...)
     MP_PRINTF(4, 5);
+/* Likewise for a check of key against another value, at the absolute path
+ * other ("dt", "populations[0].params.V_th"): when that value came from
+ * --set and key's did not, the message names the --set that caused it. */
+int mp_m_fail_rel(mp_m_ctx *c, const char *key, const char *other, int code,
+                  const char *fmt, ...) MP_PRINTF(5, 6);
 int mp_m_nomem(mp_m_ctx *c);
 
 /* The closest of n candidates to word by edit distance, or NULL when none is

@@ -107,11 +107,14 @@ int mp_m_rec_file(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v,
                                  run_outputs[k]);
     }
     for (size_t j = 0; j < i; j++)
-        if (strcmp(m->recorders[j].file, s) == 0)
-            return mp_m_fail_key(c, "file", MP_EINVAL,
+        if (strcmp(m->recorders[j].file, s) == 0) {
+            char other[40];
+            snprintf(other, sizeof other, "recorders[%zu].file", j);
+            return mp_m_fail_rel(c, "file", other, MP_EINVAL,
                                  "'%s' is already written by recorders[%zu]%s", s, j,
                                  f ? "" : " (this is the default name: set "
                                           "\"file\" to another)");
+        }
     return MP_OK;
 }
 

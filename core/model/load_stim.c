@@ -111,7 +111,7 @@ static int stimulus(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v)
     if (rc == MP_OK && type == MP_STIM_VOGELS_GROUPS &&
         !(s->vogels.dead_time / m->dt < (double)(1u << 30))) {
         char a[32], b[32];
-        rc = mp_m_fail_key(c, "dead_time", MP_EINVAL,
+        rc = mp_m_fail_rel(c, "dead_time", "dt", MP_EINVAL,
                            "must be below 2^30 steps of dt = %s ms (got %s ms)",
                            mp_m_fmt_num(m->dt, a),
                            mp_m_fmt_num(s->vogels.dead_time, b));
