@@ -1,7 +1,11 @@
 # Runs `metaplast check` on one data-driven model case and compares.
 #
 #   cmake -DCLI=<metaplast> -DCASE_DIR=<dir with model.json> -DEXPECT_RC=2
-#         [-DMODEL=<model file, default CASE_DIR/model.json>] -P run_check_case.cmake
+#         [-DMODEL=<model file, default CASE_DIR/model.json>]
+#         [-DSUBCOMMAND=run -DOUT=<output dir>] -P run_check_case.cmake
+#
+# SUBCOMMAND (default check) is the command run; OUT, when given, is passed
+# as --out.
 #
 # The case passes when the exit status is EXPECT_RC and CASE_DIR/expected
 # (when present) matches the output: for a failing case, the first line of
@@ -28,7 +32,13 @@ if(IS_DIRECTORY ${CASE_DIR})
   set(workdir ${CASE_DIR})
   file(RELATIVE_PATH MODEL ${CASE_DIR} ${MODEL})
 endif()
-set(args check ${MODEL})
+if(NOT SUBCOMMAND)
+  set(SUBCOMMAND check)
+endif()
+set(args ${SUBCOMMAND} ${MODEL})
+if(OUT)
+  list(APPEND args --out ${OUT})
+endif()
 if(EXISTS ${CASE_DIR}/args)
   file(STRINGS ${CASE_DIR}/args extra)
   list(APPEND args ${extra})
