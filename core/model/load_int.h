@@ -96,9 +96,9 @@ typedef struct mp_m_range {
  * rounds to 1, so the simulation would be silently wrong. */
 #define MP_MIN_DT_MS 1e-6
 
-/* obj[key], a time of ms milliseconds, must be a number of dt steps that
- * fits the step counters (at most MP_MAX_STEPS); the message states the
- * limit in steps and in ms. */
+/* The time ms (milliseconds) read from key of the current path must be a
+ * number of dt steps that fits the step counters (at most MP_MAX_STEPS);
+ * fails at key, stating the limit in steps and in ms. */
 int mp_m_check_steps(mp_m_ctx *c, const char *key, double ms, double dt);
 
 /* Checks x against r at the current path ("must be > 0 (got -3)"). */

@@ -84,13 +84,15 @@ int mp_m_rec_file(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v,
     const char *s = r->file, *slash = strrchr(s, '/');
     if (s[0] == '\0')
         return mp_m_fail_key(c, "file", MP_EINVAL, "must not be empty");
-    if (slash)
+    if (slash) {
+        /* The last part is the likely intended name, when it is one. */
+        const char *base = slash[1] && slash[1] != '.' ? slash + 1 : NULL;
         return mp_m_fail_key(c, "file", MP_EINVAL,
                              "'%s' must be a plain file name in the output "
                              "directory, without '/' (no subdirectories)%s%s%s",
-                             s, slash[1] && slash[1] != '.' ? ": use '" : "",
-                             slash[1] && slash[1] != '.' ? slash + 1 : "",
-                             slash[1] && slash[1] != '.' ? "'" : "");
+                             s, base ? ": use '" : "", base ? base : "",
+                             base ? "'" : "");
+    }
     if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
         return mp_m_fail_key(c, "file", MP_EINVAL,
                              "'%s' is a directory, not a file name", s);
