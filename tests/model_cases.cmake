@@ -40,3 +40,15 @@ foreach(model ${MP_SHIPPED_MODELS})
   mp_model_case(model_shipped_${case} ${CMAKE_CURRENT_SOURCE_DIR}/models/none
                 ${model} 0)
 endforeach()
+
+# `run` refuses at load what `check` refuses: --duration 1e18 (1e19 steps of
+# 0.1 ms) used to run 0 steps and exit 0 (issue 8).
+add_test(NAME model_run_duration_beyond_step_limit
+  COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:metaplast_cli>
+          -DCASE_DIR=${CMAKE_CURRENT_SOURCE_DIR}/models/run/duration_beyond_step_limit
+          -DMODEL=${PROJECT_SOURCE_DIR}/models/vogels2011_single_neuron.json
+          -DEXPECT_RC=2 -DSUBCOMMAND=run
+          -DOUT=${CMAKE_CURRENT_BINARY_DIR}/run_duration_beyond_step_limit
+          -P ${MP_CHECK_CASE})
+set_tests_properties(model_run_duration_beyond_step_limit PROPERTIES
+                     ENVIRONMENT "${MP_TEST_ENV}" LABELS model)

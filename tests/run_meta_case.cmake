@@ -6,6 +6,7 @@
 if(NOT CMAKE_SCRIPT_MODE_FILE)
   return()
 endif()
+include(${CMAKE_CURRENT_LIST_DIR}/expect_message.cmake)
 
 function(meta expect_rc)
   execute_process(COMMAND ${CLI} meta ${EXP} ${ARGN} RESULT_VARIABLE rc
@@ -64,14 +65,16 @@ function(same_logs a b what)
 endfunction()
 
 if(CASE STREQUAL "invalid")
-  meta(2 --evaluate)
-  file(STRINGS ${EXPECTED} lines)
-  foreach(line IN LISTS lines)
-    string(FIND "${LAST_ERR}" "${line}" pos)
-    if(pos EQUAL -1)
-      message(FATAL_ERROR "the message lacks\n  ${line}\ngot: ${LAST_ERR}")
-    endif()
-  endforeach()
+  # Run in the case's folder, so that messages name "experiment.json:L:C"
+  # (tests/expect_message.cmake compares the first line exactly).
+  get_filename_component(dir ${EXP} DIRECTORY)
+  get_filename_component(name ${EXP} NAME)
+  execute_process(COMMAND ${CLI} meta ${name} --evaluate WORKING_DIRECTORY ${dir}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 2)
+    message(FATAL_ERROR "metaplast meta ${EXP} --evaluate: exit ${rc}, expected 2\n${out}\n${err}")
+  endif()
+  mp_expect_message("metaplast meta ${EXP}" "${err}" ${EXPECTED})
 elseif(CASE STREQUAL "resume")
   file(REMOVE_RECURSE ${WORK})
   meta(0 --out ${WORK}/full --quiet)

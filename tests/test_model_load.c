@@ -240,7 +240,10 @@ static void test_overrides(void)
         {"populations[0].nope.x=1", "there is no 'populations[0].nope'"},
         {"seed.x=1", "'seed' is not an object"},
         {"projections[0].wieght=1", "unknown key 'wieght' (did you mean 'weight'?)"},
-        {"duration=-5", "must be > 0 ms (got -5) (value set by --set 'duration=-5')"},
+        {"duration=-5", "must be > 0 ms (got -5)"},
+        {"populations[0]={\"name\": \"a\", \"name\": \"b\"}",
+         "invalid JSON in the value: duplicate object key near '\"name\"'"},
+        {"populations[0].params={\"C_m\": 1", "invalid JSON in the value"},
     };
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         m = NULL;
@@ -250,10 +253,11 @@ static void test_overrides(void)
         CHECK_(strstr(err.text, bad[k].want) != NULL, "--set %s: '%s' lacks '%s'",
                bad[k].set, err.text, bad[k].want);
     }
-    /* An error in an overridden value gives no position in the file. */
+    /* An error in an overridden value names the --set, not the file. */
     const char *dur = "duration=-5";
     load_with(&dur, 1, &m, &err);
     CHECK_EQ(err.line, 0);
+    CHECK_STR(err.file, "--set 'duration=-5'");
     CHECK_STR(err.path, "duration");
 }
 

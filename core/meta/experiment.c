@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,31 @@ static long coef_index(const mp_m_projection *p, const char *name)
     return -1;
 }
 
+/* Fails at free[i].param while the path is inside free[i].projections: a
+ * parameter the rule lacks is the parameter's fault, and the message points
+ * at its name. */
+static int fail_param(mp_m_ctx *c, const char *fmt, ...) MP_PRINTF(2, 3);
+static int fail_param(mp_m_ctx *c, const char *fmt, ...)
+{
+    char text[MP_ERROR_TEXT_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    size_t len = c->path_len;
+    char *at = strstr(c->path, ".projections");
+    char saved = at ? *at : '\0';
+    if (at) {
+        *at = '\0';
+        c->path_len = (size_t)(at - c->path);
+    }
+    int rc = mp_m_fail_key(c, "param", MP_EINVAL, "%s", text);
+    if (at)
+        *at = saved;
+    c->path_len = len;
+    return rc;
+}
+
 static int add_proj(mp_m_ctx *c, mp_experiment *x, mp_x_free *f, size_t j,
                     const char *pname)
 {
@@ -145,13 +171,13 @@ static int add_proj(mp_m_ctx *c, mp_experiment *x, mp_x_free *f, size_t j,
             if (d->params[q].flags & MP_PARAM_COEF)
                 cand[nc++] = d->params[q].name;
         const char *s = mp_m_suggest(pname, cand, nc);
-        return mp_m_fail(c, MP_EINVAL,
+        return fail_param(c,
                          "rule '%s' of projection '%s' has no parameter '%s'%s%s%s",
                          d->name, p->name, pname, s ? " (did you mean '" : "",
                          s ? s : "", s ? "'?)" : "");
     }
     if (!(d->params[k].flags & MP_PARAM_COEF))
-        return mp_m_fail(c, MP_EINVAL,
+        return fail_param(c,
                          "parameter '%s' of rule '%s' is not a coefficient (not "
                          "flagged MP_PARAM_COEF), so it cannot be optimized",
                          pname, d->name);
@@ -350,6 +376,8 @@ static int inner(mp_m_ctx *c, mp_experiment *x, const json_t *root)
         rc = mp_m_object(c, v, "inner loop of a spiking model", skeys);
         if (rc == MP_OK)
             rc = mp_m_num(c, v, "duration", &m->duration, MP_M_GT(0), "ms", &x->duration);
+        if (rc == MP_OK)
+            rc = mp_m_check_steps(c, "duration", x->duration, m->dt);
         json_t *w = json_object_get(v, "score_window");
         if (rc == MP_OK && w) {
             size_t o2 = mp_m_push_key(c, "score_window");
@@ -595,6 +623,21 @@ static int target_rule(mp_m_ctx *c, mp_experiment *x, const json_t *root)
     return rc;
 }
 
+/* A model file given to `metaplast meta`: its shape tells (every model has
+ * populations, no experiment has), so the message names the commands that
+ * read it instead of its first unknown key. */
+static int model_given(mp_m_ctx *c, const json_t *root)
+{
+    if (!json_object_get(root, "populations") || json_object_get(root, "free"))
+        return MP_OK;
+    const char *what = "this is a metaplast model file, not an experiment: use "
+                       "'metaplast run %s' or 'metaplast check %s', or name it in "
+                       "an experiment's \"model\"";
+    return json_object_get(root, "format")
+               ? mp_m_fail_key(c, "format", MP_EINVAL, what, c->file, c->file)
+               : mp_m_fail(c, MP_EINVAL, what, c->file, c->file);
+}
+
 static int top(mp_m_ctx *c, mp_experiment *x, const json_t *root)
 {
     static const char *const keys[] = {"format", "version", "notes", "model", "free",
@@ -606,7 +649,9 @@ static int top(mp_m_ctx *c, mp_experiment *x, const json_t *root)
     const char *s;
     long long v = 0;
     json_t *arr;
-    int rc = mp_m_object(c, root, "experiment", keys);
+    int rc = model_given(c, root);
+    if (rc == MP_OK)
+        rc = mp_m_object(c, root, "experiment", keys);
     if (rc == MP_OK)
         rc = mp_m_str(c, root, "format", 0, NULL, &s);
     if (rc == MP_OK && strcmp(s, "metaplast-experiment") != 0)

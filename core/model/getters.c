@@ -64,15 +64,23 @@ static const char *override_of(const mp_m_ctx *c, const char *path)
     return NULL;
 }
 
-static int vfail(mp_m_ctx *c, int code, const char *fmt, va_list ap)
+/* other: the path of a second value the failed check compares with, or
+ * NULL. When only that one came from --set, the --set caused the failure
+ * and is named, as for a value set by it. */
+static int vfail(mp_m_ctx *c, const char *other, int code, const char *fmt,
+                 va_list ap)
 {
     char text[MP_ERROR_TEXT_LEN];
     int line = 0, col = 0;
     vsnprintf(text, sizeof text, fmt, ap);
     const char *ov = override_of(c, c->path);
-    if (ov)
-        return mp_u_err(c->err, code, c->file, 0, 0, c->path,
-                        "%s (value set by --set '%s')", text, ov);
+    if (!ov && other)
+        ov = override_of(c, other);
+    if (ov) {
+        char where[MP_ERROR_FILE_LEN];
+        mp_m_set_label(ov, where, sizeof where);
+        return mp_u_err(c->err, code, where, 0, 0, c->path, "%s", text);
+    }
     mp_m_jsonpos(c->text, c->text_len, c->path, &line, &col);
     return mp_u_err(c->err, code, c->file, line, col, c->path, "%s", text);
 }
@@ -81,7 +89,7 @@ int mp_m_fail(mp_m_ctx *c, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vfail(c, code, fmt, ap);
+    vfail(c, NULL, code, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -91,7 +99,19 @@ int mp_m_fail_key(mp_m_ctx *c, const char *key, int code, const char *fmt, ...)
     size_t old = mp_m_push_key(c, key);
     va_list ap;
     va_start(ap, fmt);
-    vfail(c, code, fmt, ap);
+    vfail(c, NULL, code, fmt, ap);
+    va_end(ap);
+    mp_m_pop(c, old);
+    return code;
+}
+
+int mp_m_fail_rel(mp_m_ctx *c, const char *key, const char *other, int code,
+                  const char *fmt, ...)
+{
+    size_t old = mp_m_push_key(c, key);
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(c, other, code, fmt, ap);
     va_end(ap);
     mp_m_pop(c, old);
     return code;
@@ -281,6 +301,18 @@ int mp_m_check_range(mp_m_ctx *c, double x, mp_m_range r, const char *unit)
                          r.lo_op == '>' ? ">" : ">=", a, u, un, got);
     return mp_m_fail(c, MP_EINVAL, "must be %s %s%s%s (got %s)",
                      r.hi_op == '<' ? "<" : "<=", b, u, un, got);
+}
+
+int mp_m_check_steps(mp_m_ctx *c, const char *key, double ms, double dt)
+{
+    char a[32], b[32];
+    double steps = ms / dt;
+    if (steps <= (double)MP_MAX_STEPS)
+        return MP_OK;
+    return mp_m_fail_rel(c, key, "dt", MP_EINVAL,
+                         "%s ms is %.3g steps of dt = %s ms; at most 2^62 steps "
+                         "fit (%s <= %.6g ms)", mp_m_fmt_num(ms, a), steps,
+                         mp_m_fmt_num(dt, b), key, (double)MP_MAX_STEPS * dt);
 }
 
 int mp_m_num(mp_m_ctx *c, const json_t *obj, const char *key, const double *def,

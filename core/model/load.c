@@ -165,8 +165,9 @@ static int lif_params(mp_m_ctx *c, const json_t *pop, mp_m_lif_cond *p)
     NUM(I_e, MP_M_ANY, "pA")
 #undef NUM
     if (rc == MP_OK && !(p->V_reset < p->V_th)) {
-        char a[32], b[32];
-        rc = mp_m_fail_key(c, "V_reset", MP_EINVAL,
+        char a[32], b[32], th[MP_M_PATH_MAX + 8];
+        snprintf(th, sizeof th, "%s.V_th", c->path);
+        rc = mp_m_fail_rel(c, "V_reset", th, MP_EINVAL,
                            "V_reset must be below V_th (got V_reset = %s mV, "
                            "V_th = %s mV)",
                            mp_m_fmt_num(p->V_reset, a), mp_m_fmt_num(p->V_th, b));
@@ -265,6 +266,21 @@ int mp_m_load_populations(mp_m_ctx *c, mp_model *m, const json_t *arr)
 
 /* ---- the top level -------------------------------------------------------- */
 
+/* An experiment file (docs/meta.md) given where a model is expected: its
+ * shape tells, whatever its "format" says, and the message names the
+ * command that reads it instead of its first unknown key. */
+static int experiment_given(mp_m_ctx *c, const json_t *root)
+{
+    if (!json_object_get(root, "free") || !json_object_get(root, "model") ||
+        json_object_get(root, "populations"))
+        return MP_OK;
+    const char *what = "this is a metaplast experiment file, not a model: run "
+                       "it with 'metaplast meta %s'";
+    return json_object_get(root, "format")
+               ? mp_m_fail_key(c, "format", MP_EINVAL, what, c->file)
+               : mp_m_fail(c, MP_EINVAL, what, c->file);
+}
+
 static int top_level(mp_m_ctx *c, mp_model *m, const json_t *root)
 {
     static const char *const keys[] = {
@@ -281,7 +297,9 @@ static int top_level(mp_m_ctx *c, mp_model *m, const json_t *root)
     long long v = 0;
     int td = 0, net = 0;
     json_t *arr;
-    int rc = mp_m_enum(c, root, "network", networks, 0, &net);
+    int rc = experiment_given(c, root);
+    if (rc == MP_OK)
+        rc = mp_m_enum(c, root, "network", networks, 0, &net);
     m->network = (mp_m_network)net;
     if (rc == MP_OK && net == MP_NET_RATE && json_object_get(root, "duration"))
         rc = mp_m_fail_key(c, "duration", MP_EINVAL,
@@ -315,8 +333,17 @@ static int top_level(mp_m_ctx *c, mp_model *m, const json_t *root)
         return mp_m_rate_top_level(c, m, root);
     if (rc == MP_OK)
         rc = mp_m_num(c, root, "dt", &dt, MP_M_GT(0), "ms", &m->dt);
+    if (rc == MP_OK && m->dt < MP_MIN_DT_MS) {
+        char a[32];
+        rc = mp_m_fail_key(c, "dt", MP_EINVAL,
+                           "must be >= %g ms (got %s): finer steps make step "
+                           "counts overflow and trace decay factors round to 1",
+                           MP_MIN_DT_MS, mp_m_fmt_num(m->dt, a));
+    }
     if (rc == MP_OK)
         rc = mp_m_num(c, root, "duration", NULL, MP_M_GT(0), "ms", &m->duration);
+    if (rc == MP_OK)
+        rc = mp_m_check_steps(c, "duration", m->duration, m->dt);
     if (rc == MP_OK)
         rc = mp_m_enum(c, root, "trace_decay", decay, 0, &td);
     m->trace_decay = (mp_m_trace_decay)td;

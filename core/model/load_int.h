@@ -54,6 +54,11 @@ int mp_m_fail(mp_m_ctx *c, int code, const char *fmt, ...) MP_PRINTF(3, 4);
  * object when the key is missing). */
 int mp_m_fail_key(mp_m_ctx *c, const char *key, int code, const char *fmt, ...)
     MP_PRINTF(4, 5);
+/* Likewise for a check of key against another value, at the absolute path
+ * other ("dt", "populations[0].params.V_th"): when that value came from
+ * --set and key's did not, the message names the --set that caused it. */
+int mp_m_fail_rel(mp_m_ctx *c, const char *key, const char *other, int code,
+                  const char *fmt, ...) MP_PRINTF(5, 6);
 int mp_m_nomem(mp_m_ctx *c);
 
 /* The closest of n candidates to word by edit distance, or NULL when none is
@@ -85,6 +90,17 @@ typedef struct mp_m_range {
 #define MP_M_GT(x) ((mp_m_range){'>', (x), 0, 0})
 #define MP_M_GE(x) ((mp_m_range){'g', (x), 0, 0})
 #define MP_M_IN(a, b) ((mp_m_range){'g', (a), 'l', (b)})
+
+/* The smallest time step, ms (1 ns: a thousand times finer than NEST's
+ * finest default resolution). Below it step counts of ordinary durations
+ * and delays leave the counters' range and exp(-dt/tau) of every trace
+ * rounds to 1, so the simulation would be silently wrong. */
+#define MP_MIN_DT_MS 1e-6
+
+/* The time ms (milliseconds) read from key of the current path must be a
+ * number of dt steps that fits the step counters (at most MP_MAX_STEPS);
+ * fails at key, stating the limit in steps and in ms. */
+int mp_m_check_steps(mp_m_ctx *c, const char *key, double ms, double dt);
 
 /* Checks x against r at the current path ("must be > 0 (got -3)"). */
 int mp_m_check_range(mp_m_ctx *c, double x, mp_m_range r, const char *unit);
@@ -127,6 +143,9 @@ int mp_m_init_get(mp_m_ctx *c, const json_t *obj, const char *key, double def,
 int mp_m_apply_overrides(mp_m_ctx *c, json_t *root, const char *const *ov,
                          size_t n);
 void mp_m_ctx_release(mp_m_ctx *c);
+/* "--set 'ARG'" (ARG cut when long) into buf: the "file" of an error in a
+ * value that came from --set ARG, which has no line in the model file. */
+void mp_m_set_label(const char *arg, char *buf, size_t n);
 
 /* ---- spike_file.c ----------------------------------------------------- */
 

@@ -123,12 +123,12 @@ static int delay(mp_m_ctx *c, const mp_model *m, const json_t *proj,
         return rc;
     double steps = p->delay / m->dt, whole = round(steps);
     if (steps < 1 - 1e-9)
-        return mp_m_fail_key(c, "delay", MP_EINVAL,
+        return mp_m_fail_rel(c, "delay", "dt", MP_EINVAL,
                              "must be >= dt = %s ms (got %s)",
                              mp_m_fmt_num(m->dt, a), mp_m_fmt_num(p->delay, b));
     if (fabs(steps - whole) > 1e-9 * steps) {
         double down = floor(steps) * m->dt, up = ceil(steps) * m->dt;
-        return mp_m_fail_key(c, "delay", MP_EINVAL,
+        return mp_m_fail_rel(c, "delay", "dt", MP_EINVAL,
                              "must be a multiple of dt = %s ms (got %s); use %s "
                              "or %s", mp_m_fmt_num(m->dt, a),
                              mp_m_fmt_num(p->delay, b),

@@ -51,7 +51,19 @@ static int target_ref(mp_m_ctx *c, const mp_model *m, const json_t *obj,
     return MP_OK;
 }
 
-/* Output file names stay inside the output directory and are unique. */
+/* Files the runs themselves write into the output directory: summary.json
+ * (core/kernel/summary.c, core/rate/summary_rate.c), log.jsonl,
+ * checkpoint.json and result.json (core/meta/run.c). A recorder may not take
+ * one of these names, nor a name that starts with one and a '.' (their
+ * temporary files: checkpoint.json.tmp). */
+static const char *const run_outputs[] = {"summary.json", "log.jsonl",
+                                          "checkpoint.json", "result.json", NULL};
+
+/* Recorder files are plain file names in the output directory: no '/' (so
+ * no subdirectory to create and no path that leaves the directory, and two
+ * spellings of one file, "./x.csv" and "x.csv", cannot both pass), no
+ * leading '.' ("." and ".." are not files; hidden names are left to
+ * temporary files), none of the run's own outputs, each used once. */
 int mp_m_rec_file(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v,
                   const char *type, const char *target)
 {
@@ -69,25 +81,42 @@ int mp_m_rec_file(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v,
     }
     if (!r->file)
         return mp_m_nomem(c);
-    const char *s = r->file;
+    const char *s = r->file, *slash = strrchr(s, '/');
     if (s[0] == '\0')
         return mp_m_fail_key(c, "file", MP_EINVAL, "must not be empty");
-    if (s[0] == '/')
+    if (slash) {
+        /* The last part is the likely intended name, when it is one. */
+        const char *base = slash[1] && slash[1] != '.' ? slash + 1 : NULL;
         return mp_m_fail_key(c, "file", MP_EINVAL,
-                             "'%s' must be relative to the output directory", s);
-    for (const char *p = s; p; p = strchr(p, '/')) {
-        p += *p == '/';
-        if (strncmp(p, "..", 2) == 0 && (p[2] == '/' || p[2] == '\0'))
+                             "'%s' must be a plain file name in the output "
+                             "directory, without '/' (no subdirectories)%s%s%s",
+                             s, base ? ": use '" : "", base ? base : "",
+                             base ? "'" : "");
+    }
+    if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+        return mp_m_fail_key(c, "file", MP_EINVAL,
+                             "'%s' is a directory, not a file name", s);
+    if (s[0] == '.')
+        return mp_m_fail_key(c, "file", MP_EINVAL,
+                             "'%s' must not start with '.' (names starting with "
+                             "'.' are left to temporary files)", s);
+    for (size_t k = 0; run_outputs[k]; k++) {
+        size_t n = strlen(run_outputs[k]);
+        if (strncmp(s, run_outputs[k], n) == 0 && (s[n] == '\0' || s[n] == '.'))
             return mp_m_fail_key(c, "file", MP_EINVAL,
-                                 "'%s' must stay inside the output directory "
-                                 "(no '..')", s);
+                                 "'%s' collides with the run's own output "
+                                 "%s: choose another name", s,
+                                 run_outputs[k]);
     }
     for (size_t j = 0; j < i; j++)
-        if (strcmp(m->recorders[j].file, s) == 0)
-            return mp_m_fail_key(c, "file", MP_EINVAL,
+        if (strcmp(m->recorders[j].file, s) == 0) {
+            char other[40];
+            snprintf(other, sizeof other, "recorders[%zu].file", j);
+            return mp_m_fail_rel(c, "file", other, MP_EINVAL,
                                  "'%s' is already written by recorders[%zu]%s", s, j,
                                  f ? "" : " (this is the default name: set "
                                           "\"file\" to another)");
+        }
     return MP_OK;
 }
 

@@ -107,6 +107,15 @@ static int stimulus(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v)
         rc = vogels(c, v, &s->vogels);
     else if (rc == MP_OK)
         rc = spike_file(c, m, v, &s->file);
+    /* The stimulus keeps a ring of dead_time / dt steps (stimuli/vogels_groups.c). */
+    if (rc == MP_OK && type == MP_STIM_VOGELS_GROUPS &&
+        !(s->vogels.dead_time / m->dt < (double)(1u << 30))) {
+        char a[32], b[32];
+        rc = mp_m_fail_rel(c, "dead_time", "dt", MP_EINVAL,
+                           "must be below 2^30 steps of dt = %s ms (got %s ms)",
+                           mp_m_fmt_num(m->dt, a),
+                           mp_m_fmt_num(s->vogels.dead_time, b));
+    }
     return rc;
 }
 

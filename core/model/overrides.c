@@ -9,7 +9,9 @@
  *
  * The canonical path of each edit ([name] replaced by [index]) is kept, so
  * that a validation error in an overridden value names the --set argument
- * instead of a position in a text that no longer holds the value.
+ * instead of a position in a text that no longer holds the value: the
+ * message's file is then "--set 'PATH=VALUE'" (mp_m_set_label), as it is for
+ * errors in the argument itself.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,16 +26,34 @@ typedef struct walk {
     size_t canon_len;
 } walk;
 
+void mp_m_set_label(const char *arg, char *buf, size_t n)
+{
+    /* A long value is cut on the right, so the path stays readable. */
+    const size_t most = 100;
+    if (strlen(arg) > most)
+        snprintf(buf, n, "--set '%.*s...'", (int)most, arg);
+    else
+        snprintf(buf, n, "--set '%s'", arg);
+}
+
 static int bad(walk *w, const char *path, const char *fmt, ...) MP_PRINTF(3, 4);
 static int bad(walk *w, const char *path, const char *fmt, ...)
 {
-    char text[MP_ERROR_TEXT_LEN];
+    char text[MP_ERROR_TEXT_LEN], where[MP_ERROR_FILE_LEN];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    return mp_u_err(w->c->err, MP_EINVAL, w->c->file, 0, 0, path,
-                    "bad --set '%s': %s", w->arg, text);
+    mp_m_set_label(w->arg, where, sizeof where);
+    return mp_u_err(w->c->err, MP_EINVAL, where, 0, 0, path, "%s", text);
+}
+
+/* A value that opens an object or an array is meant as JSON: a mistake in
+ * it (a duplicate key, a missing comma) is reported, not taken as text. */
+static int meant_as_json(const char *v)
+{
+    v += strspn(v, " \t\r\n");
+    return *v == '{' || *v == '[';
 }
 
 static void canon_add(walk *w, const char *fmt, const char *s, size_t i)
@@ -165,10 +185,15 @@ static int apply_one(mp_m_ctx *c, json_t *root, const char *arg, char **canon)
 
     json_error_t jerr;
     json_t *val = json_loads(eq + 1, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
-    if (!val)
-        val = json_string(eq + 1);
-    int rc = val ? set_path(&w, root, path, shown, val)
-                 : bad(&w, shown, "the value is neither JSON nor UTF-8 text");
+    int rc = MP_OK;
+    if (!val && (meant_as_json(eq + 1) ||
+                 json_error_code(&jerr) == json_error_duplicate_key))
+        rc = bad(&w, shown, "invalid JSON in the value: %s (column %d of the value)",
+                 jerr.text, jerr.column);
+    else if (!val && !(val = json_string(eq + 1)))
+        rc = bad(&w, shown, "the value is neither JSON nor UTF-8 text");
+    if (rc == MP_OK)
+        rc = set_path(&w, root, path, shown, val);
     if (rc == MP_OK) {
         *canon = mp_u_strdup(w.canon);
         if (!*canon)

@@ -15,6 +15,13 @@
 #define MP_PRINTF(a, b)
 #endif
 
+/* The most steps one run may take. Step counters are int64_t; a count of at
+ * most 2^62 leaves room to add two of them (steps done + steps to run)
+ * without overflow, and converts to and from double exactly. The model
+ * loader refuses durations beyond it (duration / dt), the kernel's loop
+ * guards its own arithmetic with it. */
+#define MP_MAX_STEPS ((int64_t)1 << 62)
+
 /* Sets err (if non-NULL and still empty: the first error wins) and returns
  * code, so callers can write `return mp_u_err(err, MP_EINVAL, ...)`.
  * file/path may be NULL; line/col 0 when unknown. */
