@@ -106,6 +106,13 @@ static const struct {
      "sizes_synm.json: projections[0].connectivity: projection 'exc' (100000000 synapses, "
      "all_to_all from 'noise' to 'post') needs 2.8 GB for its synapses, more than the memory "
      "limit set by the test (1.0 GB)"},
+    /* 2^31 - 1 trains of input groups: 64 steps of spike lists each */
+    {"sizes_stim.json",
+     HEAD POST(1) ",\n\"stimuli\": [{\"name\": \"in\", \"type\": \"vogels_groups\", "
+     "\"groups\": 1, \"exc_per_group\": 2147483647, \"inh_per_group\": 1}]}",
+     MP_ENOMEM,
+     "sizes_stim.json: stimuli[0]: stimulus 'in' (2147483648 trains) needs 584 GB for its "
+     "state, more than the memory limit set by the test (1.0 GB)"},
 };
 
 static void test_spiking(void)

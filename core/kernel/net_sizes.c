@@ -9,7 +9,8 @@
  * g_in, ref, fired (+ the rkf45 step size h) and the spike list; two
  * arrival rings (excitatory, inhibitory) of D slots of n doubles; per
  * synapse post_of, pre_of, post_syn, w and, while they are drawn, the
- * (pre, post) pair. Traces and recorders are small beside these. */
+ * (pre, post) pair; a stimulus's generator (stimuli/, mp_s_bytes) and spike
+ * lists. Traces and recorders are small beside these. */
 #include <math.h>
 
 #include "kernel/kernel_int.h"
@@ -56,6 +57,22 @@ static int check_population(const mp_model *m, size_t pi, mp_error *err)
                           "population '%s' (%zu neurons, %zu steps of delay from "
                           "projection '%s', %g ms)",
                           mp->name, mp->size, slots - 1, pj->name, pj->delay);
+}
+
+static int check_stimulus(const mp_model *m, size_t i, mp_error *err)
+{
+    const mp_m_stimulus *ms = &m->stimuli[i];
+    size_t bytes = mp_s_bytes(ms, m->dt), trains = 0;
+    for (size_t o = 0; o < mp_s_n_outputs(ms); o++) {
+        size_t n = mp_s_output_size(ms, o);
+        trains = mp_u_size_add(trains, n);
+        bytes = mp_u_size_add(bytes, mp_u_size_mul(n + MP_S_PAD, sizeof(uint32_t)));
+    }
+    char path[PATH_LEN];
+    snprintf(path, sizeof path, ms->kind == MP_STIM_VOGELS_GROUPS ? "stimuli[%zu]"
+                                                                  : "stimuli[%zu].size", i);
+    return mp_u_mem_check(err, bytes, m->file, path, "its state",
+                          "stimulus '%s' (%zu trains)", ms->name, trains);
 }
 
 /* Synapses of projection m: exact for every rule but fixed_probability,
@@ -150,6 +167,11 @@ int mp_k_check_sizes(const mp_model *m, mp_error *err)
 {
     for (size_t i = 0; i < m->n_populations; i++) {
         int rc = check_population(m, i, err);
+        if (rc != MP_OK)
+            return rc;
+    }
+    for (size_t i = 0; i < m->n_stimuli; i++) {
+        int rc = check_stimulus(m, i, err);
         if (rc != MP_OK)
             return rc;
     }
