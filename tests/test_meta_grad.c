@@ -393,6 +393,7 @@ static void refusals(void)
         CHECK_OK(mp_g_episode_grad(m, (const double *const *)qar, &ep, &l, NULL, NULL, &err));
         CHECK_EQ(mp_g_episode_grad(m, (const double *const *)qar, &ep, &l, NULL, g, &err),
                  MP_ENOMEM);
+        printf("checkpoints refused: %s\n", err.text);
         CHECK(strstr(err.text, "meta-gradients of an episode of 30 samples (5 checkpoints "
                                "of 139 weights) needs") != NULL);
         mp_u_set_mem_limit(0);

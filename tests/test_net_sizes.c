@@ -160,6 +160,36 @@ static void test_rate_layer(void)
         "test (1.0 GB)");
 }
 
+/* A data set is loaded with the model: refused by mp_model_load, at the
+ * position of its `dim`. */
+static void test_gaussian_data(void)
+{
+    const char *file = "sizes_data.json";
+    FILE *f = fopen(file, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    fputs("{\"format\": \"metaplast-model\", \"version\": 1, \"name\": \"big\",\n"
+          " \"network\": \"rate\", \"training\": {\"samples\": 10, \"loss\": \"none\"},\n"
+          " \"data\": {\"source\": \"gaussian\", \"dim\": 100000, \"samples\": 10},\n"
+          " \"populations\": [{\"name\": \"in\", \"model\": \"rate_input\", \"size\": 100000},\n"
+          "   {\"name\": \"out\", \"model\": \"rate\", \"size\": 1, \"activation\": \"linear\"}],\n"
+          " \"projections\": [{\"name\": \"w\", \"source\": \"in\", \"target\": \"out\",\n"
+          "   \"feedback\": \"none\", \"connectivity\": {\"rule\": \"all_to_all\"}}]}\n",
+          f);
+    fclose(f);
+    mp_model *m = NULL;
+    mp_error err;
+    mp_error_clear(&err);
+    CHECK_EQ(mp_model_load(file, NULL, 0, &m, &err), MP_ENOMEM);
+    char msg[1024];
+    mp_error_format(&err, msg, sizeof msg);
+    CHECK_HAS(msg, "sizes_data.json:3:40: data.dim: a gaussian data set of 10 samples x "
+                   "100000 dimensions needs 400 GB (its samples and its random rotation), "
+                   "more than the memory limit set by the test (1.0 GB)");
+    mp_model_free(m);
+}
+
 static void test_duration(void)
 {
     mp_model *m = load("sizes_dur.json", HEAD POST(1) "}");
@@ -222,6 +252,7 @@ int main(void)
     test_spiking();
     test_rule_state();
     test_rate_layer();
+    test_gaussian_data();
     test_duration();
     return CHECK_DONE();
 }
