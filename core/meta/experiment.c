@@ -329,6 +329,12 @@ static int inner(mp_m_ctx *c, mp_experiment *x, const json_t *root)
         rc = mp_m_object(c, v, "inner loop of a spiking model", skeys);
         if (rc == MP_OK)
             rc = mp_m_num(c, v, "duration", &m->duration, MP_M_GT(0), "ms", &x->duration);
+        /* what mp_net_run would refuse at every evaluation, refused here */
+        if (rc == MP_OK && !(round(x->duration / m->dt) < (double)MP_MAX_STEPS))
+            rc = mp_m_fail_key(c, "duration", MP_EINVAL,
+                               "%g ms is %g steps of dt = %g ms; the limit is "
+                               MP_MAX_STEPS_TEXT " steps", x->duration,
+                               round(x->duration / m->dt), m->dt);
         json_t *w = json_object_get(v, "score_window");
         if (rc == MP_OK && w) {
             size_t o2 = mp_m_push_key(c, "score_window");
