@@ -70,7 +70,7 @@ static const struct {
 } spiking_cases[] = {
     {"sizes_pop.json", HEAD POST(1000000000) "}", MP_ENOMEM,
      "sizes_pop.json: populations[0].size: population 'post' (1000000000 neurons) needs "
-     "44 GB for its state, more than the memory limit set by the test (1.0 GB)"},
+     "76 GB for its state, more than the memory limit set by the test (1.0 GB)"},
     /* a delay beyond the ring's index: refused whatever the memory */
     {"sizes_delay.json",
      HEAD POST(10) ",\n" NOISE(10) ",\n" PROJ("{\"rule\": \"all_to_all\"}", ", \"delay\": 1e9") "}",

@@ -6,11 +6,12 @@
  * of a bare "out of memory" after minutes of drawing synapses.
  *
  * The byte counts are those of net.c and connect.c: per neuron V, g_ex,
- * g_in, ref, fired (+ the rkf45 step size h) and the spike list; two
- * arrival rings (excitatory, inhibitory) of D slots of n doubles; per
- * synapse post_of, pre_of, post_syn, w and, while they are drawn, the
- * (pre, post) pair; a stimulus's generator (stimuli/, mp_s_bytes) and spike
- * lists. Traces and recorders are small beside these. */
+ * g_in, ref, fired (+ the rkf45 step size h), the spike list, the two
+ * arrival rings (excitatory, inhibitory) of at least 2 slots and a trace
+ * per distinct time constant the rules ask for; the rings of D slots of a
+ * longer delay; per synapse post_of, pre_of, post_syn, w and, while they
+ * are drawn, the (pre, post) pair; a stimulus's generator (stimuli/,
+ * mp_s_bytes) and spike lists. Recorders are small beside these. */
 #include <math.h>
 
 #include "kernel/kernel_int.h"
@@ -18,12 +19,50 @@
 
 #define PATH_LEN 96
 
+/* Bytes per neuron of the traces of source s: one per distinct tau of the
+ * rules that read it (as get_trace in net.c shares them); lazy traces keep
+ * the step of each entry too. */
+static size_t trace_bytes(const mp_model *m, size_t s)
+{
+    double taus[64];
+    size_t n = 0, total = 0;
+    for (size_t j = 0; j < m->n_projections; j++) {
+        const mp_m_projection *pj = &m->projections[j];
+        if (!pj->plasticity)
+            continue;
+        const mp_p_plugin *pl = pj->plasticity->plugin;
+        const mp_m_source *tgt = NULL;
+        for (size_t t = 0; t < m->n_sources && !tgt; t++)
+            if (m->sources[t].kind == MP_SRC_POPULATION && m->sources[t].index == pj->target)
+                tgt = &m->sources[t];
+        int idx[2] = {pj->source == s ? pl->trace_pre : -1,
+                      tgt == &m->sources[s] ? pl->trace_post : -1};
+        for (int k = 0; k < 2; k++) {
+            if (idx[k] < 0)
+                continue;
+            double tau = pj->plasticity->params[idx[k]];
+            size_t q = 0;
+            while (q < n && taus[q] != tau)
+                q++;
+            if (q == n) {
+                if (n < sizeof taus / sizeof *taus)
+                    taus[n++] = tau;
+                total++;
+            }
+        }
+    }
+    return total * (m->trace_decay == MP_TRACE_LAZY ? 2 : 1) * sizeof(double);
+}
+
 static int check_population(const mp_model *m, size_t pi, mp_error *err)
 {
     const mp_m_population *mp = &m->populations[pi];
     char path[PATH_LEN];
-    size_t per = 5 * sizeof(double) + sizeof(uint32_t) +
+    size_t per = 5 * sizeof(double) + sizeof(uint32_t) + 2 * 2 * sizeof(double) +
                  (mp->integrator == MP_INTEG_RKF45 ? sizeof(double) : 0);
+    for (size_t s = 0; s < m->n_sources; s++)
+        if (m->sources[s].kind == MP_SRC_POPULATION && m->sources[s].index == pi)
+            per += trace_bytes(m, s);
     snprintf(path, sizeof path, "populations[%zu].size", pi);
     int rc = mp_u_mem_check(err, mp_u_size_mul(mp->size, per), m->file, path,
                             "its state", "population '%s' (%zu neurons)", mp->name,
@@ -63,10 +102,13 @@ static int check_stimulus(const mp_model *m, size_t i, mp_error *err)
 {
     const mp_m_stimulus *ms = &m->stimuli[i];
     size_t bytes = mp_s_bytes(ms, m->dt), trains = 0;
-    for (size_t o = 0; o < mp_s_n_outputs(ms); o++) {
-        size_t n = mp_s_output_size(ms, o);
-        trains = mp_u_size_add(trains, n);
-        bytes = mp_u_size_add(bytes, mp_u_size_mul(n + MP_S_PAD, sizeof(uint32_t)));
+    for (size_t s = 0; s < m->n_sources; s++) {
+        const mp_m_source *src = &m->sources[s];
+        if (src->kind != MP_SRC_STIMULUS || src->index != i)
+            continue;
+        trains = mp_u_size_add(trains, src->size);
+        bytes = mp_u_size_add(bytes, mp_u_size_mul(src->size + MP_S_PAD, sizeof(uint32_t)));
+        bytes = mp_u_size_add(bytes, mp_u_size_mul(src->size, trace_bytes(m, s)));
     }
     char path[PATH_LEN];
     snprintf(path, sizeof path, ms->kind == MP_STIM_VOGELS_GROUPS ? "stimuli[%zu]"
