@@ -215,6 +215,10 @@ static void test_duration(void)
     mp_error_clear(&err);
     CHECK_OK(mp_net_run(net, 1.0, NULL, NULL, &err));
     CHECK_NEAR(mp_net_time(net), 1.0, 1e-12, 0);
+    /* the steps done count: 2^62 - 10 more would reach the limit */
+    mp_error_clear(&err);
+    CHECK_EQ(mp_net_run(net, 0.1 * 4611686018427387904.0, NULL, NULL, &err), MP_EINVAL);
+    CHECK_HAS(err.text, "steps in all (10 done already)");
     mp_net_free(net);
     mp_model_free(m);
 }

@@ -441,7 +441,8 @@ static int run(g_ctx *c, const double *const *params, double *loss,
     /* everything the reverse pass allocates below, checked before the first
      * (saturating: nck * nW overflowed size_t for a large enough episode) */
     size_t need = mp_u_size_add(
-        mp_u_size_add(mp_u_size_mul(nck, c->nW), 2 * c->nW + 2 * c->nN + 3 * most + scr),
+        mp_u_size_add(mp_u_size_mul(nck, c->nW),
+                      mp_u_size_add(2 * c->nW + 2 * c->nN + 3 * most, scr)),
         mp_u_size_mul(K, mp_u_size_add(c->nW, 4 * c->nN)));
     if (grad && (rc = mp_u_mem_check(err, mp_u_size_mul(need, sizeof(double)), m->file, NULL,
                                      "its checkpoints and reverse pass",
