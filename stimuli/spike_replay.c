@@ -18,7 +18,8 @@ int64_t mp_s_step_of_time(double t, double dt)
 {
     /* steps cover (n dt, (n+1) dt]; tolerate rounding of t/dt */
     double x = ceil(t / dt - 1e-6) - 1.0;
-    return x < 0.0 ? 0 : (int64_t)x;
+    /* a time beyond every run never comes (the cast would be undefined) */
+    return !(x > 0.0) ? 0 : x < (double)INT64_MAX ? (int64_t)x : INT64_MAX;
 }
 
 int mp_s_replay_new(const mp_m_spike_file *m, double dt, mp_s_replay **out,

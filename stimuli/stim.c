@@ -38,6 +38,16 @@ size_t mp_s_output_size(const mp_m_stimulus *m, size_t o)
     return 0;
 }
 
+size_t mp_s_bytes(const mp_m_stimulus *m, double dt)
+{
+    switch (m->kind) {
+    case MP_STIM_POISSON: return sizeof(mp_s_poisson *); /* no per-train state */
+    case MP_STIM_VOGELS_GROUPS: return mp_s_vogels_bytes(&m->vogels, dt);
+    case MP_STIM_SPIKE_FILE: return mp_u_size_mul(m->file.size, sizeof(int64_t));
+    }
+    return 0;
+}
+
 int mp_s_new(const mp_m_stimulus *m, double dt, uint64_t seed, mp_s_stim **out,
              mp_error *err)
 {

@@ -42,6 +42,10 @@ void mp_s_free(mp_s_stim *s);
  * output's size; each train at most once per step), n_out[o] their count. */
 void mp_s_step(mp_s_stim *s, int64_t n, uint32_t *const *out, size_t *n_out);
 
+/* About the bytes mp_s_new allocates for m (saturating at SIZE_MAX), for
+ * the size checks made before a net is built (core/kernel/net_sizes.c). */
+size_t mp_s_bytes(const mp_m_stimulus *m, double dt);
+
 /* ---- per kind (poisson.c, vogels_groups.c, spike_replay.c) ------------- */
 
 typedef struct mp_s_poisson mp_s_poisson;
@@ -58,6 +62,7 @@ int mp_s_vogels_new(const mp_m_vogels *m, double dt, uint64_t seed,
 int mp_s_vogels_new_blocked(const mp_m_vogels *m, double dt, uint64_t seed, uint32_t block,
                             mp_s_vogels **out, mp_error *err);
 void mp_s_vogels_free(mp_s_vogels *s);
+size_t mp_s_vogels_bytes(const mp_m_vogels *m, double dt);
 /* exc and inh need room for the output's size plus MP_S_PAD. */
 void mp_s_vogels_step(mp_s_vogels *s, int64_t n, uint32_t *exc, size_t *n_exc,
                       uint32_t *inh, size_t *n_inh);

@@ -157,6 +157,22 @@ static int alloc_arrays(mp_s_vogels *s)
     return MP_OK;
 }
 
+/* What alloc_arrays allocates, for the generator's usual block. */
+size_t mp_s_vogels_bytes(const mp_m_vogels *m, double dt)
+{
+    const size_t G = m->n_groups, B = VOGELS_BLOCK;
+    const size_t M = mp_u_size_add(m->exc_per_group, m->inh_per_group);
+    const size_t trains = mp_u_size_mul(G, M);
+    double dead = m->dead_time / dt; /* the release ring: a power of two > back */
+    size_t ring = B;
+    while ((double)ring <= dead && ring < ((size_t)1 << 40))
+        ring <<= 1;
+    size_t per_group = sizeof(group) + 6 * sizeof(double) + 2 * B * sizeof(double) +
+                       mp_u_size_mul(ring, sizeof(uint32_t));
+    return mp_u_size_add(mp_u_size_mul(G, per_group),
+                         mp_u_size_mul(trains, (B + 1) * sizeof(uint32_t) + sizeof(double)));
+}
+
 int mp_s_vogels_new_blocked(const mp_m_vogels *m, double dt, uint64_t seed, uint32_t block,
                             mp_s_vogels **out, mp_error *err)
 {

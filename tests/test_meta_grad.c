@@ -9,7 +9,8 @@
  *   - the loss with grad == NULL is bit-identical to the loss with grad and
  *     to an ordinary mp_net run of the same episode (same init_seed);
  *   - MP_G_DETACH_SYMMETRIC changes symmetric gradients only;
- *   - refusals (relu, a rule without the extension, bad labels).
+ *   - refusals (relu, a rule without the extension, bad labels, checkpoints
+ *     beyond the memory limit).
  * Finite differences: 4-point central stencil, h = 1e-4 (|theta| + 1e-2);
  * a case passes when max_k |g_k - fd_k| <= 1e-5 max_k |fd_k|.
  * With MP_GRAD_BENCH=1 in the environment it also times one 250-step
@@ -22,6 +23,7 @@
 
 #include "check.h"
 #include "meta/grad_int.h"
+#include "util/util_int.h"
 
 #define TOL 1e-5
 
@@ -383,6 +385,18 @@ static void refusals(void)
         mp_error_clear(&err);
         int rc = mp_g_episode_grad(m, (const double *const *)par, &ep, &l, NULL, g, &err);
         CHECK_(rc == MP_EUNSTABLE || rc == MP_OK, "blow-up rc %d", rc);
+        /* checkpoints beyond the memory limit: refused before the episode
+         * runs, naming the episode and the bytes (the net itself fits) */
+        double q[10] = {1e-3, 0, 0, 0, 0, 0, 0, 0, 0, 0}, *qar[3] = {q, q, q};
+        mp_u_set_mem_limit(8000);
+        mp_error_clear(&err);
+        CHECK_OK(mp_g_episode_grad(m, (const double *const *)qar, &ep, &l, NULL, NULL, &err));
+        CHECK_EQ(mp_g_episode_grad(m, (const double *const *)qar, &ep, &l, NULL, g, &err),
+                 MP_ENOMEM);
+        printf("checkpoints refused: %s\n", err.text);
+        CHECK(strstr(err.text, "meta-gradients of an episode of 30 samples (5 checkpoints "
+                               "of 139 weights) needs") != NULL);
+        mp_u_set_mem_limit(0);
         mp_model_free(m);
     }
 }

@@ -34,17 +34,24 @@ typedef struct pairs {
     size_t n, cap;
 } pairs;
 
+/* Appends a pair: 0, or MP_ENOMEM, or TOO_MANY at MP_MAX_SYNAPSES, so that a
+ * count mp_k_check_sizes could only bound (fixed_probability) stops at the
+ * limit instead of after every pair has been drawn. */
+enum { TOO_MANY = 1 };
+
 static int push(pairs *P, uint32_t i, uint32_t j)
 {
+    if (P->n >= MP_MAX_SYNAPSES)
+        return TOO_MANY;
     if (P->n == P->cap) {
         size_t cap = P->cap ? 2 * P->cap : 1024;
         uint32_t *a = realloc(P->pre, cap * sizeof *a);
         if (!a)
-            return -1;
+            return MP_ENOMEM;
         P->pre = a;
         uint32_t *b = realloc(P->post, cap * sizeof *b);
         if (!b)
-            return -1;
+            return MP_ENOMEM;
         P->post = b;
         P->cap = cap;
     }
@@ -63,17 +70,18 @@ static double geom_gap(gsl_rng *r, double inv_q)
 static int draw_pairs(pairs *P, const mp_m_projection *m, uint32_t n_pre,
                       uint32_t n_post, int no_auto, gsl_rng *r)
 {
+    int e;
     switch (m->conn) {
     case MP_CONN_ALL_TO_ALL:
         for (uint32_t i = 0; i < n_pre; i++)
             for (uint32_t j = 0; j < n_post; j++)
-                if (!(no_auto && i == j) && push(P, i, j))
-                    return MP_ENOMEM;
+                if (!(no_auto && i == j) && (e = push(P, i, j)) != 0)
+                    return e;
         return MP_OK;
     case MP_CONN_ONE_TO_ONE:
         for (uint32_t i = 0; i < n_pre && i < n_post; i++)
-            if (!no_auto && push(P, i, i))
-                return MP_ENOMEM;
+            if (!no_auto && (e = push(P, i, i)) != 0)
+                return e;
         return MP_OK;
     case MP_CONN_FIXED_PROBABILITY: {
         double p = m->p;
@@ -84,8 +92,8 @@ static int draw_pairs(pairs *P, const mp_m_projection *m, uint32_t n_pre,
             double j = p >= 1.0 ? 0.0 : geom_gap(r, inv_q);
             while (j < (double)n_post) {
                 uint32_t jj = (uint32_t)j;
-                if (!(no_auto && jj == i) && push(P, i, jj))
-                    return MP_ENOMEM;
+                if (!(no_auto && jj == i) && (e = push(P, i, jj)) != 0)
+                    return e;
                 j += 1.0 + (p >= 1.0 ? 0.0 : geom_gap(r, inv_q));
             }
         }
@@ -112,9 +120,9 @@ static int draw_pairs(pairs *P, const mp_m_projection *m, uint32_t n_pre,
                 uint32_t ic = (no_auto && j < n_pre && c >= j) ? c + 1 : c;
                 uint32_t pick = mark[it] == stamp ? ic : it;
                 mark[pick] = stamp;
-                if (push(P, pick, j)) {
+                if ((e = push(P, pick, j)) != 0) {
                     free(mark);
-                    return MP_ENOMEM;
+                    return e;
                 }
             }
         }
@@ -139,7 +147,7 @@ void mp_k_proj_free_arrays(mp_k_proj *pj)
 
 int mp_k_connect(mp_k_proj *pj, const mp_m_projection *m, const mp_m_source *src,
                  uint32_t n_pre, uint32_t n_post, int same_pop, gsl_rng *conn_rng,
-                 gsl_rng *w_rng, mp_error *err)
+                 gsl_rng *w_rng, const char *file, const char *path, mp_error *err)
 {
     pairs P = {0};
     int no_auto = same_pop && !m->allow_autapses;
@@ -151,8 +159,6 @@ int mp_k_connect(mp_k_proj *pj, const mp_m_projection *m, const mp_m_source *src
                         "projection '%s': in-degree %zu exceeds the %u possible sources",
                         m->name, m->k, n_pre);
     }
-    if (rc == MP_OK && P.n >= UINT32_MAX)
-        rc = MP_EINVAL;
     size_t nnz = P.n;
     if (rc == MP_OK) {
         pj->pre_ptr = calloc((size_t)n_pre + 1, sizeof *pj->pre_ptr);
@@ -169,10 +175,15 @@ int mp_k_connect(mp_k_proj *pj, const mp_m_projection *m, const mp_m_source *src
         free(P.pre);
         free(P.post);
         mp_k_proj_free_arrays(pj);
-        if (rc == MP_EINVAL)
-            return mp_u_err(err, rc, NULL, 0, 0, NULL,
-                            "projection '%s': too many synapses", m->name);
-        return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+        if (rc == TOO_MANY) /* fixed_probability drew more than its bound */
+            return mp_u_err(err, MP_EINVAL, file, 0, 0, path,
+                            "projection '%s' drew more than %u synapses, the limit per "
+                            "projection (%u x %u pairs); split it into several "
+                            "projections or connect fewer pairs",
+                            m->name, MP_MAX_SYNAPSES, n_pre, n_post);
+        return mp_u_mem_fail(err, mp_u_size_mul(nnz, 20) + 8 * ((size_t)n_pre + n_post),
+                             file, path, "its synapses", "projection '%s' (%zu synapses)",
+                             m->name, nnz);
     }
     /* stable counting sort by pre */
     for (size_t s = 0; s < nnz; s++)

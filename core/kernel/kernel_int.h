@@ -5,6 +5,7 @@
 #ifndef MP_KERNEL_INT_H
 #define MP_KERNEL_INT_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "model/model_int.h"
 #include "plugin/host_ctx.h"
 #include "stimuli/stimuli_int.h"
+#include "util/util_int.h"
 
 /* ---- traces (trace.c) ---------------------------------------------------- */
 
@@ -119,11 +121,33 @@ typedef struct mp_k_proj {
 } mp_k_proj;
 
 /* Draws the connectivity of projection m (stream: conn_rng) into the CSR
- * arrays of pj, then the weights (w_rng). errors: MP_ENOMEM, MP_EINVAL */
+ * arrays of pj, then the weights (w_rng). file and path (the projection's
+ * connectivity in the model) go into messages. errors: MP_ENOMEM, MP_EINVAL */
 int mp_k_connect(mp_k_proj *pj, const mp_m_projection *m, const mp_m_source *src,
                  uint32_t n_pre, uint32_t n_post, int same_pop, gsl_rng *conn_rng,
-                 gsl_rng *w_rng, mp_error *err);
+                 gsl_rng *w_rng, const char *file, const char *path, mp_error *err);
 void mp_k_proj_free_arrays(mp_k_proj *pj);
+
+/* ---- sizes (net_sizes.c): what a net will need, checked before it is built */
+
+/* The most synapses of one projection: their indices are uint32_t, and
+ * pre_ptr holds counts up to nnz. */
+#define MP_MAX_SYNAPSES (UINT32_MAX - 1u)
+/* The longest delay in steps: a population's arrival ring has one slot per
+ * step of its longest delay (+1), and slot + delay must fit in uint32_t. */
+#define MP_MAX_DELAY_STEPS ((uint32_t)INT32_MAX)
+
+/* Refuses a spiking model whose populations, delay rings or projections
+ * need more memory than mp_u_mem_limit() allows (MP_ENOMEM) or exceed the
+ * index limits above (MP_EINVAL); each message names the model file, the
+ * JSON path the size comes from, the owner and the bytes. Allocates
+ * nothing. errors: MP_ENOMEM, MP_EINVAL */
+int mp_k_check_sizes(const mp_model *m, mp_error *err);
+/* The state block of projection j's rule (state_size doubles for a
+ * n_pre x n_post projection), checked against the memory limit; *n gets
+ * the count. Spiking and rate nets. errors: MP_ENOMEM */
+int mp_k_check_rule_state(const mp_model *m, size_t j, uint32_t n_pre,
+                          uint32_t n_post, size_t *n, mp_error *err);
 /* One draw of an initial value (group G 1-based for group_tuned). */
 double mp_k_init_draw(const mp_m_init *in, gsl_rng *r, size_t G);
 
@@ -174,6 +198,16 @@ int mp_k_rec_write_initial(mp_net *net, mp_error *err);
 int mp_k_check_states(mp_net *net, mp_error *err);
 int mp_k_check_weights(mp_net *net, mp_k_proj *pj, const uint32_t *idx, size_t n,
                        int by_post, mp_error *err);
+
+/* Whole steps of dt in ms, at least 1, saturated at MP_MAX_STEPS: the
+ * period of something done every ms (a check, a recorder interval), for
+ * which a period beyond any run means "never again". llround would be
+ * undefined beyond int64_t. */
+static inline int64_t mp_k_steps_of(double ms, double dt)
+{
+    double k = round(ms / dt);
+    return !(k >= 1.0) ? 1 : k < (double)MP_MAX_STEPS ? (int64_t)k : MP_MAX_STEPS;
+}
 
 /* Time (ms) of the end of step n (= the time stamp of its spikes). */
 static inline double mp_k_time(const mp_net *net, int64_t n)

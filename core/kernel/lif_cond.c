@@ -27,7 +27,7 @@ void mp_k_lif_init_consts(mp_k_pop *p, double dt)
         .d_ex = mp_exp(-dt / m->tau_syn_ex), .d_in = mp_exp(-dt / m->tau_syn_in),
         .gL = m->g_L, .gLEL_Ie = m->g_L * m->E_L + m->I_e, .Eex = m->E_ex, .Ein = m->E_in,
         .k = -dt / m->C_m, .Vth = m->V_th, .Vr = m->V_reset,
-        .nref = (double)llround(m->t_ref / dt)};
+        .nref = round(m->t_ref / dt)}; /* llround: undefined beyond int64_t */
 }
 
 /* Pass 1: arrivals, decay, integration, threshold; flag[i] = 1 if neuron i

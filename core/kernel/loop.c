@@ -8,6 +8,7 @@
  *   (5) periodic checks, recorders.
  */
 #include <math.h>
+#include <stdio.h>
 
 #include "kernel/kernel_int.h"
 #include "rate/rate_int.h"
@@ -149,14 +150,25 @@ int mp_net_run(mp_net *net, double duration_ms, mp_progress_fn progress,
         return mp_r_train(net->rate, total > seen ? total - seen : 0, progress,
                           user, err);
     }
-    if (!(duration_ms >= 0.0))
+    if (!(duration_ms >= 0.0) || isinf(duration_ms))
         return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
-                        "duration must be >= 0 ms (got %g)", duration_ms);
-    const int64_t N = (int64_t)llround(duration_ms / net->dt);
+                        "duration must be a finite number >= 0 ms (got %g)", duration_ms);
+    /* llround of a step count beyond int64_t is undefined (it gave 0 steps
+     * for 1e18 ms): refuse what the step counter cannot hold */
+    const double steps = round(duration_ms / net->dt);
+    if (!(steps < (double)(MP_MAX_STEPS - net->steps))) {
+        char done[48] = "";
+        if (net->steps > 0)
+            snprintf(done, sizeof done, " (%lld done already)", (long long)net->steps);
+        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                        "duration %g ms is %g steps of dt = %g ms; the limit is "
+                        MP_MAX_STEPS_TEXT " steps in all%s: use a shorter duration "
+                        "or a larger dt",
+                        duration_ms, steps, net->dt, done);
+    }
+    const int64_t N = (int64_t)steps;
     const int64_t end = net->steps + N;
-    const int64_t every = (int64_t)llround(1000.0 / net->dt) > 0
-                              ? (int64_t)llround(1000.0 / net->dt)
-                              : 1;
+    const int64_t every = mp_k_steps_of(1000.0, net->dt);
     const double total = (double)end * net->dt;
     double t0 = mp_u_wall_seconds();
     mp_error_clear(&net->hook_err);

@@ -1,6 +1,7 @@
 /* Instantiating a model: populations, stimuli, sources, connectivity,
  * weights, traces and rule states, all drawn from streams of the seed. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +35,16 @@ static mp_k_trace *get_trace(mp_k_source *s, double tau, double dt, int lazy,
     return *rc == MP_OK ? tr : NULL;
 }
 
+/* mp_k_check_sizes let these sizes through, but malloc still failed. */
+static int pop_nomem(const mp_model *m, size_t pi, size_t bytes, mp_error *err)
+{
+    char path[48];
+    snprintf(path, sizeof path, "populations[%zu].size", pi);
+    return mp_u_mem_fail(err, bytes, m->file, path, "its state and arrival rings",
+                         "population '%s' (%zu neurons)", m->populations[pi].name,
+                         m->populations[pi].size);
+}
+
 static int init_pop(mp_net *net, size_t pi, mp_error *err)
 {
     const mp_model *m = net->m;
@@ -58,7 +69,7 @@ static int init_pop(mp_net *net, size_t pi, mp_error *err)
     p->ring_ex = calloc(n * p->D, sizeof *p->ring_ex);
     p->ring_in = calloc(n * p->D, sizeof *p->ring_in);
     if (!p->V || !p->g_ex || !p->g_in || !p->ref || !p->fired || !p->ring_ex || !p->ring_in)
-        return nomem(err);
+        return pop_nomem(m, pi, n * (5 + 2 * (size_t)p->D) * sizeof(double), err);
     mp_k_lif_init_consts(p, net->dt);
     gsl_rng *r = mp_s_rng_new(mp_u_stream_seed(net->seed, MP_STREAM_POPULATION_INIT, pi));
     if (!r)
@@ -89,8 +100,10 @@ static int init_proj(mp_net *net, size_t j, mp_error *err)
     int same = ms->kind == MP_SRC_POPULATION && ms->index == mj->target;
     gsl_rng *rc_ = mp_s_rng_new(mp_u_stream_seed(net->seed, MP_STREAM_CONNECT, j));
     gsl_rng *rw = mp_s_rng_new(mp_u_stream_seed(net->seed, MP_STREAM_WEIGHTS, j));
+    char path[48];
+    snprintf(path, sizeof path, "projections[%zu].connectivity", j);
     int rc = (rc_ && rw) ? mp_k_connect(pj, mj, ms, pj->src->size, pj->tgt->n, same,
-                                       rc_, rw, err)
+                                       rc_, rw, m->file, path, err)
                          : nomem(err);
     if (rc_)
         gsl_rng_free(rc_);
@@ -103,10 +116,15 @@ static int init_proj(mp_net *net, size_t j, mp_error *err)
     const mp_rule_desc *desc = pl->desc;
     const double *par = mj->plasticity->params;
     pj->desc = desc;
-    size_t ns = desc->state_size ? desc->state_size(par, pj->syn.n_pre, pj->syn.n_post) : 0;
+    size_t ns;
+    if ((rc = mp_k_check_rule_state(m, j, pj->syn.n_pre, pj->syn.n_post, &ns, err)) != MP_OK)
+        return rc;
     pj->state = calloc(ns ? ns : 1, sizeof *pj->state);
     pj->rng = mp_s_rng_new(mp_u_stream_seed(net->seed, MP_STREAM_RULE, j));
-    if (!pj->state || !pj->rng)
+    if (!pj->state)
+        return mp_u_mem_fail(err, ns * sizeof *pj->state, m->file, NULL, "its state",
+                             "rule '%s' of projection '%s'", desc->name, mj->name);
+    if (!pj->rng)
         return nomem(err);
     size_t cap = 2 * m->n_projections + 1;
     if (pl->trace_pre >= 0) {
@@ -156,11 +174,14 @@ int mp_net_new(const mp_model *m, uint64_t seed, mp_net **out, mp_error *err)
         *out = net;
         return MP_OK;
     }
+    int rc = mp_k_check_sizes(m, err);
+    if (rc != MP_OK) {
+        free(net);
+        return rc;
+    }
     net->lazy = m->trace_decay == MP_TRACE_LAZY;
-    long long ce = llround(100.0 / m->dt);
-    net->check_every = ce < 1 ? 1 : ce;
+    net->check_every = mp_k_steps_of(100.0, m->dt);
     net->check_countdown = net->check_every;
-    int rc = MP_OK;
 
     net->n_srcs = m->n_sources;
     net->n_pops = m->n_populations;

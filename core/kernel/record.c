@@ -74,8 +74,7 @@ int mp_net_open_recorders(mp_net *net, const char *outdir, mp_error *err)
         if (r->buf)
             setvbuf(r->f, r->buf, _IOFBF, REC_BUF);
         double iv = mr->kind == MP_REC_RATE ? mr->window : mr->interval;
-        long long e = llround(iv / net->dt);
-        r->every = e < 1 ? 1 : e;
+        r->every = mp_k_steps_of(iv, net->dt);
         r->start = net->steps;
         switch (mr->kind) {
         case MP_REC_SPIKES: fputs("t_ms,neuron\n", r->f); break;

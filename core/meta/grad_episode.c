@@ -438,6 +438,18 @@ static int run(g_ctx *c, const double *const *params, double *loss,
 
     const size_t T = ep->n_train;
     const size_t K = isqrt_up(T ? T : 1), nck = T ? (T + K - 1) / K : 0;
+    /* everything the reverse pass allocates below, checked before the first
+     * (saturating: nck * nW overflowed size_t for a large enough episode) */
+    size_t need = mp_u_size_add(
+        mp_u_size_add(mp_u_size_mul(nck, c->nW),
+                      mp_u_size_add(2 * c->nW + 2 * c->nN + 3 * most, scr)),
+        mp_u_size_mul(K, mp_u_size_add(c->nW, 4 * c->nN)));
+    if (grad && (rc = mp_u_mem_check(err, mp_u_size_mul(need, sizeof(double)), m->file, NULL,
+                                     "its checkpoints and reverse pass",
+                                     "meta-gradients of an episode of %zu samples "
+                                     "(%zu checkpoints of %zu weights)",
+                                     T, nck, c->nW)) != MP_OK)
+        return rc;
     double *ck = NULL;
     if (grad) {
         ck = g_alloc(c, nck * c->nW);

@@ -307,12 +307,14 @@ int mp_m_check_steps(mp_m_ctx *c, const char *key, double ms, double dt)
 {
     char a[32], b[32];
     double steps = ms / dt;
-    if (steps <= (double)MP_MAX_STEPS)
+    /* the same test as mp_net_run's, on the rounded step count */
+    if (round(steps) < (double)MP_MAX_STEPS)
         return MP_OK;
     return mp_m_fail_rel(c, key, "dt", MP_EINVAL,
-                         "%s ms is %.3g steps of dt = %s ms; at most 2^62 steps "
-                         "fit (%s <= %.6g ms)", mp_m_fmt_num(ms, a), steps,
-                         mp_m_fmt_num(dt, b), key, (double)MP_MAX_STEPS * dt);
+                         "%s ms is %.3g steps of dt = %s ms; fewer than "
+                         MP_MAX_STEPS_TEXT " steps fit (%s < %.6g ms)",
+                         mp_m_fmt_num(ms, a), steps, mp_m_fmt_num(dt, b), key,
+                         (double)MP_MAX_STEPS * dt);
 }
 
 int mp_m_num(mp_m_ctx *c, const json_t *obj, const char *key, const double *def,

@@ -189,6 +189,20 @@ static int gaussian(mp_m_ctx *c, mp_model *m, const json_t *v)
     }
     if (rc != MP_OK)
         return rc;
+    /* the samples, the rotation and the three dim x dim matrices of its QR
+     * (stimuli/gaussian_rotated.c), checked before any is allocated */
+    const char *lim_what;
+    char need[32], have[32];
+    size_t bytes = mp_u_size_mul(mp_u_size_add(mp_u_size_mul(n, dim),
+                                               mp_u_size_mul(5 * dim, dim)),
+                                 sizeof(double));
+    size_t lim = mp_u_mem_limit(&lim_what);
+    if (bytes > lim)
+        return mp_m_fail_key(c, "dim", MP_ENOMEM,
+                             "a gaussian data set of %zu samples x %zu dimensions needs %s "
+                             "(its samples and its random rotation), more than %s (%s)",
+                             n, dim, mp_u_fmt_bytes(bytes, need), lim_what,
+                             mp_u_fmt_bytes(lim, have));
     m->data.variances = malloc(dim * sizeof(double));
     m->data.rotation = malloc(dim * dim * sizeof(double));
     if (!m->data.variances || !m->data.rotation)

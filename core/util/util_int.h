@@ -15,13 +15,6 @@
 #define MP_PRINTF(a, b)
 #endif
 
-/* The most steps one run may take. Step counters are int64_t; a count of at
- * most 2^62 leaves room to add two of them (steps done + steps to run)
- * without overflow, and converts to and from double exactly. The model
- * loader refuses durations beyond it (duration / dt), the kernel's loop
- * guards its own arithmetic with it. */
-#define MP_MAX_STEPS ((int64_t)1 << 62)
-
 /* Sets err (if non-NULL and still empty: the first error wins) and returns
  * code, so callers can write `return mp_u_err(err, MP_EINVAL, ...)`.
  * file/path may be NULL; line/col 0 when unknown. */
@@ -78,5 +71,46 @@ enum {
     MP_STREAM_DATA = 7      /* rate networks: data order, splits, Gaussian sets */
 };
 uint64_t mp_u_stream_seed(uint64_t master, uint32_t kind, uint64_t index);
+
+/* ---- sizes.c: limits, overflow-safe sizes, the memory an owner asks for -- */
+
+/* The most steps a spiking net may simulate in all: the step counters are
+ * int64_t, and a run adds its steps to those already done, so 2^62 keeps
+ * every sum and the progress arithmetic far from overflow. A duration whose
+ * step count reaches it is refused (mp_net_run; the model loader checks
+ * `duration` against the same limit). */
+#define MP_MAX_STEPS (INT64_C(1) << 62)
+#define MP_MAX_STEPS_TEXT "2^62 (4.6e18)"
+
+/* a * b and a + b, saturating at SIZE_MAX: a size that does not fit in
+ * size_t becomes SIZE_MAX, which every limit below refuses. */
+size_t mp_u_size_mul(size_t a, size_t b);
+size_t mp_u_size_add(size_t a, size_t b);
+
+/* A byte count in words: "512 bytes", "1.5 kB", "72 GB" (decimal units);
+ * SIZE_MAX (a saturated size) reads "more than 18 EB". */
+const char *mp_u_fmt_bytes(size_t bytes, char buf[32]);
+
+/* The most memory one owner (a population, a projection, a rule's state)
+ * may ask for: the machine's memory (RAM + swap), or the process's limit
+ * (ulimit -v, -d) when lower. *what (optional) gets the limit in words for
+ * messages ("the memory of this machine"). */
+size_t mp_u_mem_limit(const char **what);
+/* Tests: replaces the limit by `bytes` (0 restores the automatic one). */
+void mp_u_set_mem_limit(size_t bytes);
+
+/* Refuses, before anything is allocated, an owner that needs more than
+ * mp_u_mem_limit(): MP_ENOMEM with "<owner> needs <bytes> for <what_for>,
+ * more than <the limit in words> (<limit>)"; MP_OK otherwise. fmt, ...
+ * format the owner ("population 'post' (10 neurons)"); file and path say
+ * where the size comes from (NULL when nowhere). */
+int mp_u_mem_check(mp_error *err, size_t bytes, const char *file,
+                   const char *path, const char *what_for, const char *fmt, ...)
+    MP_PRINTF(6, 7);
+/* The allocation of `bytes` for an owner failed: MP_ENOMEM with "<owner>
+ * needs <bytes> for <what_for>: out of memory". */
+int mp_u_mem_fail(mp_error *err, size_t bytes, const char *file,
+                  const char *path, const char *what_for, const char *fmt, ...)
+    MP_PRINTF(6, 7);
 
 #endif

@@ -22,6 +22,10 @@ typedef struct mp_net mp_net;
 
 /* Instantiates a model: draws connectivity, initial weights and states from
  * streams derived from `seed` alone. The model must outlive the net.
+ * Sizes are checked before anything is allocated (docs/kernel.md, "Sizes
+ * and limits"): MP_ENOMEM names the population, projection, stimulus or
+ * rule that needs more than the memory limit, MP_EINVAL a projection or
+ * delay beyond the index limits.
  * alloc: yes | errors: MP_ENOMEM, MP_EINVAL, MP_EPLUGIN */
 MP_API int mp_net_new(const mp_model *m, uint64_t seed, mp_net **out, mp_error *err);
 
@@ -39,8 +43,10 @@ typedef void (*mp_progress_fn)(void *user, double t_ms, double total_ms);
 
 /* Advances the net by duration_ms (rounded to whole steps).
  * Returns MP_OK, or MP_EUNSTABLE when a rule blew up (NaN/Inf/runaway
- * weights; err says where and when), or another error code.
- * errors: MP_EUNSTABLE, MP_EIO, MP_EPLUGIN */
+ * weights; err says where and when), or another error code. A duration
+ * that is negative, not finite, or would bring the net to 2^62 steps or
+ * more is refused with MP_EINVAL, nothing simulated.
+ * errors: MP_EUNSTABLE, MP_EINVAL, MP_EIO, MP_EPLUGIN */
 MP_API int mp_net_run(mp_net *net, double duration_ms, mp_progress_fn progress,
                void *user, mp_error *err);
 
