@@ -209,7 +209,7 @@ typedef struct mp_x_run_opts {
 int mp_x_run(const mp_experiment *x, const mp_x_run_opts *o, mp_error *err);
 
 /* --evaluate: the meta-loss (and gradient, exact or FD) at the initial
- * coefficients on iteration 0's tasks, as a JSON text (malloc'ed). */
+ * coefficients on iteration 0's tasks, as a JSON text (free with mp_u_free). */
 int mp_x_evaluate_initial(const mp_experiment *x, int threads, char **json,
                           mp_error *err);
 

@@ -20,6 +20,7 @@
 #define _XOPEN_SOURCE 700
 #include <dirent.h>
 #include <dlfcn.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,8 +157,10 @@ static int ends_with(const char *s, const char *suffix)
 /* Copies the canonical form of path (or path itself) into out. */
 static int put_path(const char *path, char *out, size_t n, mp_error *err)
 {
-    char *real = realpath(path, NULL);
-    const char *p = real ? real : path;
+    /* a buffer, not realpath(path, NULL): that block would come from the C
+     * library's malloc, not the library's allocator (util_int.h) */
+    char real[PATH_MAX];
+    const char *p = realpath(path, real) ? real : path;
     int rc = MP_OK;
     if (strlen(p) >= n)
         rc = mp_u_err(err, MP_EPLUGIN, NULL, 0, 0, NULL,
@@ -165,7 +168,6 @@ static int put_path(const char *path, char *out, size_t n, mp_error *err)
                       n - 1);
     else
         memcpy(out, p, strlen(p) + 1);
-    free(real);
     return rc;
 }
 
