@@ -10,6 +10,7 @@
 
 #include "cli/cli_int.h"
 #include "meta/meta_int.h"
+#include "util/util_int.h"
 
 static volatile int g_stop;
 
@@ -114,7 +115,7 @@ int mp_cmd_meta(int argc, char **argv)
         rc = mp_x_evaluate_initial(x, (int)threads, &json, &err);
         if (rc == MP_OK)
             printf("%s\n", json);
-        free(json);
+        mp_u_free(json);
     } else {
         /* The command that reruns this experiment, for result.json. */
         size_t len = strlen(exp) + strlen(out) + 64;

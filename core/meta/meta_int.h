@@ -230,7 +230,7 @@ int mp_x_resume_experiment(const char *dir, const char *given, char **path,
                            mp_error *err);
 
 /* --evaluate: the meta-loss (and gradient, exact or FD) at the initial
- * coefficients on iteration 0's tasks, as a JSON text (malloc'ed). */
+ * coefficients on iteration 0's tasks, as a JSON text (free with mp_u_free). */
 int mp_x_evaluate_initial(const mp_experiment *x, int threads, char **json,
                           mp_error *err);
 

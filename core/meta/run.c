@@ -85,6 +85,16 @@ static int run_batch(batch *b, int threads, mp_error *err)
 
 /* ---- JSON helpers ------------------------------------------------------------------ */
 
+/* Frees a text from json_dumps with Jansson's free function: Jansson has
+ * its own allocator (include/metaplast/alloc.h), perhaps the application's. */
+static void json_text_free(char *txt)
+{
+    json_free_t jfree;
+    json_get_alloc_funcs(NULL, &jfree);
+    if (txt)
+        jfree(txt);
+}
+
 static json_t *num(double v)
 {
     return isfinite(v) ? json_real(v) : json_null();
@@ -557,7 +567,7 @@ int mp_x_run(const mp_experiment *x, const mp_x_run_opts *o, mp_error *err)
                 rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
             else if (fprintf(log, "%s\n", txt) < 0 || fflush(log) != 0)
                 rc = mp_u_write_failed(logp, errno, err);
-            free(txt);
+            json_text_free(txt);
         }
         if (rc == MP_OK && !o->quiet)
             progress(&s, th_used, accname, loss, acc, secs, blown);
@@ -634,7 +644,9 @@ int mp_x_evaluate_initial(const mp_experiment *x, int threads, char **json,
             json_object_set_new(j, "gradient_method",
                                 json_string(exact ? "exact" : "finite_difference"));
         }
-        *json = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+        char *txt = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+        *json = mp_u_strdup(txt); /* the caller frees it with mp_u_free */
+        json_text_free(txt);
         json_decref(j);
         if (!*json)
             rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");

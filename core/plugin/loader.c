@@ -9,6 +9,7 @@
  */
 #define _XOPEN_SOURCE 700
 #include <dlfcn.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

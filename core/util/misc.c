@@ -22,6 +22,17 @@ char *mp_u_strdup(const char *s)
     return d;
 }
 
+char *mp_u_strndup(const char *s, size_t n)
+{
+    size_t len = strnlen(s, n);
+    char *d = malloc(len + 1);
+    if (d) {
+        memcpy(d, s, len);
+        d[len] = '\0';
+    }
+    return d;
+}
+
 char *mp_u_path_join(const char *dir, const char *name)
 {
     if (!name)

@@ -23,8 +23,19 @@ int mp_u_err(mp_error *err, int code, const char *file, int line, int col,
 int mp_u_verr(mp_error *err, int code, const char *file, int line, int col,
               const char *path, const char *fmt, va_list ap);
 
+/* The library's allocator (alloc.c): malloc, calloc, realloc and free
+ * through the functions of mp_set_alloc_funcs. Every allocation of core/ and
+ * stimuli/ uses these, never the C library's directly, and a block is freed
+ * with mp_u_free (memory from Jansson, realpath or GSL is freed by them). */
+void *mp_u_malloc(size_t size);
+void *mp_u_calloc(size_t count, size_t size);
+void *mp_u_realloc(void *ptr, size_t size);
+void mp_u_free(void *ptr);
+
 /* strdup that returns NULL on NULL input. */
 char *mp_u_strdup(const char *s);
+/* strndup: at most n bytes of s, always terminated. */
+char *mp_u_strndup(const char *s, size_t n);
 
 /* Creates a directory and its parents (mkdir -p). errors: MP_EIO */
 int mp_u_mkdir_p(const char *dir, mp_error *err);

@@ -9,6 +9,7 @@
 #define MP_VERSION_HEX                                                         \
     ((MP_VERSION_MAJOR << 16) | (MP_VERSION_MINOR << 8) | MP_VERSION_PATCH)
 
+#include "metaplast/alloc.h"
 #include "metaplast/error.h"
 #include "metaplast/model.h"
 #include "metaplast/net.h"
