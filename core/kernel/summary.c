@@ -104,7 +104,7 @@ static int write_summary(const mp_net *net, const char *outdir, double wall_seco
     json_decref(root);
     rc = txt ? mp_u_write_output(outdir, "summary.json", txt, strlen(txt), err)
              : mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    free(txt);
+    mp_u_free(txt);
     return rc;
 }
 

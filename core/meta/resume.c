@@ -26,9 +26,9 @@ static int differs(const char *file, const char *want, char got[32], mp_error *e
 /* 1 when `given` is the file the checkpoint records (rec, absolute). */
 static int same_file(const char *given, const char *rec)
 {
-    char *abs = rec ? realpath(given, NULL) : NULL;
+    char *abs = rec ? mp_u_realpath(given) : NULL;
     int same = abs && strcmp(abs, rec) == 0;
-    free(abs);
+    mp_u_free(abs);
     return same;
 }
 
@@ -85,6 +85,6 @@ int mp_x_resume_experiment(const char *dir, const char *given, char **path,
     if (rc == MP_OK && !(*path = mp_u_strdup(given ? given : rec)))
         rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     json_decref(j);
-    free(cp);
+    mp_u_free(cp);
     return rc;
 }

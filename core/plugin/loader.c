@@ -238,11 +238,11 @@ int mp_p_plugin_load(const char *path, mp_p_plugin **out, mp_error *err)
         return rc;
     }
 
-    plugin_box *b = calloc(1, sizeof *b);
+    plugin_box *b = mp_u_calloc(1, sizeof *b);
     char *pathdup = mp_u_strdup(path);
     if (!b || !pathdup) {
-        free(b);
-        free(pathdup);
+        mp_u_free(b);
+        mp_u_free(pathdup);
         dlclose(h);
         return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     }
@@ -252,8 +252,8 @@ int mp_p_plugin_load(const char *path, mp_p_plugin **out, mp_error *err)
     int tp = -1, tq = -1;
     if ((rc = check_desc(path, &b->desc, err)) ||
         (rc = check_params(path, &b->desc, &tp, &tq, err))) {
-        free(b);
-        free(pathdup);
+        mp_u_free(b);
+        mp_u_free(pathdup);
         dlclose(h);
         return rc;
     }
@@ -275,8 +275,8 @@ void mp_p_plugin_free(mp_p_plugin *p)
         return;
     if (p->handle)
         dlclose(p->handle);
-    free(p->path);
-    free((plugin_box *)p);
+    mp_u_free(p->path);
+    mp_u_free((plugin_box *)p);
 }
 
 int mp_p_param_index(const mp_rule_desc *d, const char *name)

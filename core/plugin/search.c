@@ -50,7 +50,7 @@ static void dirs_add(dirlist *l, const char *dir, size_t len)
     for (size_t i = 0; i < l->n; i++)
         if (strlen(l->d[i]) == len && memcmp(l->d[i], dir, len) == 0)
             return;
-    char *s = malloc(len + 1);
+    char *s = mp_u_malloc(len + 1);
     if (!s)
         return;
     memcpy(s, dir, len);
@@ -61,7 +61,7 @@ static void dirs_add(dirlist *l, const char *dir, size_t len)
 static void dirs_free(dirlist *l)
 {
     for (size_t i = 0; i < l->n; i++)
-        free(l->d[i]);
+        mp_u_free(l->d[i]);
     l->n = 0;
 }
 
@@ -76,8 +76,8 @@ static void lib_plugin_dir(dirlist *l)
     Dl_info info;
     if (!dladdr(&anchor, &info) || !info.dli_fname || !info.dli_fname[0])
         return;
-    char *lib = realpath(info.dli_fname, NULL);
-    char *self = realpath("/proc/self/exe", NULL);
+    char *lib = mp_u_realpath(info.dli_fname);
+    char *self = mp_u_realpath("/proc/self/exe");
     char *slash = lib ? strrchr(lib, '/') : NULL;
     if (slash && (!self || strcmp(lib, self) != 0)) {
         char buf[4200];
@@ -85,8 +85,8 @@ static void lib_plugin_dir(dirlist *l)
         snprintf(buf, sizeof buf, "%s/metaplast/plugins", lib);
         dirs_add(l, buf, strlen(buf));
     }
-    free(lib);
-    free(self);
+    mp_u_free(lib);
+    mp_u_free(self);
 }
 
 static void search_dirs(dirlist *l)
@@ -183,7 +183,7 @@ static int ends_with(const char *s, const char *suffix)
 /* Copies the canonical form of path (or path itself) into out. */
 static int put_path(const char *path, char *out, size_t n, mp_error *err)
 {
-    char *real = realpath(path, NULL);
+    char *real = mp_u_realpath(path);
     const char *p = real ? real : path;
     int rc = MP_OK;
     if (strlen(p) >= n)
@@ -192,7 +192,7 @@ static int put_path(const char *path, char *out, size_t n, mp_error *err)
                       n - 1);
     else
         memcpy(out, p, strlen(p) + 1);
-    free(real);
+    mp_u_free(real);
     return rc;
 }
 
@@ -233,7 +233,7 @@ int mp_p_resolve(const char *name, const char *base_dir, char *out, size_t n,
                               : "the current directory");
         } else
             rc = put_path(path, out, n, err);
-        free(path);
+        mp_u_free(path);
         return rc;
     }
 
@@ -242,7 +242,7 @@ int mp_p_resolve(const char *name, const char *base_dir, char *out, size_t n,
     char looked[MP_ERROR_TEXT_LEN] = "";
     size_t used = 0;
     for (size_t i = 0; i < l.n; i++) {
-        char *path = malloc(strlen(l.d[i]) + strlen(name) + 5);
+        char *path = mp_u_malloc(strlen(l.d[i]) + strlen(name) + 5);
         if (!path) {
             dirs_free(&l);
             return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
@@ -250,11 +250,11 @@ int mp_p_resolve(const char *name, const char *base_dir, char *out, size_t n,
         sprintf(path, "%s/%s.so", l.d[i], name);
         if (is_file(path)) {
             int rc = put_path(path, out, n, err);
-            free(path);
+            mp_u_free(path);
             dirs_free(&l);
             return rc;
         }
-        free(path);
+        mp_u_free(path);
         int w = snprintf(looked + used, sizeof looked - used, "%s%s",
                          i ? ", " : "", l.d[i]);
         if (w > 0)
@@ -276,7 +276,7 @@ int mp_p_resolve(const char *name, const char *base_dir, char *out, size_t n,
  * install or put on METAPLAST_PLUGIN_PATH. */
 int mp_p_check_trusted(const char *path, mp_error *err)
 {
-    char *real = path ? realpath(path, NULL) : NULL;
+    char *real = path ? mp_u_realpath(path) : NULL;
     if (!real)
         return mp_u_err(err, MP_EPLUGIN, NULL, 0, 0, NULL,
                         "plugin file '%s' cannot be resolved", path ? path : "");
@@ -286,9 +286,9 @@ int mp_p_check_trusted(const char *path, mp_error *err)
     search_dirs(&l);
     int trusted = 0;
     for (size_t i = 0; i < l.n && !trusted; i++) {
-        char *dir = realpath(l.d[i], NULL);
+        char *dir = mp_u_realpath(l.d[i]);
         trusted = dir && strlen(dir) == dir_len && memcmp(dir, real, dir_len) == 0;
-        free(dir);
+        mp_u_free(dir);
     }
     dirs_free(&l);
     int rc = MP_OK;
@@ -304,7 +304,7 @@ int mp_p_check_trusted(const char *path, mp_error *err)
                       "path: %s",
                       real, dirs[0] ? dirs : "(none)");
     }
-    free(real);
+    mp_u_free(real);
     return rc;
 }
 
@@ -336,7 +336,7 @@ void mp_p_visit_all(mp_p_visit_fn fn, void *user)
                 continue;
             if (n == cap) {
                 size_t nc = cap ? 2 * cap : 16;
-                char **t = realloc(names, nc * sizeof *t);
+                char **t = mp_u_realloc(names, nc * sizeof *t);
                 if (!t)
                     break;
                 names = t;
@@ -355,13 +355,13 @@ void mp_p_visit_all(mp_p_visit_fn fn, void *user)
                 dup = strcmp(seen[j], names[k]) == 0;
             char *path = mp_u_path_join(l.d[i], names[k]);
             if (dup || !path || !is_file(path)) {
-                free(path);
-                free(names[k]);
+                mp_u_free(path);
+                mp_u_free(names[k]);
                 continue;
             }
             if (n_seen == cap_seen) {
                 size_t nc = cap_seen ? 2 * cap_seen : 16;
-                char **t = realloc(seen, nc * sizeof *t);
+                char **t = mp_u_realloc(seen, nc * sizeof *t);
                 if (t) {
                     seen = t;
                     cap_seen = nc;
@@ -370,7 +370,7 @@ void mp_p_visit_all(mp_p_visit_fn fn, void *user)
             if (n_seen < cap_seen)
                 seen[n_seen++] = names[k];
             else
-                free(names[k]);
+                mp_u_free(names[k]);
 
             mp_error e2;
             mp_error_clear(&e2);
@@ -380,12 +380,12 @@ void mp_p_visit_all(mp_p_visit_fn fn, void *user)
             else
                 fn(user, path, NULL, &e2);
             mp_p_plugin_free(p);
-            free(path);
+            mp_u_free(path);
         }
-        free(names);
+        mp_u_free(names);
     }
     for (size_t j = 0; j < n_seen; j++)
-        free(seen[j]);
-    free(seen);
+        mp_u_free(seen[j]);
+    mp_u_free(seen);
     dirs_free(&l);
 }

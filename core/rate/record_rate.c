@@ -180,7 +180,7 @@ int mp_r_open_recorders(mp_r_net *net, const char *outdir, mp_error *err)
     int rc = mp_u_mkdir_p(outdir, err);
     if (rc != MP_OK || m->n_recorders == 0)
         return rc;
-    net->recs = calloc(m->n_recorders, sizeof *net->recs);
+    net->recs = mp_u_calloc(m->n_recorders, sizeof *net->recs);
     if (!net->recs)
         return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     net->n_recs = m->n_recorders;
@@ -193,7 +193,7 @@ int mp_r_open_recorders(mp_r_net *net, const char *outdir, mp_error *err)
         mp_r_rec *r = &net->recs[i];
         r->m = &m->recorders[i];
         r->n_cols = most;
-        r->acc = calloc(2 * tot + net->nL + 2 * most, sizeof(double));
+        r->acc = mp_u_calloc(2 * tot + net->nL + 2 * most, sizeof(double));
         r->path = mp_u_path_join(outdir, r->m->file);
         rc = r->path && r->acc
                  ? mp_u_open_output(outdir, r->m->file, MP_U_OUT_TRUNCATE, &r->f, err)
@@ -232,10 +232,10 @@ int mp_r_close_recorders(mp_r_net *net, mp_error *err)
         mp_r_rec *r = &net->recs[i];
         if (mp_u_close_output(r->f, r->path, err) != MP_OK)
             rc = MP_EIO;
-        free(r->path);
-        free(r->acc);
+        mp_u_free(r->path);
+        mp_u_free(r->acc);
     }
-    free(net->recs);
+    mp_u_free(net->recs);
     net->recs = NULL;
     net->n_recs = 0;
     return rc;

@@ -1,6 +1,7 @@
 /* Strings, paths, directories, clocks and random-stream seeds. */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,7 +17,7 @@ char *mp_u_strdup(const char *s)
     if (!s)
         return NULL;
     size_t n = strlen(s) + 1;
-    char *d = malloc(n);
+    char *d = mp_u_malloc(n);
     if (d)
         memcpy(d, s, n);
     return d;
@@ -25,7 +26,7 @@ char *mp_u_strdup(const char *s)
 char *mp_u_strndup(const char *s, size_t n)
 {
     size_t len = strnlen(s, n);
-    char *d = malloc(len + 1);
+    char *d = mp_u_malloc(len + 1);
     if (d) {
         memcpy(d, s, len);
         d[len] = '\0';
@@ -33,14 +34,23 @@ char *mp_u_strndup(const char *s, size_t n)
     return d;
 }
 
+/* realpath(path, NULL) returns a block of the C library's malloc, which
+ * mp_u_free must not be given: resolve into a buffer and copy. */
+char *mp_u_realpath(const char *path)
+{
+    char buf[PATH_MAX];
+    return path && realpath(path, buf) ? mp_u_strdup(buf) : NULL;
+}
+
 char *mp_u_path_join(const char *dir, const char *name)
 {
     if (!name)
         return NULL;
-    if (name[0] == '/' || !dir || !dir[0])
+    /* "." adds nothing but noise to messages ("././x.so") */
+    if (name[0] == '/' || !dir || !dir[0] || strcmp(dir, ".") == 0)
         return mp_u_strdup(name);
     size_t a = strlen(dir), b = strlen(name);
-    char *s = malloc(a + b + 2);
+    char *s = mp_u_malloc(a + b + 2);
     if (!s)
         return NULL;
     memcpy(s, dir, a);
@@ -62,7 +72,7 @@ int mp_u_mkdir_p(const char *dir, mp_error *err)
                 int e = errno;
                 mp_u_err(err, MP_EIO, dir, 0, 0, NULL,
                          "cannot create directory '%s': %s", p, strerror(e));
-                free(p);
+                mp_u_free(p);
                 return MP_EIO;
             }
             *s = c;
@@ -70,7 +80,7 @@ int mp_u_mkdir_p(const char *dir, mp_error *err)
                 break;
         }
     }
-    free(p);
+    mp_u_free(p);
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
         return mp_u_err(err, MP_EIO, dir, 0, 0, NULL,

@@ -71,11 +71,11 @@ static int open_parent(const char *dir, const char *name, const char **leaf, int
         size_t n = (size_t)(slash - s);
         if (n == 0 || (n == 1 && s[0] == '.'))
             continue;
-        char *comp = malloc(n + 1);
+        char *comp = mp_u_malloc(n + 1);
         char *shown = mp_u_path_join(dir, name);
         if (!comp || !shown) {
-            free(comp);
-            free(shown);
+            mp_u_free(comp);
+            mp_u_free(shown);
             close(dfd);
             *rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
             return -1;
@@ -87,16 +87,16 @@ static int open_parent(const char *dir, const char *name, const char **leaf, int
             int e = errno;
             *rc = mp_u_err(err, MP_EIO, shown, 0, 0, NULL, "cannot create directory: %s",
                            strerror(e));
-            free(comp);
-            free(shown);
+            mp_u_free(comp);
+            mp_u_free(shown);
             close(dfd);
             return -1;
         }
         int sub = openat(dfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (sub < 0)
             *rc = open_failed(dfd, comp, shown, errno, err);
-        free(comp);
-        free(shown);
+        mp_u_free(comp);
+        mp_u_free(shown);
         close(dfd);
         if (sub < 0)
             return -1;
@@ -152,7 +152,7 @@ int mp_u_open_output(const char *dir, const char *name, int mode, FILE **out,
         rc = mp_u_err(err, MP_EIO, path, 0, 0, NULL, "cannot open for writing: %s",
                       strerror(e));
     }
-    free(path);
+    mp_u_free(path);
     return rc;
 }
 
@@ -191,7 +191,7 @@ int mp_u_write_output(const char *dir, const char *name, const char *text, size_
     int e = fwrite(text, 1, len, f) != len ? errno : 0;
     rc = e ? mp_u_write_failed(path, e, err) : MP_OK;
     int rc2 = mp_u_close_output(f, path, err);
-    free(path);
+    mp_u_free(path);
     return rc != MP_OK ? rc : rc2;
 }
 
@@ -242,7 +242,7 @@ int mp_u_replace_output(const char *dir, const char *name, const char *text, siz
     int rc = MP_OK;
     int dfd = open_parent(dir, name, &leaf, &rc, err);
     if (dfd < 0) {
-        free(path);
+        mp_u_free(path);
         return rc;
     }
     /* rename() replaces a link without following it; refuse it all the
@@ -251,7 +251,7 @@ int mp_u_replace_output(const char *dir, const char *name, const char *text, siz
     if (fstatat(dfd, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
         rc = mp_u_err(err, MP_EIO, path, 0, 0, NULL, "is a symbolic link: %s", link_fix);
     size_t tn = strlen(leaf) + 48;
-    char *tmp = rc == MP_OK ? malloc(tn) : NULL;
+    char *tmp = rc == MP_OK ? mp_u_malloc(tn) : NULL;
     if (rc == MP_OK && !tmp)
         rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     if (rc == MP_OK)
@@ -267,8 +267,8 @@ int mp_u_replace_output(const char *dir, const char *name, const char *text, siz
         rc = mp_u_err(err, MP_EIO, path, 0, 0, NULL,
                       "cannot flush its directory to disk: %s", strerror(e));
     }
-    free(tmp);
+    mp_u_free(tmp);
     close(dfd);
-    free(path);
+    mp_u_free(path);
     return rc;
 }

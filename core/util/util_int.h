@@ -37,6 +37,10 @@ char *mp_u_strdup(const char *s);
 /* strndup: at most n bytes of s, always terminated. */
 char *mp_u_strndup(const char *s, size_t n);
 
+/* The canonical absolute form of path, as a new string (free with mp_u_free);
+ * NULL when it does not resolve. */
+char *mp_u_realpath(const char *path);
+
 /* Creates a directory and its parents (mkdir -p). errors: MP_EIO */
 int mp_u_mkdir_p(const char *dir, mp_error *err);
 
