@@ -15,16 +15,16 @@ int mp_ds_new(size_t n, size_t dim, int with_labels, const char *source,
     if (dim != 0 && n > SIZE_MAX / sizeof(double) / dim)
         return mp_u_err(err, MP_EINVAL, source, 0, 0, NULL,
                         "data set of %zu x %zu values is too large", n, dim);
-    mp_dataset *ds = calloc(1, sizeof *ds);
+    mp_dataset *ds = mp_u_calloc(1, sizeof *ds);
     if (!ds)
         return mp_u_err(err, MP_ENOMEM, source, 0, 0, NULL, "out of memory");
     ds->n = n;
     ds->dim = dim;
-    /* calloc(0) may return NULL: allocate at least one element so that a
+    /* mp_u_calloc(0) may return NULL: allocate at least one element so that a
      * NULL x always means failure */
-    ds->x = calloc(n != 0 && dim != 0 ? n * dim : 1, sizeof *ds->x);
+    ds->x = mp_u_calloc(n != 0 && dim != 0 ? n * dim : 1, sizeof *ds->x);
     if (with_labels)
-        ds->label = calloc(n ? n : 1, sizeof *ds->label);
+        ds->label = mp_u_calloc(n ? n : 1, sizeof *ds->label);
     ds->source = mp_u_strdup(source ? source : "");
     if (!ds->x || (with_labels && !ds->label) || !ds->source) {
         mp_ds_free(ds);
@@ -39,10 +39,10 @@ void mp_ds_free(mp_dataset *ds)
 {
     if (!ds)
         return;
-    free(ds->x);
-    free(ds->label);
-    free(ds->source);
-    free(ds);
+    mp_u_free(ds->x);
+    mp_u_free(ds->label);
+    mp_u_free(ds->source);
+    mp_u_free(ds);
 }
 
 int mp_ds_class_counts(const mp_dataset *ds, size_t *counts, mp_error *err)

@@ -55,10 +55,10 @@ static int load_file(const char *path, int32_t d, double **x, int32_t **label,
                       len, DIGIT_DIM);
     size_t m = len / DIGIT_DIM;
     if (rc == MP_OK && m > 0) {
-        double *nx = realloc(*x, (*n + m) * DIGIT_DIM * sizeof *nx);
+        double *nx = mp_u_realloc(*x, (*n + m) * DIGIT_DIM * sizeof *nx);
         if (nx)
             *x = nx;
-        int32_t *nl = nx ? realloc(*label, (*n + m) * sizeof *nl) : NULL;
+        int32_t *nl = nx ? mp_u_realloc(*label, (*n + m) * sizeof *nl) : NULL;
         if (nl)
             *label = nl;
         if (!nx || !nl)
@@ -111,7 +111,7 @@ int mp_ds_load_digits_json_n(const char *dir, size_t n_classes,
         char *path = mp_u_path_join(dir, name);
         rc = path ? load_file(path, (int32_t)d, &x, &label, &n, err)
                   : mp_u_err(err, MP_ENOMEM, dir, 0, 0, NULL, "out of memory");
-        free(path);
+        mp_u_free(path);
     }
     mp_dataset *ds = NULL;
     if (rc == MP_OK) {
@@ -119,16 +119,16 @@ int mp_ds_load_digits_json_n(const char *dir, size_t n_classes,
         rc = mp_ds_new(0, DIGIT_DIM, 1, dir, &ds, err);
     }
     if (rc != MP_OK) {
-        free(x);
-        free(label);
+        mp_u_free(x);
+        mp_u_free(label);
         return rc;
     }
-    free(ds->x);
-    free(ds->label);
+    mp_u_free(ds->x);
+    mp_u_free(ds->label);
     ds->n = n;
     ds->n_classes = n_classes;
-    ds->x = x ? x : calloc(1, sizeof *ds->x);
-    ds->label = label ? label : calloc(1, sizeof *ds->label);
+    ds->x = x ? x : mp_u_calloc(1, sizeof *ds->x);
+    ds->label = label ? label : mp_u_calloc(1, sizeof *ds->label);
     if (!ds->x || !ds->label) {
         mp_ds_free(ds);
         return mp_u_err(err, MP_ENOMEM, dir, 0, 0, NULL, "out of memory");

@@ -74,9 +74,9 @@ int mp_ds_gaussian_rotated(size_t dim, size_t n, const double *variances,
                             k, variances[k], k - 1, variances[k - 1]);
     }
     mp_dataset *ds = NULL;
-    double *rot = malloc(dim * dim * sizeof *rot);
-    double *sd = malloc(dim * sizeof *sd);
-    double *z = malloc(dim * sizeof *z);
+    double *rot = mp_u_malloc(dim * dim * sizeof *rot);
+    double *sd = mp_u_malloc(dim * sizeof *sd);
+    double *z = mp_u_malloc(dim * sizeof *z);
     gsl_rng *r = mp_ds_rng_new(seed);
     int rc = MP_OK;
     if (!rot || !sd || !z || !r)
@@ -108,9 +108,9 @@ int mp_ds_gaussian_rotated(size_t dim, size_t n, const double *variances,
                 rotation[i] = rot[i];
         *out = ds;
     }
-    free(rot);
-    free(sd);
-    free(z);
+    mp_u_free(rot);
+    mp_u_free(sd);
+    mp_u_free(z);
     if (r)
         gsl_rng_free(r);
     return rc;

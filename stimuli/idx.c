@@ -159,16 +159,16 @@ static int read_body(idx_file *f, size_t want, const char *what,
 {
     *out = NULL;
     size_t cap = want < (1u << 20) ? want : (1u << 20);
-    unsigned char *buf = malloc(cap ? cap : 1);
+    unsigned char *buf = mp_u_malloc(cap ? cap : 1);
     size_t got = 0;
     if (!buf)
         return mp_u_err(err, MP_ENOMEM, f->path, 0, 0, NULL, "out of memory");
     while (got < want) {
         if (got == cap) {
             size_t ncap = cap > want / 2 ? want : 2 * cap;
-            unsigned char *nb = realloc(buf, ncap);
+            unsigned char *nb = mp_u_realloc(buf, ncap);
             if (!nb) {
-                free(buf);
+                mp_u_free(buf);
                 return mp_u_err(err, MP_ENOMEM, f->path, 0, 0, NULL,
                                 "out of memory for %zu bytes of %s", want,
                                 what);
@@ -178,7 +178,7 @@ static int read_body(idx_file *f, size_t want, const char *what,
         }
         long long k = idx_read(f, buf + got, cap - got, err);
         if (k < 0) {
-            free(buf);
+            mp_u_free(buf);
             return (int)k;
         }
         if (k == 0)
@@ -186,7 +186,7 @@ static int read_body(idx_file *f, size_t want, const char *what,
         got += (size_t)k;
     }
     if (got < want) {
-        free(buf);
+        mp_u_free(buf);
         return mp_u_err(err, MP_EPARSE, f->path, 0, 0, NULL,
                         "truncated IDX file: expected %zu bytes of %s, got %zu",
                         want, what, got);
@@ -195,7 +195,7 @@ static int read_body(idx_file *f, size_t want, const char *what,
     unsigned char extra;
     long long k = idx_read(f, &extra, 1, err);
     if (k != 0) {
-        free(buf);
+        mp_u_free(buf);
         return k < 0 ? (int)k
                      : mp_u_err(err, MP_EPARSE, f->path, 0, 0, NULL,
                                 "IDX file longer than its header says: "
@@ -233,7 +233,7 @@ static int load_labels(const char *path, mp_dataset *ds, const char *images,
         else
             ds->label[i] = bytes[i];
     }
-    free(bytes);
+    mp_u_free(bytes);
     idx_close(&f);
     return rc;
 }
@@ -269,7 +269,7 @@ int mp_ds_load_idx_n(const char *images_path, const char *labels_path,
             ds->x[i] = bytes[i] / 255.0;
         ds->n_classes = labels_path ? n_classes : 0;
     }
-    free(bytes);
+    mp_u_free(bytes);
     if (rc == MP_OK && labels_path)
         rc = load_labels(labels_path, ds, images_path, err);
     if (rc != MP_OK) {

@@ -47,11 +47,11 @@ int mp_task_sampler_new(const mp_dataset *ds, size_t M, size_t K, size_t Q,
                             MP_TASK_FIXED_PER_CLASS | MP_TASK_REMAP_LABELS))
         return mp_u_err(err, MP_EINVAL, src, 0, 0, NULL,
                         "task sampler: unknown flags 0x%x", flags);
-    mp_task_sampler *s = calloc(1, sizeof *s);
+    mp_task_sampler *s = mp_u_calloc(1, sizeof *s);
     size_t C = ds->n_classes;
     if (s) {
-        s->offset = calloc(C + 1, sizeof *s->offset);
-        s->members = malloc((ds->n ? ds->n : 1) * sizeof *s->members);
+        s->offset = mp_u_calloc(C + 1, sizeof *s->offset);
+        s->members = mp_u_malloc((ds->n ? ds->n : 1) * sizeof *s->members);
     }
     if (!s || !s->offset || !s->members) {
         mp_task_sampler_free(s);
@@ -91,9 +91,9 @@ void mp_task_sampler_free(mp_task_sampler *s)
 {
     if (!s)
         return;
-    free(s->offset);
-    free(s->members);
-    free(s);
+    mp_u_free(s->offset);
+    mp_u_free(s->members);
+    mp_u_free(s);
 }
 
 /* scratch: a permutation of the classes (C), one slot's draw (K+Q), the
@@ -110,13 +110,13 @@ int mp_task_init(mp_task *t, const mp_task_sampler *s, mp_error *err)
     t->K = s->K;
     t->Q = s->Q;
     size_t nt = s->M * s->K, nq = s->M * s->Q;
-    t->classes = malloc(s->M * sizeof *t->classes);
-    t->train = malloc((nt ? nt : 1) * sizeof *t->train);
-    t->train_label = malloc((nt ? nt : 1) * sizeof *t->train_label);
-    t->query = malloc((nq ? nq : 1) * sizeof *t->query);
-    t->query_label = malloc((nq ? nq : 1) * sizeof *t->query_label);
+    t->classes = mp_u_malloc(s->M * sizeof *t->classes);
+    t->train = mp_u_malloc((nt ? nt : 1) * sizeof *t->train);
+    t->train_label = mp_u_malloc((nt ? nt : 1) * sizeof *t->train_label);
+    t->query = mp_u_malloc((nq ? nq : 1) * sizeof *t->query);
+    t->query_label = mp_u_malloc((nq ? nq : 1) * sizeof *t->query_label);
     t->scratch_len_ = scratch_len(s);
-    t->scratch_ = malloc(t->scratch_len_ * sizeof *t->scratch_);
+    t->scratch_ = mp_u_malloc(t->scratch_len_ * sizeof *t->scratch_);
     t->rng_ = gsl_rng_alloc(gsl_rng_mt19937);
     if (!t->classes || !t->train || !t->train_label || !t->query ||
         !t->query_label || !t->scratch_ || !t->rng_) {
@@ -128,12 +128,12 @@ int mp_task_init(mp_task *t, const mp_task_sampler *s, mp_error *err)
 
 void mp_task_release(mp_task *t)
 {
-    free(t->classes);
-    free(t->train);
-    free(t->train_label);
-    free(t->query);
-    free(t->query_label);
-    free(t->scratch_);
+    mp_u_free(t->classes);
+    mp_u_free(t->train);
+    mp_u_free(t->train_label);
+    mp_u_free(t->query);
+    mp_u_free(t->query_label);
+    mp_u_free(t->scratch_);
     if (t->rng_)
         gsl_rng_free(t->rng_);
     memset(t, 0, sizeof *t);

@@ -34,7 +34,7 @@ static int64_t gap(mp_xo *r, double inv_q)
 int mp_s_poisson_new(const mp_m_poisson *m, double dt, uint64_t seed,
                      mp_s_poisson **out, mp_error *err)
 {
-    mp_s_poisson *s = calloc(1, sizeof *s);
+    mp_s_poisson *s = mp_u_calloc(1, sizeof *s);
     if (!s)
         return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     mp_xo_seed(&s->rng, seed);
@@ -51,7 +51,7 @@ void mp_s_poisson_free(mp_s_poisson *s)
 {
     if (!s)
         return;
-    free(s);
+    mp_u_free(s);
 }
 
 size_t mp_s_poisson_step(mp_s_poisson *s, uint32_t *out)

@@ -24,9 +24,9 @@ int64_t mp_s_step_of_time(double t, double dt)
 int mp_s_replay_new(const mp_m_spike_file *m, double dt, mp_s_replay **out,
                     mp_error *err)
 {
-    mp_s_replay *s = calloc(1, sizeof *s);
+    mp_s_replay *s = mp_u_calloc(1, sizeof *s);
     if (s)
-        s->stamp = calloc(m->size ? m->size : 1, sizeof *s->stamp);
+        s->stamp = mp_u_calloc(m->size ? m->size : 1, sizeof *s->stamp);
     if (!s || !s->stamp) {
         mp_s_replay_free(s);
         return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
@@ -41,8 +41,8 @@ void mp_s_replay_free(mp_s_replay *s)
 {
     if (!s)
         return;
-    free(s->stamp);
-    free(s);
+    mp_u_free(s->stamp);
+    mp_u_free(s);
 }
 
 size_t mp_s_replay_step(mp_s_replay *s, int64_t n, uint32_t *out)

@@ -42,7 +42,7 @@ int mp_s_new(const mp_m_stimulus *m, double dt, uint64_t seed, mp_s_stim **out,
              mp_error *err)
 {
     *out = NULL;
-    mp_s_stim *s = calloc(1, sizeof *s);
+    mp_s_stim *s = mp_u_calloc(1, sizeof *s);
     if (!s)
         return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     s->kind = m->kind;
@@ -73,7 +73,7 @@ void mp_s_free(mp_s_stim *s)
     mp_s_poisson_free(s->poisson);
     mp_s_vogels_free(s->vogels);
     mp_s_replay_free(s->replay);
-    free(s);
+    mp_u_free(s);
 }
 
 void mp_s_step(mp_s_stim *s, int64_t n, uint32_t *const *out, size_t *n_out)

@@ -133,24 +133,24 @@ static inline void copy_ids(uint32_t *restrict dst, const uint32_t *restrict src
 static int alloc_arrays(mp_s_vogels *s)
 {
     const size_t G = s->n_groups ? s->n_groups : 1, M = s->M ? s->M : 1, B = s->blk;
-    s->g = calloc(G, sizeof *s->g);
-    s->inv_k = calloc(M + 1, sizeof *s->inv_k);
+    s->g = mp_u_calloc(G, sizeof *s->g);
+    s->inv_k = mp_u_calloc(M + 1, sizeof *s->inv_k);
     for (int k = 0; k < 4; k++)
-        s->xs[k] = calloc(G, sizeof *s->xs[k]);
-    s->F = calloc(G, sizeof *s->F);
-    s->h = calloc(B * G, sizeof *s->h);
-    s->Fs = calloc(B * G, sizeof *s->Fs);
-    s->exc = calloc(B * (s->cap_e + MP_S_PAD), sizeof *s->exc);
-    s->inh = calloc(B * (s->cap_i + MP_S_PAD), sizeof *s->inh);
-    s->n_exc = calloc(B, sizeof *s->n_exc);
-    s->n_inh = calloc(B, sizeof *s->n_inh);
+        s->xs[k] = mp_u_calloc(G, sizeof *s->xs[k]);
+    s->F = mp_u_calloc(G, sizeof *s->F);
+    s->h = mp_u_calloc(B * G, sizeof *s->h);
+    s->Fs = mp_u_calloc(B * G, sizeof *s->Fs);
+    s->exc = mp_u_calloc(B * (s->cap_e + MP_S_PAD), sizeof *s->exc);
+    s->inh = mp_u_calloc(B * (s->cap_i + MP_S_PAD), sizeof *s->inh);
+    s->n_exc = mp_u_calloc(B, sizeof *s->n_exc);
+    s->n_inh = mp_u_calloc(B, sizeof *s->n_inh);
     if (!s->g || !s->inv_k || !s->xs[0] || !s->xs[1] || !s->xs[2] || !s->xs[3] || !s->F ||
         !s->h || !s->Fs || !s->exc || !s->inh || !s->n_exc || !s->n_inh)
         return MP_ENOMEM;
     for (uint32_t i = 0; i < s->n_groups; i++) {
         group *g = &s->g[i];
-        g->ring = calloc(M, sizeof *g->ring);
-        g->rel = calloc((size_t)s->rmask + 1, sizeof *g->rel);
+        g->ring = mp_u_calloc(M, sizeof *g->ring);
+        g->rel = mp_u_calloc((size_t)s->rmask + 1, sizeof *g->rel);
         if (!g->ring || !g->rel)
             return MP_ENOMEM;
     }
@@ -160,7 +160,7 @@ static int alloc_arrays(mp_s_vogels *s)
 int mp_s_vogels_new_blocked(const mp_m_vogels *m, double dt, uint64_t seed, uint32_t block,
                             mp_s_vogels **out, mp_error *err)
 {
-    mp_s_vogels *s = calloc(1, sizeof *s);
+    mp_s_vogels *s = mp_u_calloc(1, sizeof *s);
     if (!s)
         goto nomem;
     s->n_groups = (uint32_t)m->n_groups;
@@ -242,21 +242,21 @@ void mp_s_vogels_free(mp_s_vogels *s)
         return;
     if (s->g)
         for (uint32_t i = 0; i < s->n_groups; i++) {
-            free(s->g[i].ring);
-            free(s->g[i].rel);
+            mp_u_free(s->g[i].ring);
+            mp_u_free(s->g[i].rel);
         }
-    free(s->g);
-    free(s->inv_k);
+    mp_u_free(s->g);
+    mp_u_free(s->inv_k);
     for (int k = 0; k < 4; k++)
-        free(s->xs[k]);
-    free(s->F);
-    free(s->h);
-    free(s->Fs);
-    free(s->exc);
-    free(s->inh);
-    free(s->n_exc);
-    free(s->n_inh);
-    free(s);
+        mp_u_free(s->xs[k]);
+    mp_u_free(s->F);
+    mp_u_free(s->h);
+    mp_u_free(s->Fs);
+    mp_u_free(s->exc);
+    mp_u_free(s->inh);
+    mp_u_free(s->n_exc);
+    mp_u_free(s->n_inh);
+    mp_u_free(s);
 }
 
 double mp_s_vogels_signal(const mp_s_vogels *s, size_t g)

@@ -38,11 +38,11 @@ static int push(pairs *P, uint32_t i, uint32_t j)
 {
     if (P->n == P->cap) {
         size_t cap = P->cap ? 2 * P->cap : 1024;
-        uint32_t *a = realloc(P->pre, cap * sizeof *a);
+        uint32_t *a = mp_u_realloc(P->pre, cap * sizeof *a);
         if (!a)
             return -1;
         P->pre = a;
-        uint32_t *b = realloc(P->post, cap * sizeof *b);
+        uint32_t *b = mp_u_realloc(P->post, cap * sizeof *b);
         if (!b)
             return -1;
         P->post = b;
@@ -94,14 +94,14 @@ static int draw_pairs(pairs *P, const mp_m_projection *m, uint32_t n_pre,
     case MP_CONN_FIXED_INDEGREE: {
         /* Floyd's algorithm per target: k distinct of the candidates
          * (all pre, or all but j itself when autapses are excluded). */
-        uint64_t *mark = calloc(n_pre ? n_pre : 1, sizeof *mark);
+        uint64_t *mark = mp_u_calloc(n_pre ? n_pre : 1, sizeof *mark);
         if (!mark)
             return MP_ENOMEM;
         size_t k = m->k;
         for (uint32_t j = 0; j < n_post; j++) {
             uint32_t nc = n_pre - (no_auto && j < n_pre ? 1 : 0);
             if (k > nc) {
-                free(mark);
+                mp_u_free(mark);
                 return MP_EINVAL;
             }
             uint64_t stamp = (uint64_t)j + 1;
@@ -113,12 +113,12 @@ static int draw_pairs(pairs *P, const mp_m_projection *m, uint32_t n_pre,
                 uint32_t pick = mark[it] == stamp ? ic : it;
                 mark[pick] = stamp;
                 if (push(P, pick, j)) {
-                    free(mark);
+                    mp_u_free(mark);
                     return MP_ENOMEM;
                 }
             }
         }
-        free(mark);
+        mp_u_free(mark);
         return MP_OK;
     }
     }
@@ -127,12 +127,12 @@ static int draw_pairs(pairs *P, const mp_m_projection *m, uint32_t n_pre,
 
 void mp_k_proj_free_arrays(mp_k_proj *pj)
 {
-    free(pj->pre_ptr);
-    free(pj->post_of);
-    free(pj->post_ptr);
-    free(pj->post_syn);
-    free(pj->pre_of);
-    free(pj->w);
+    mp_u_free(pj->pre_ptr);
+    mp_u_free(pj->post_of);
+    mp_u_free(pj->post_ptr);
+    mp_u_free(pj->post_syn);
+    mp_u_free(pj->pre_of);
+    mp_u_free(pj->w);
     pj->pre_ptr = pj->post_of = pj->post_ptr = pj->post_syn = pj->pre_of = NULL;
     pj->w = NULL;
 }
@@ -145,8 +145,8 @@ int mp_k_connect(mp_k_proj *pj, const mp_m_projection *m, const mp_m_source *src
     int no_auto = same_pop && !m->allow_autapses;
     int rc = draw_pairs(&P, m, n_pre, n_post, no_auto, conn_rng);
     if (rc == MP_EINVAL) {
-        free(P.pre);
-        free(P.post);
+        mp_u_free(P.pre);
+        mp_u_free(P.post);
         return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
                         "projection '%s': in-degree %zu exceeds the %u possible sources",
                         m->name, m->k, n_pre);
@@ -155,19 +155,19 @@ int mp_k_connect(mp_k_proj *pj, const mp_m_projection *m, const mp_m_source *src
         rc = MP_EINVAL;
     size_t nnz = P.n;
     if (rc == MP_OK) {
-        pj->pre_ptr = calloc((size_t)n_pre + 1, sizeof *pj->pre_ptr);
-        pj->post_ptr = calloc((size_t)n_post + 1, sizeof *pj->post_ptr);
-        pj->post_of = malloc((nnz ? nnz : 1) * sizeof *pj->post_of);
-        pj->pre_of = malloc((nnz ? nnz : 1) * sizeof *pj->pre_of);
-        pj->post_syn = malloc((nnz ? nnz : 1) * sizeof *pj->post_syn);
-        pj->w = malloc((nnz ? nnz : 1) * sizeof *pj->w);
+        pj->pre_ptr = mp_u_calloc((size_t)n_pre + 1, sizeof *pj->pre_ptr);
+        pj->post_ptr = mp_u_calloc((size_t)n_post + 1, sizeof *pj->post_ptr);
+        pj->post_of = mp_u_malloc((nnz ? nnz : 1) * sizeof *pj->post_of);
+        pj->pre_of = mp_u_malloc((nnz ? nnz : 1) * sizeof *pj->pre_of);
+        pj->post_syn = mp_u_malloc((nnz ? nnz : 1) * sizeof *pj->post_syn);
+        pj->w = mp_u_malloc((nnz ? nnz : 1) * sizeof *pj->w);
         if (!pj->pre_ptr || !pj->post_ptr || !pj->post_of || !pj->pre_of ||
             !pj->post_syn || !pj->w)
             rc = MP_ENOMEM;
     }
     if (rc != MP_OK) {
-        free(P.pre);
-        free(P.post);
+        mp_u_free(P.pre);
+        mp_u_free(P.post);
         mp_k_proj_free_arrays(pj);
         if (rc == MP_EINVAL)
             return mp_u_err(err, rc, NULL, 0, 0, NULL,
@@ -180,10 +180,10 @@ int mp_k_connect(mp_k_proj *pj, const mp_m_projection *m, const mp_m_source *src
     for (uint32_t i = 0; i < n_pre; i++)
         pj->pre_ptr[i + 1] += pj->pre_ptr[i];
     {
-        uint32_t *next = malloc(((size_t)n_pre + 1) * sizeof *next);
+        uint32_t *next = mp_u_malloc(((size_t)n_pre + 1) * sizeof *next);
         if (!next) {
-            free(P.pre);
-            free(P.post);
+            mp_u_free(P.pre);
+            mp_u_free(P.post);
             mp_k_proj_free_arrays(pj);
             return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
         }
@@ -196,17 +196,17 @@ int mp_k_connect(mp_k_proj *pj, const mp_m_projection *m, const mp_m_source *src
         /* rows ordered by ascending post (pairs of fixed_probability and
          * all_to_all already are; fixed_indegree comes post-major, and the
          * stable sort keeps that order) */
-        free(next);
+        mp_u_free(next);
     }
-    free(P.pre);
-    free(P.post);
+    mp_u_free(P.pre);
+    mp_u_free(P.post);
     /* index by post */
     for (size_t k = 0; k < nnz; k++)
         pj->post_ptr[pj->post_of[k] + 1]++;
     for (uint32_t j = 0; j < n_post; j++)
         pj->post_ptr[j + 1] += pj->post_ptr[j];
     {
-        uint32_t *next = malloc(((size_t)n_post + 1) * sizeof *next);
+        uint32_t *next = mp_u_malloc(((size_t)n_post + 1) * sizeof *next);
         if (!next) {
             mp_k_proj_free_arrays(pj);
             return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
@@ -214,7 +214,7 @@ int mp_k_connect(mp_k_proj *pj, const mp_m_projection *m, const mp_m_source *src
         memcpy(next, pj->post_ptr, ((size_t)n_post + 1) * sizeof *next);
         for (size_t k = 0; k < nnz; k++)
             pj->post_syn[next[pj->post_of[k]]++] = (uint32_t)k;
-        free(next);
+        mp_u_free(next);
     }
     /* weights, in synapse order */
     for (size_t k = 0; k < nnz; k++) {

@@ -11,6 +11,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "kernel/kernel_int.h"
+#include "util/util_int.h"
 
 static int rhs(double t, const double y[], double f[], void *params)
 {
@@ -34,7 +35,7 @@ int mp_k_lif_rkf45_init(mp_k_pop *p, double dt)
     p->ode_step = gsl_odeiv2_step_alloc(gsl_odeiv2_step_rkf45, 3);
     p->ode_ctl = gsl_odeiv2_control_y_new(atol, rtol);
     p->ode_ev = gsl_odeiv2_evolve_alloc(3);
-    p->h = malloc((p->n ? p->n : 1) * sizeof *p->h);
+    p->h = mp_u_malloc((p->n ? p->n : 1) * sizeof *p->h);
     if (!p->ode_step || !p->ode_ctl || !p->ode_ev || !p->h)
         return MP_ENOMEM;
     for (uint32_t i = 0; i < p->n; i++)
@@ -50,7 +51,7 @@ void mp_k_lif_rkf45_free(mp_k_pop *p)
         gsl_odeiv2_control_free(p->ode_ctl);
     if (p->ode_ev)
         gsl_odeiv2_evolve_free(p->ode_ev);
-    free(p->h);
+    mp_u_free(p->h);
     p->ode_step = NULL;
     p->ode_ctl = NULL;
     p->ode_ev = NULL;

@@ -23,7 +23,7 @@ static mp_k_trace *get_trace(mp_k_source *s, double tau, double dt, int lazy,
         if (s->traces[i].tau == tau)
             return &s->traces[i];
     if (!s->traces) {
-        s->traces = calloc(cap, sizeof *s->traces);
+        s->traces = mp_u_calloc(cap, sizeof *s->traces);
         if (!s->traces) {
             *rc = MP_ENOMEM;
             return NULL;
@@ -50,13 +50,13 @@ static int init_pop(mp_net *net, size_t pi, mp_error *err)
                 maxd = (uint32_t)d;
         }
     p->D = maxd + 1;
-    p->V = malloc(n * sizeof *p->V);
-    p->g_ex = malloc(n * sizeof *p->g_ex);
-    p->g_in = malloc(n * sizeof *p->g_in);
-    p->ref = calloc(n, sizeof *p->ref);
-    p->fired = calloc(n, sizeof *p->fired);
-    p->ring_ex = calloc(n * p->D, sizeof *p->ring_ex);
-    p->ring_in = calloc(n * p->D, sizeof *p->ring_in);
+    p->V = mp_u_malloc(n * sizeof *p->V);
+    p->g_ex = mp_u_malloc(n * sizeof *p->g_ex);
+    p->g_in = mp_u_malloc(n * sizeof *p->g_in);
+    p->ref = mp_u_calloc(n, sizeof *p->ref);
+    p->fired = mp_u_calloc(n, sizeof *p->fired);
+    p->ring_ex = mp_u_calloc(n * p->D, sizeof *p->ring_ex);
+    p->ring_in = mp_u_calloc(n * p->D, sizeof *p->ring_in);
     if (!p->V || !p->g_ex || !p->g_in || !p->ref || !p->fired || !p->ring_ex || !p->ring_in)
         return nomem(err);
     mp_k_lif_init_consts(p, net->dt);
@@ -104,7 +104,7 @@ static int init_proj(mp_net *net, size_t j, mp_error *err)
     const double *par = mj->plasticity->params;
     pj->desc = desc;
     size_t ns = desc->state_size ? desc->state_size(par, pj->syn.n_pre, pj->syn.n_post) : 0;
-    pj->state = calloc(ns ? ns : 1, sizeof *pj->state);
+    pj->state = mp_u_calloc(ns ? ns : 1, sizeof *pj->state);
     pj->rng = mp_s_rng_new(mp_u_stream_seed(net->seed, MP_STREAM_RULE, j));
     if (!pj->state || !pj->rng)
         return nomem(err);
@@ -141,7 +141,7 @@ int mp_net_new(const mp_model *m, uint64_t seed, mp_net **out, mp_error *err)
 {
     *out = NULL;
     gsl_set_error_handler_off();
-    mp_net *net = calloc(1, sizeof *net);
+    mp_net *net = mp_u_calloc(1, sizeof *net);
     if (!net)
         return nomem(err);
     net->m = m;
@@ -150,7 +150,7 @@ int mp_net_new(const mp_model *m, uint64_t seed, mp_net **out, mp_error *err)
     if (m->network == MP_NET_RATE) {
         int r = mp_r_net_new(m, seed, &net->rate, err);
         if (r != MP_OK) {
-            free(net);
+            mp_u_free(net);
             return r;
         }
         *out = net;
@@ -166,11 +166,11 @@ int mp_net_new(const mp_model *m, uint64_t seed, mp_net **out, mp_error *err)
     net->n_pops = m->n_populations;
     net->n_stims = m->n_stimuli;
     net->n_projs = m->n_projections;
-    net->srcs = calloc(m->n_sources + 1, sizeof *net->srcs);
-    net->pops = calloc(m->n_populations + 1, sizeof *net->pops);
-    net->stims = calloc(m->n_stimuli + 1, sizeof *net->stims);
-    net->stim_src = malloc((2 * m->n_stimuli + 1) * sizeof *net->stim_src);
-    net->projs = calloc(m->n_projections + 1, sizeof *net->projs);
+    net->srcs = mp_u_calloc(m->n_sources + 1, sizeof *net->srcs);
+    net->pops = mp_u_calloc(m->n_populations + 1, sizeof *net->pops);
+    net->stims = mp_u_calloc(m->n_stimuli + 1, sizeof *net->stims);
+    net->stim_src = mp_u_malloc((2 * m->n_stimuli + 1) * sizeof *net->stim_src);
+    net->projs = mp_u_calloc(m->n_projections + 1, sizeof *net->projs);
     if (!net->srcs || !net->pops || !net->stims || !net->stim_src || !net->projs) {
         rc = nomem(err);
         goto fail;
@@ -192,7 +192,7 @@ int mp_net_new(const mp_model *m, uint64_t seed, mp_net **out, mp_error *err)
         }
         /* spare entries: generators copy short lists MP_S_PAD at a time
          * (stimuli/stimuli_int.h) */
-        src->spk = malloc((cap + MP_S_PAD) * sizeof *src->spk);
+        src->spk = mp_u_malloc((cap + MP_S_PAD) * sizeof *src->spk);
         if (!src->spk) {
             rc = nomem(err);
             goto fail;
@@ -266,34 +266,34 @@ void mp_net_free(mp_net *net)
     for (size_t j = 0; j < net->n_projs && net->projs; j++) {
         mp_k_proj *pj = &net->projs[j];
         mp_k_proj_free_arrays(pj);
-        free(pj->state);
+        mp_u_free(pj->state);
         if (pj->rng)
             gsl_rng_free(pj->rng);
     }
-    free(net->projs);
+    mp_u_free(net->projs);
     for (size_t i = 0; i < net->n_stims && net->stims; i++)
         mp_s_free(net->stims[i]);
-    free(net->stims);
-    free(net->stim_src);
+    mp_u_free(net->stims);
+    mp_u_free(net->stim_src);
     for (size_t i = 0; i < net->n_pops && net->pops; i++) {
         mp_k_pop *p = &net->pops[i];
-        free(p->V);
-        free(p->g_ex);
-        free(p->g_in);
-        free(p->ref);
-        free(p->fired);
-        free(p->ring_ex);
-        free(p->ring_in);
+        mp_u_free(p->V);
+        mp_u_free(p->g_ex);
+        mp_u_free(p->g_in);
+        mp_u_free(p->ref);
+        mp_u_free(p->fired);
+        mp_u_free(p->ring_ex);
+        mp_u_free(p->ring_in);
         mp_k_lif_rkf45_free(p);
     }
-    free(net->pops);
+    mp_u_free(net->pops);
     for (size_t s = 0; s < net->n_srcs && net->srcs; s++) {
         mp_k_source *src = &net->srcs[s];
-        free(src->spk);
+        mp_u_free(src->spk);
         for (size_t t = 0; t < src->n_traces; t++)
             mp_k_trace_free(&src->traces[t]);
-        free(src->traces);
+        mp_u_free(src->traces);
     }
-    free(net->srcs);
-    free(net);
+    mp_u_free(net->srcs);
+    mp_u_free(net);
 }

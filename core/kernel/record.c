@@ -55,7 +55,7 @@ int mp_net_open_recorders(mp_net *net, const char *outdir, mp_error *err)
     mp_net_close_recorders(net, NULL);
     if (m->n_recorders == 0)
         return MP_OK;
-    net->recs = calloc(m->n_recorders, sizeof *net->recs);
+    net->recs = mp_u_calloc(m->n_recorders, sizeof *net->recs);
     if (!net->recs)
         return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     net->n_recs = m->n_recorders;
@@ -73,12 +73,12 @@ int mp_net_open_recorders(mp_net *net, const char *outdir, mp_error *err)
             int e = errno;
             mp_u_err(err, MP_EIO, path, 0, 0, NULL, "cannot open recorder file: %s",
                      strerror(e));
-            free(path);
+            mp_u_free(path);
             mp_net_close_recorders(net, NULL);
             return MP_EIO;
         }
-        free(path);
-        r->buf = malloc(REC_BUF);
+        mp_u_free(path);
+        r->buf = mp_u_malloc(REC_BUF);
         if (r->buf)
             setvbuf(r->f, r->buf, _IOFBF, REC_BUF);
         double iv = mr->kind == MP_REC_RATE ? mr->window : mr->interval;
@@ -167,9 +167,9 @@ int mp_net_close_recorders(mp_net *net, mp_error *err)
                 rc = mp_u_err(err, MP_EIO, r->m->file, 0, 0, NULL,
                               "error writing recorder file");
         }
-        free(r->buf);
+        mp_u_free(r->buf);
     }
-    free(net->recs);
+    mp_u_free(net->recs);
     net->recs = NULL;
     net->n_recs = 0;
     return rc;

@@ -85,6 +85,6 @@ int mp_net_write_summary(const mp_net *net, const char *outdir, double wall_seco
     if (w != 0)
         rc = mp_u_err(err, path ? MP_EIO : MP_ENOMEM, path, 0, 0, NULL,
                       "cannot write summary.json");
-    free(path);
+    mp_u_free(path);
     return rc;
 }

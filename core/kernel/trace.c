@@ -7,6 +7,7 @@
 
 #include "kernel/kernel_int.h"
 #include "util/fastmath.h"
+#include "util/util_int.h"
 
 int mp_k_trace_init(mp_k_trace *tr, uint32_t n, double tau, double dt, int lazy)
 {
@@ -18,7 +19,7 @@ int mp_k_trace_init(mp_k_trace *tr, uint32_t n, double tau, double dt, int lazy)
     tr->lazy = lazy;
     tr->n = n;
     tr->synced = -1;
-    tr->x = calloc(n ? n : 1, sizeof *tr->x);
+    tr->x = mp_u_calloc(n ? n : 1, sizeof *tr->x);
     if (!tr->x)
         return MP_ENOMEM;
     if (lazy) {
@@ -26,8 +27,8 @@ int mp_k_trace_init(mp_k_trace *tr, uint32_t n, double tau, double dt, int lazy)
         tr->n_pw = k < (double)(1u << 20) ? (uint32_t)k : (1u << 20);
         if (tr->n_pw < 2)
             tr->n_pw = 2;
-        tr->last = calloc(n ? n : 1, sizeof *tr->last);
-        tr->pw = malloc(tr->n_pw * sizeof *tr->pw);
+        tr->last = mp_u_calloc(n ? n : 1, sizeof *tr->last);
+        tr->pw = mp_u_malloc(tr->n_pw * sizeof *tr->pw);
         if (!tr->last || !tr->pw)
             return MP_ENOMEM;
         tr->pw[0] = 1.0;
@@ -39,9 +40,9 @@ int mp_k_trace_init(mp_k_trace *tr, uint32_t n, double tau, double dt, int lazy)
 
 void mp_k_trace_free(mp_k_trace *tr)
 {
-    free(tr->x);
-    free(tr->last);
-    free(tr->pw);
+    mp_u_free(tr->x);
+    mp_u_free(tr->last);
+    mp_u_free(tr->pw);
     tr->x = tr->pw = NULL;
     tr->last = NULL;
 }

@@ -6,19 +6,20 @@
 #include <stdlib.h>
 
 #include "meta/meta_int.h"
+#include "util/util_int.h"
 
 int mp_adam_init(mp_adam *a, size_t n, double lr, double beta1, double beta2,
                  double eps, const double *lr_per)
 {
-    *a = (mp_adam){n, lr, beta1, beta2, eps, lr_per, calloc(n ? n : 1, sizeof(double)),
-                   calloc(n ? n : 1, sizeof(double)), 0};
+    *a = (mp_adam){n, lr, beta1, beta2, eps, lr_per, mp_u_calloc(n ? n : 1, sizeof(double)),
+                   mp_u_calloc(n ? n : 1, sizeof(double)), 0};
     return a->m && a->v ? MP_OK : MP_ENOMEM;
 }
 
 void mp_adam_release(mp_adam *a)
 {
-    free(a->m);
-    free(a->v);
+    mp_u_free(a->m);
+    mp_u_free(a->v);
     a->m = a->v = NULL;
 }
 

@@ -40,16 +40,16 @@ int mp_cmaes_init(mp_cmaes *es, size_t n, const double *mean, double sigma,
     es->n = n;
     es->lambda = lambda;
     es->mu = lambda / 2;
-    es->w = malloc(es->mu * sizeof *es->w);
-    es->mean = malloc(n * sizeof(double));
-    es->C = calloc(n * n, sizeof(double));
-    es->B = calloc(n * n, sizeof(double));
-    es->D = malloc(n * sizeof(double));
-    es->pc = calloc(n, sizeof(double));
-    es->ps = calloc(n, sizeof(double));
-    es->tmp = malloc(n * sizeof(double));
-    es->tmp2 = malloc(n * sizeof(double));
-    es->idx = malloc(lambda * sizeof *es->idx);
+    es->w = mp_u_malloc(es->mu * sizeof *es->w);
+    es->mean = mp_u_malloc(n * sizeof(double));
+    es->C = mp_u_calloc(n * n, sizeof(double));
+    es->B = mp_u_calloc(n * n, sizeof(double));
+    es->D = mp_u_malloc(n * sizeof(double));
+    es->pc = mp_u_calloc(n, sizeof(double));
+    es->ps = mp_u_calloc(n, sizeof(double));
+    es->tmp = mp_u_malloc(n * sizeof(double));
+    es->tmp2 = mp_u_malloc(n * sizeof(double));
+    es->idx = mp_u_malloc(lambda * sizeof *es->idx);
     if (!es->w || !es->mean || !es->C || !es->B || !es->D || !es->pc || !es->ps ||
         !es->tmp || !es->tmp2 || !es->idx) {
         mp_cmaes_release(es);
@@ -86,16 +86,16 @@ int mp_cmaes_init(mp_cmaes *es, size_t n, const double *mean, double sigma,
 
 void mp_cmaes_release(mp_cmaes *es)
 {
-    free(es->w);
-    free(es->mean);
-    free(es->C);
-    free(es->B);
-    free(es->D);
-    free(es->pc);
-    free(es->ps);
-    free(es->tmp);
-    free(es->tmp2);
-    free(es->idx);
+    mp_u_free(es->w);
+    mp_u_free(es->mean);
+    mp_u_free(es->C);
+    mp_u_free(es->B);
+    mp_u_free(es->D);
+    mp_u_free(es->pc);
+    mp_u_free(es->ps);
+    mp_u_free(es->tmp);
+    mp_u_free(es->tmp2);
+    mp_u_free(es->idx);
     memset(es, 0, sizeof *es);
 }
 
@@ -199,7 +199,7 @@ int mp_cmaes_tell(mp_cmaes *es, const double *X, const double *f)
     /* y = (m - m_old) / sigma; C^{-1/2} y = B D^-1 B^T y */
     for (size_t i = 0; i < n; i++)
         y[i] = (es->mean[i] - old[i]) / es->sigma;
-    double *bty = malloc(n * sizeof(double));
+    double *bty = mp_u_malloc(n * sizeof(double));
     if (!bty)
         return MP_ENOMEM;
     for (size_t j = 0; j < n; j++) {
@@ -216,7 +216,7 @@ int mp_cmaes_tell(mp_cmaes *es, const double *X, const double *f)
         es->ps[i] = (1.0 - cs) * es->ps[i] + a * s;
         psn += es->ps[i] * es->ps[i];
     }
-    free(bty);
+    mp_u_free(bty);
     psn = sqrt(psn);
     double gens = (double)es->counteval / (double)lam;
     double hsig = psn / sqrt(1.0 - pow(1.0 - cs, 2.0 * gens)) / es->chiN <

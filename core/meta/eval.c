@@ -33,12 +33,12 @@ static void mcopy_release(mcopy *c)
 {
     if (c->par)
         for (size_t j = 0; j < c->m.n_projections; j++)
-            free(c->par[j]);
-    free(c->par);
-    free(c->pl);
-    free(c->proj);
+            mp_u_free(c->par[j]);
+    mp_u_free(c->par);
+    mp_u_free(c->pl);
+    mp_u_free(c->proj);
     mp_ds_free(c->data);
-    free(c->rot);
+    mp_u_free(c->rot);
 }
 
 static int mcopy_init(mcopy *c, const mp_experiment *x, const double *theta,
@@ -48,9 +48,9 @@ static int mcopy_init(mcopy *c, const mp_experiment *x, const double *theta,
     size_t n = m->n_projections;
     memset(c, 0, sizeof *c);
     c->m = *m;
-    c->proj = malloc((n ? n : 1) * sizeof *c->proj);
-    c->pl = calloc(n ? n : 1, sizeof *c->pl);
-    c->par = calloc(n ? n : 1, sizeof *c->par);
+    c->proj = mp_u_malloc((n ? n : 1) * sizeof *c->proj);
+    c->pl = mp_u_calloc(n ? n : 1, sizeof *c->pl);
+    c->par = mp_u_calloc(n ? n : 1, sizeof *c->par);
     if (!c->proj || !c->pl || !c->par)
         goto nomem;
     if (n)
@@ -61,7 +61,7 @@ static int mcopy_init(mcopy *c, const mp_experiment *x, const double *theta,
             continue;
         uint32_t np = o->plugin->desc->n_params;
         c->pl[j] = *o;
-        if (!(c->par[j] = malloc((np ? np : 1) * sizeof(double))))
+        if (!(c->par[j] = mp_u_malloc((np ? np : 1) * sizeof(double))))
             goto nomem;
         memcpy(c->par[j], o->params, np * sizeof(double));
         c->pl[j].params = c->par[j];
@@ -75,7 +75,7 @@ static int mcopy_init(mcopy *c, const mp_experiment *x, const double *theta,
      * evaluation with the model's spectrum (Confavreux et al. 2020). */
     if (x->task == MP_X_TASK_MODEL && m->network == MP_NET_RATE && m->data.rotation) {
         size_t dim = m->data.train->dim;
-        if (!(c->rot = malloc(dim * dim * sizeof(double))))
+        if (!(c->rot = mp_u_malloc(dim * dim * sizeof(double))))
             goto nomem;
         int rc = mp_ds_gaussian_rotated(dim, m->data.train->n, m->data.variances,
                                         data_seed, &c->data, c->rot, err);
@@ -157,7 +157,7 @@ static int rate_task(const mp_experiment *x, const mcopy *mc, const mp_task *t,
     if (r->want_align && net->nL <= MP_X_MAX_ALIGN) {
         for (size_t k = 0; k < net->nL; k++)
             tot += net->L[k].n;
-        if (!(se = calloc(2 * tot, sizeof *se))) {
+        if (!(se = mp_u_calloc(2 * tot, sizeof *se))) {
             mp_r_net_free(net);
             return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
         }
@@ -196,7 +196,7 @@ static int rate_task(const mp_experiment *x, const mcopy *mc, const mp_task *t,
             r->align[k] = acos(c) * (180.0 / 3.14159265358979323846);
         }
         r->n_align = net->nL;
-        free(se);
+        mp_u_free(se);
     }
     mp_r_net_free(net);
     r->loss = sum / (double)nq;
@@ -213,18 +213,18 @@ static int rate_grad(const mp_experiment *x, const mcopy *mc, const mp_task *t,
 {
     const mp_model *m = x->model;
     size_t n = m->n_projections;
-    double **g = calloc(n ? n : 1, sizeof *g);
+    double **g = mp_u_calloc(n ? n : 1, sizeof *g);
     int rc = g ? MP_OK : MP_ENOMEM;
     for (size_t j = 0; j < n && rc == MP_OK; j++)
         if (m->projections[j].plasticity &&
-            !(g[j] = calloc(m->projections[j].plasticity->plugin->desc->n_params + 1,
+            !(g[j] = mp_u_calloc(m->projections[j].plasticity->plugin->desc->n_params + 1,
                             sizeof(double))))
             rc = MP_ENOMEM;
     if (rc != MP_OK) {
         if (g)
             for (size_t j = 0; j < n; j++)
-                free(g[j]);
-        free(g);
+                mp_u_free(g[j]);
+        mp_u_free(g);
         return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     }
     mp_g_episode ep = {m->data.train, t->train, t->train_label, x->ways * x->shots,
@@ -260,8 +260,8 @@ static int rate_grad(const mp_experiment *x, const mcopy *mc, const mp_task *t,
     } else
         *err = e;
     for (size_t j = 0; j < n; j++)
-        free(g[j]);
-    free(g);
+        mp_u_free(g[j]);
+    mp_u_free(g);
     return rc;
 }
 

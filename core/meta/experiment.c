@@ -19,14 +19,14 @@ static int read_text(const char *path, char **text, size_t *len, mp_error *err)
         return mp_u_err(err, MP_EIO, path, 0, 0, NULL,
                         "cannot open experiment file '%s': %s", path, strerror(errno));
     size_t cap = 1 << 14, n = 0;
-    char *buf = malloc(cap);
+    char *buf = mp_u_malloc(cap);
     while (buf) {
         n += fread(buf + n, 1, cap - n - 1, f);
         if (ferror(f) || feof(f))
             break;
-        char *nb = realloc(buf, cap * 2);
+        char *nb = mp_u_realloc(buf, cap * 2);
         if (!nb) {
-            free(buf);
+            mp_u_free(buf);
             buf = NULL;
         } else {
             buf = nb;
@@ -38,7 +38,7 @@ static int read_text(const char *path, char **text, size_t *len, mp_error *err)
     if (!buf)
         return mp_u_err(err, MP_ENOMEM, path, 0, 0, NULL, "out of memory");
     if (bad) {
-        free(buf);
+        mp_u_free(buf);
         return mp_u_err(err, MP_EIO, path, 0, 0, NULL, "cannot read '%s'", path);
     }
     buf[n] = '\0';
@@ -165,7 +165,7 @@ static int one_free(mp_m_ctx *c, mp_experiment *x, size_t i, const json_t *v)
     if (rc != MP_OK)
         return rc;
     if (!(f->param_name = mp_u_strdup(s)) ||
-        !(f->proj = calloc(m->n_projections ? m->n_projections : 1, sizeof *f->proj)))
+        !(f->proj = mp_u_calloc(m->n_projections ? m->n_projections : 1, sizeof *f->proj)))
         return mp_m_nomem(c);
     json_t *pr = json_object_get(v, "projections");
     size_t old = mp_m_push_key(c, "projections");
@@ -505,7 +505,7 @@ static int optimizer(mp_m_ctx *c, mp_experiment *x, const json_t *root)
             size_t op = mp_m_push_key(c, "per_coefficient_lr");
             if (!json_is_object(pl))
                 rc = mp_m_fail(c, MP_EINVAL, "expected an object {name: lr}");
-            else if (!(x->lr_per = malloc(x->n_free * sizeof *x->lr_per)))
+            else if (!(x->lr_per = mp_u_malloc(x->n_free * sizeof *x->lr_per)))
                 rc = mp_m_nomem(c);
             for (size_t i = 0; i < x->n_free && rc == MP_OK; i++) {
                 double d = x->lr;
@@ -555,7 +555,7 @@ static int target_rule(mp_m_ctx *c, mp_experiment *x, const json_t *root)
     int rc = MP_OK;
     if (!json_is_object(v))
         rc = mp_m_fail(c, MP_EINVAL, "expected an object {name: value}");
-    else if (!(x->target = calloc(x->n_free ? x->n_free : 1, sizeof *x->target)))
+    else if (!(x->target = mp_u_calloc(x->n_free ? x->n_free : 1, sizeof *x->target)))
         rc = mp_m_nomem(c);
     for (size_t i = 0; i < x->n_free && rc == MP_OK; i++)
         rc = mp_m_num(c, v, x->free[i].name, &zero, MP_M_ANY, NULL, &x->target[i]);
@@ -606,10 +606,10 @@ static int top(mp_m_ctx *c, mp_experiment *x, const json_t *root)
         return rc;
     /* The model path resolves from the experiment file's directory. */
     const char *slash = strrchr(x->file, '/');
-    char *dir = slash ? strndup(x->file, (size_t)(slash - x->file) + (slash == x->file))
+    char *dir = slash ? mp_u_strndup(x->file, (size_t)(slash - x->file) + (slash == x->file))
                       : mp_u_strdup(".");
     x->model_file = dir ? mp_u_path_join(dir, s) : NULL;
-    free(dir);
+    mp_u_free(dir);
     if (!x->model_file)
         return mp_m_nomem(c);
     FILE *mf = fopen(x->model_file, "rb");
@@ -623,7 +623,7 @@ static int top(mp_m_ctx *c, mp_experiment *x, const json_t *root)
     rc = mp_m_array(c, root, "free", 0, 1, &arr);
     if (rc == MP_OK) {
         x->n_free = json_array_size(arr);
-        if (!(x->free = calloc(x->n_free, sizeof *x->free)))
+        if (!(x->free = mp_u_calloc(x->n_free, sizeof *x->free)))
             return mp_m_nomem(c);
         size_t old = mp_m_push_key(c, "free");
         for (size_t i = 0; i < x->n_free && rc == MP_OK; i++) {
@@ -667,12 +667,12 @@ int mp_x_load(const char *path, mp_experiment **out, mp_error *err)
         return rc;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!root) {
-        free(text);
+        mp_u_free(text);
         return mp_u_err(err, MP_EPARSE, path, je.line > 0 ? je.line : 0,
                         je.column > 0 ? je.column : 0, NULL, "invalid JSON: %s", je.text);
     }
     mp_m_ctx c = {.file = path, .text = text, .text_len = len, .err = err};
-    mp_experiment *x = calloc(1, sizeof *x);
+    mp_experiment *x = mp_u_calloc(1, sizeof *x);
     if (!x || !(x->file = mp_u_strdup(path)))
         rc = mp_m_nomem(&c);
     if (rc == MP_OK) {
@@ -687,7 +687,7 @@ int mp_x_load(const char *path, mp_experiment **out, mp_error *err)
     if (rc == MP_OK)
         rc = top(&c, x, root);
     json_decref(root);
-    free(text);
+    mp_u_free(text);
     mp_m_ctx_release(&c);
     if (rc != MP_OK) {
         mp_x_free_experiment(x);
@@ -702,16 +702,16 @@ void mp_x_free_experiment(mp_experiment *x)
     if (!x)
         return;
     for (size_t i = 0; i < x->n_free; i++) {
-        free(x->free[i].name);
-        free(x->free[i].param_name);
-        free(x->free[i].proj);
+        mp_u_free(x->free[i].name);
+        mp_u_free(x->free[i].param_name);
+        mp_u_free(x->free[i].proj);
     }
-    free(x->free);
-    free(x->lr_per);
-    free(x->target);
+    mp_u_free(x->free);
+    mp_u_free(x->lr_per);
+    mp_u_free(x->target);
     mp_task_sampler_free(x->sampler);
     mp_model_free(x->model);
-    free(x->model_file);
-    free(x->file);
-    free(x);
+    mp_u_free(x->model_file);
+    mp_u_free(x->file);
+    mp_u_free(x);
 }

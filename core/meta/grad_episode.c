@@ -43,7 +43,7 @@ typedef struct g_ctx {
 
 static void *g_alloc(g_ctx *c, size_t n)
 {
-    void *p = calloc(n ? n : 1, sizeof(double));
+    void *p = mp_u_calloc(n ? n : 1, sizeof(double));
     if (p)
         c->bytes += (n ? n : 1) * sizeof(double);
     return p;
@@ -394,10 +394,10 @@ static int run(g_ctx *c, const double *const *params, double *loss,
     const mp_g_episode *ep = c->ep;
     c->nP = m->n_projections;
     c->nL = m->chain.n_order;
-    c->ext = calloc(c->nP ? c->nP : 1, sizeof *c->ext);
-    c->par = calloc(c->nP ? c->nP : 1, sizeof *c->par);
-    c->woff = calloc(c->nP + 1, sizeof *c->woff);
-    c->noff = calloc(c->nL + 1, sizeof *c->noff);
+    c->ext = mp_u_calloc(c->nP ? c->nP : 1, sizeof *c->ext);
+    c->par = mp_u_calloc(c->nP ? c->nP : 1, sizeof *c->par);
+    c->woff = mp_u_calloc(c->nP + 1, sizeof *c->woff);
+    c->noff = mp_u_calloc(c->nL + 1, sizeof *c->noff);
     if (!c->ext || !c->par || !c->woff || !c->noff)
         return nomem(err);
     int rc = check_model(c, params, err);
@@ -463,7 +463,7 @@ static int run(g_ctx *c, const double *const *params, double *loss,
         c->most = most;
         c->scratch = g_alloc(c, scr);
         seg = g_alloc(c, K * (c->nW + 4 * c->nN));
-        gp = calloc(c->nP ? c->nP : 1, sizeof *gp);
+        gp = mp_u_calloc(c->nP ? c->nP : 1, sizeof *gp);
         if (!gW || !gWin || !gy || !ge || !gtmp || !tmp || !c->scratch || !seg || !gp)
             rc = nomem(err);
         for (size_t j = 0; j < c->nP && rc == MP_OK; j++)
@@ -516,17 +516,17 @@ static int run(g_ctx *c, const double *const *params, double *loss,
         if (accuracy)
             *accuracy = acc;
     }
-    free(ck);
-    free(gW);
-    free(gWin);
-    free(gy);
-    free(ge);
-    free(gtmp);
-    free(tmp);
-    free(seg);
+    mp_u_free(ck);
+    mp_u_free(gW);
+    mp_u_free(gWin);
+    mp_u_free(gy);
+    mp_u_free(ge);
+    mp_u_free(gtmp);
+    mp_u_free(tmp);
+    mp_u_free(seg);
     for (size_t j = 0; gp && j < c->nP; j++)
-        free(gp[j]);
-    free(gp);
+        mp_u_free(gp[j]);
+    mp_u_free(gp);
     return rc;
 }
 
@@ -554,11 +554,11 @@ int mp_g_episode_grad_ex(const mp_model *m, const double *const *params,
         stats->engine_bytes = c.bytes;
     }
     mp_r_net_free(c.net);
-    free(c.ext);
-    free(c.par);
-    free(c.woff);
-    free(c.noff);
-    free(c.scratch);
+    mp_u_free(c.ext);
+    mp_u_free(c.par);
+    mp_u_free(c.woff);
+    mp_u_free(c.noff);
+    mp_u_free(c.scratch);
     return rc;
 }
 

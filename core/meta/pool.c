@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "meta/meta_int.h"
+#include "util/util_int.h"
 
 typedef struct pool {
     size_t n, next;
@@ -34,11 +35,11 @@ int mp_x_parallel(size_t n, int threads, int (*fn)(void *ctx, size_t i, mp_error
 {
     if (n == 0)
         return MP_OK;
-    pool p = {n, 0, PTHREAD_MUTEX_INITIALIZER, fn, ctx, calloc(n, sizeof(int)),
-              calloc(n, sizeof(mp_error))};
+    pool p = {n, 0, PTHREAD_MUTEX_INITIALIZER, fn, ctx, mp_u_calloc(n, sizeof(int)),
+              mp_u_calloc(n, sizeof(mp_error))};
     if (!p.rc || !p.errs) {
-        free(p.rc);
-        free(p.errs);
+        mp_u_free(p.rc);
+        mp_u_free(p.errs);
         if (err)
             err->code = MP_ENOMEM;
         return MP_ENOMEM;
@@ -46,7 +47,7 @@ int mp_x_parallel(size_t n, int threads, int (*fn)(void *ctx, size_t i, mp_error
     size_t nt = threads < 1 ? 1 : (size_t)threads;
     if (nt > n)
         nt = n;
-    pthread_t *tid = nt > 1 ? calloc(nt - 1, sizeof *tid) : NULL;
+    pthread_t *tid = nt > 1 ? mp_u_calloc(nt - 1, sizeof *tid) : NULL;
     size_t started = 0;
     for (size_t k = 0; tid && k + 1 < nt; k++)
         if (pthread_create(&tid[k], NULL, worker, &p) == 0)
@@ -54,7 +55,7 @@ int mp_x_parallel(size_t n, int threads, int (*fn)(void *ctx, size_t i, mp_error
     worker(&p); /* the calling thread works too */
     for (size_t k = 0; k < started; k++)
         pthread_join(tid[k], NULL);
-    free(tid);
+    mp_u_free(tid);
     int rc = MP_OK;
     for (size_t i = 0; i < n; i++)
         if (p.rc[i] != MP_OK) {
@@ -63,8 +64,8 @@ int mp_x_parallel(size_t n, int threads, int (*fn)(void *ctx, size_t i, mp_error
                 *err = p.errs[i];
             break;
         }
-    free(p.rc);
-    free(p.errs);
+    mp_u_free(p.rc);
+    mp_u_free(p.errs);
     pthread_mutex_destroy(&p.lock);
     return rc;
 }

@@ -75,7 +75,7 @@ static point_stats reduce(const batch *b, size_t p, double *grad)
 static int run_batch(batch *b, int threads, mp_error *err)
 {
     size_t n = b->n_points * b->n_tasks;
-    b->res = calloc(n, sizeof *b->res);
+    b->res = mp_u_calloc(n, sizeof *b->res);
     if (!b->res)
         return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     return mp_x_parallel(n, threads, batch_job, b, err);
@@ -132,7 +132,7 @@ static int write_json_atomic(const char *dir, const char *name, json_t *j,
 {
     char *path = mp_u_path_join(dir, name);
     size_t n = path ? strlen(path) + 5 : 0;
-    char *tmp = path ? malloc(n) : NULL;
+    char *tmp = path ? mp_u_malloc(n) : NULL;
     int rc = MP_OK;
     if (!tmp)
         rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
@@ -141,8 +141,8 @@ static int write_json_atomic(const char *dir, const char *name, json_t *j,
         if (json_dump_file(j, tmp, flags) != 0 || rename(tmp, path) != 0)
             rc = mp_u_err(err, MP_EIO, path, 0, 0, NULL, "cannot write '%s'", path);
     }
-    free(tmp);
-    free(path);
+    mp_u_free(tmp);
+    mp_u_free(path);
     return rc;
 }
 
@@ -269,7 +269,7 @@ static int load_checkpoint(state *s, const char *dir, mp_error *err)
         rc = mp_u_err(err, MP_EPARSE, path, 0, 0, NULL, "damaged checkpoint '%s'", path);
 out:
     json_decref(j);
-    free(path);
+    mp_u_free(path);
     return rc;
 }
 
@@ -280,20 +280,20 @@ static int truncate_log(const char *dir, long long lines, mp_error *err)
     char *path = mp_u_path_join(dir, "log.jsonl");
     FILE *f = path ? fopen(path, "rb") : NULL;
     if (!f) {
-        free(path);
+        mp_u_free(path);
         return lines == 0 ? MP_OK
                           : mp_u_err(err, MP_EIO, dir, 0, 0, NULL,
                                      "cannot read log.jsonl in '%s' to resume", dir);
     }
     size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
+    char *buf = mp_u_malloc(cap);
     long long seen = 0;
     int c;
     while (buf && seen < lines && (c = fgetc(f)) != EOF) {
         if (n + 1 >= cap) {
-            char *nb = realloc(buf, cap *= 2);
+            char *nb = mp_u_realloc(buf, cap *= 2);
             if (!nb) {
-                free(buf);
+                mp_u_free(buf);
                 buf = NULL;
                 break;
             }
@@ -311,8 +311,8 @@ static int truncate_log(const char *dir, long long lines, mp_error *err)
                       "log.jsonl has %lld lines, the checkpoint says %lld", seen, lines);
     else if (!(f = fopen(path, "wb")) || fwrite(buf, 1, n, f) != n || fclose(f) != 0)
         rc = mp_u_err(err, MP_EIO, path, 0, 0, NULL, "cannot rewrite '%s'", path);
-    free(buf);
-    free(path);
+    mp_u_free(buf);
+    mp_u_free(path);
     return rc;
 }
 
@@ -348,18 +348,18 @@ static int iterate(state *s, int threads, json_t *line, double *out_loss,
     size_t np = x->opt == MP_X_OPT_CMAES ? 1 + s->es.lambda
                 : exact                  ? 1
                                          : 1 + 2 * n;
-    double *pts = malloc(np * n * sizeof(double));
-    double *grad = calloc(n, sizeof(double));
-    double *fvals = calloc(np, sizeof(double));
+    double *pts = mp_u_malloc(np * n * sizeof(double));
+    double *grad = mp_u_calloc(n, sizeof(double));
+    double *fvals = mp_u_calloc(np, sizeof(double));
     batch b = {x, pts, np, T, it, NULL, NULL};
     int rc = pts && grad && fvals ? MP_OK : MP_ENOMEM;
-    if (rc == MP_OK && exact && !(b.grads = calloc(np * T * n, sizeof(double))))
+    if (rc == MP_OK && exact && !(b.grads = mp_u_calloc(np * T * n, sizeof(double))))
         rc = MP_ENOMEM;
     if (rc != MP_OK) {
-        free(pts);
-        free(grad);
-        free(fvals);
-        free(b.grads);
+        mp_u_free(pts);
+        mp_u_free(grad);
+        mp_u_free(fvals);
+        mp_u_free(b.grads);
         return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     }
     const double *theta_used = s->theta;
@@ -444,11 +444,11 @@ static int iterate(state *s, int threads, json_t *line, double *out_loss,
     }
     s->last_loss = loss;
 out:
-    free(b.res);
-    free(b.grads);
-    free(pts);
-    free(grad);
-    free(fvals);
+    mp_u_free(b.res);
+    mp_u_free(b.grads);
+    mp_u_free(pts);
+    mp_u_free(grad);
+    mp_u_free(fvals);
     return rc;
 }
 
@@ -458,10 +458,10 @@ static int state_init(state *s, const mp_experiment *x, mp_error *err)
     memset(s, 0, sizeof *s);
     s->x = x;
     s->n = n;
-    s->theta = malloc(n * sizeof(double));
-    s->best_theta = malloc(n * sizeof(double));
-    s->lo = malloc(n * sizeof(double));
-    s->hi = malloc(n * sizeof(double));
+    s->theta = mp_u_malloc(n * sizeof(double));
+    s->best_theta = mp_u_malloc(n * sizeof(double));
+    s->lo = mp_u_malloc(n * sizeof(double));
+    s->hi = mp_u_malloc(n * sizeof(double));
     if (!s->theta || !s->best_theta || !s->lo || !s->hi)
         return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     int bounded = 0;
@@ -489,10 +489,10 @@ static int state_init(state *s, const mp_experiment *x, mp_error *err)
 
 static void state_release(state *s)
 {
-    free(s->theta);
-    free(s->best_theta);
-    free(s->lo);
-    free(s->hi);
+    mp_u_free(s->theta);
+    mp_u_free(s->best_theta);
+    mp_u_free(s->lo);
+    mp_u_free(s->hi);
     if (s->x && s->x->opt == MP_X_OPT_ADAM)
         mp_adam_release(&s->adam);
     else
@@ -538,7 +538,7 @@ int mp_x_run(const mp_experiment *x, const mp_x_run_opts *o, mp_error *err)
     if (rc == MP_OK && !log)
         rc = mp_u_err(err, MP_EIO, logp, 0, 0, NULL, "cannot open '%s'", logp);
     const char *accname = x->loss == MP_X_LOSS_TARGET_RATE ? "rate" : "acc";
-    double *th_used = malloc((s.n ? s.n : 1) * sizeof(double));
+    double *th_used = mp_u_malloc((s.n ? s.n : 1) * sizeof(double));
     if (rc == MP_OK && !th_used)
         rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     if (rc == MP_OK && !o->quiet)
@@ -578,8 +578,8 @@ int mp_x_run(const mp_experiment *x, const mp_x_run_opts *o, mp_error *err)
     }
     if (log)
         fclose(log);
-    free(logp);
-    free(th_used);
+    mp_u_free(logp);
+    mp_u_free(th_used);
     int finished = s.iter >= (long long)x->iterations;
     if (rc == MP_OK)
         rc = write_result(&s, o, finished, err);
@@ -597,14 +597,14 @@ int mp_x_evaluate_initial(const mp_experiment *x, int threads, char **json,
     int exact = x->opt == MP_X_OPT_ADAM && x->gradient == MP_X_GRAD_EXACT;
     int fd = x->opt == MP_X_OPT_ADAM && !exact;
     size_t np = fd ? 1 + 2 * n : 1;
-    double *pts = malloc(np * n * sizeof(double)), *grad = calloc(n, sizeof(double));
+    double *pts = mp_u_malloc(np * n * sizeof(double)), *grad = mp_u_calloc(n, sizeof(double));
     batch b = {x, pts, np, T, 0, NULL, NULL};
     int rc = pts && grad ? MP_OK : MP_ENOMEM;
-    if (rc == MP_OK && exact && !(b.grads = calloc(T * n, sizeof(double))))
+    if (rc == MP_OK && exact && !(b.grads = mp_u_calloc(T * n, sizeof(double))))
         rc = MP_ENOMEM;
     if (rc != MP_OK) {
-        free(pts);
-        free(grad);
+        mp_u_free(pts);
+        mp_u_free(grad);
         return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     }
     for (size_t p = 0; p < np; p++)
@@ -647,9 +647,9 @@ int mp_x_evaluate_initial(const mp_experiment *x, int threads, char **json,
         if (!*json)
             rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     }
-    free(b.res);
-    free(b.grads);
-    free(pts);
-    free(grad);
+    mp_u_free(b.res);
+    mp_u_free(b.grads);
+    mp_u_free(pts);
+    mp_u_free(grad);
     return rc;
 }

@@ -28,7 +28,7 @@ static int read_text(const char *path, char **text, size_t *len, mp_error *err)
                         "cannot open model file '%s': %s", path, strerror(e));
     }
     size_t cap = 1 << 14, n = 0;
-    char *buf = malloc(cap);
+    char *buf = mp_u_malloc(cap);
     int rc = buf ? MP_OK : MP_ENOMEM;
     while (rc == MP_OK) {
         n += fread(buf + n, 1, cap - n - 1, f);
@@ -38,7 +38,7 @@ static int read_text(const char *path, char **text, size_t *len, mp_error *err)
         } else if (feof(f)) {
             break;
         } else if (n == cap - 1) {
-            char *nb = realloc(buf, cap * 2);
+            char *nb = mp_u_realloc(buf, cap * 2);
             if (!nb)
                 rc = MP_ENOMEM;
             else {
@@ -49,7 +49,7 @@ static int read_text(const char *path, char **text, size_t *len, mp_error *err)
     }
     fclose(f);
     if (rc != MP_OK) {
-        free(buf);
+        mp_u_free(buf);
         return rc == MP_ENOMEM ? mp_u_err(err, rc, path, 0, 0, NULL, "out of memory")
                                : rc;
     }
@@ -66,7 +66,7 @@ static char *dir_of(const char *path)
     if (!slash)
         return mp_u_strdup(".");
     size_t n = slash == path ? 1 : (size_t)(slash - path);
-    char *d = malloc(n + 1);
+    char *d = mp_u_malloc(n + 1);
     if (d) {
         memcpy(d, path, n);
         d[n] = '\0';
@@ -110,7 +110,7 @@ static int get_notes(mp_m_ctx *c, mp_model *m, const json_t *root)
         else
             total += json_string_length(s) + 1;
     }
-    if (rc == MP_OK && !(m->notes = malloc(total)))
+    if (rc == MP_OK && !(m->notes = mp_u_malloc(total)))
         rc = mp_m_nomem(c);
     if (rc == MP_OK) {
         /* One text, lines joined by newlines. */
@@ -248,7 +248,7 @@ static int population(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v)
 int mp_m_load_populations(mp_m_ctx *c, mp_model *m, const json_t *arr)
 {
     size_t n = json_array_size(arr);
-    m->populations = calloc(n, sizeof *m->populations);
+    m->populations = mp_u_calloc(n, sizeof *m->populations);
     if (!m->populations)
         return mp_m_nomem(c);
     m->n_populations = n;
@@ -357,13 +357,13 @@ int mp_model_load(const char *path, const char *const *overrides, size_t n,
         return rc;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!root) {
-        free(text);
+        mp_u_free(text);
         return mp_u_err(err, MP_EPARSE, path, je.line > 0 ? je.line : 0,
                         je.column > 0 ? je.column : 0, NULL, "invalid JSON: %s",
                         je.text);
     }
     mp_m_ctx c = {.file = path, .text = text, .text_len = len, .err = err};
-    mp_model *m = calloc(1, sizeof *m);
+    mp_model *m = mp_u_calloc(1, sizeof *m);
     if (!m || !(m->file = mp_u_strdup(path)) || !(m->dir = dir_of(path)))
         rc = mp_m_nomem(&c);
     if (rc == MP_OK && !json_is_object(root))
@@ -374,7 +374,7 @@ int mp_model_load(const char *path, const char *const *overrides, size_t n,
     if (rc == MP_OK)
         rc = top_level(&c, m, root);
     json_decref(root);
-    free(text);
+    mp_u_free(text);
     mp_m_ctx_release(&c);
     if (rc != MP_OK) {
         mp_model_free(m);

@@ -184,7 +184,7 @@ static int plugin_for(mp_m_ctx *c, mp_model *m, const char *rule,
             return MP_OK;
         }
     }
-    mp_p_plugin **grown = realloc(m->plugins, (m->n_plugins + 1) * sizeof *grown);
+    mp_p_plugin **grown = mp_u_realloc(m->plugins, (m->n_plugins + 1) * sizeof *grown);
     if (!grown)
         return mp_m_nomem(c);
     m->plugins = grown;
@@ -275,12 +275,12 @@ int mp_m_load_plasticity(mp_m_ctx *c, mp_model *m, const json_t *proj,
         rc = mp_m_fail_key(c, "rule", MP_EINVAL,
                            "rule '%s' has no rate step hook; it cannot run on a "
                            "rate projection", plug->desc->name);
-    if (rc == MP_OK && !(p->plasticity = calloc(1, sizeof *p->plasticity)))
+    if (rc == MP_OK && !(p->plasticity = mp_u_calloc(1, sizeof *p->plasticity)))
         rc = mp_m_nomem(c);
     if (rc == MP_OK) {
         p->plasticity->plugin = plug;
         uint32_t n = plug->desc->n_params;
-        p->plasticity->params = malloc((n ? n : 1) * sizeof(double));
+        p->plasticity->params = mp_u_malloc((n ? n : 1) * sizeof(double));
         rc = p->plasticity->params ? rule_params(c, v, plug->desc,
                                                  p->plasticity->params)
                                    : mp_m_nomem(c);
@@ -347,7 +347,7 @@ int mp_m_load_projections(mp_m_ctx *c, mp_model *m, const json_t *arr)
     size_t n = json_array_size(arr);
     if (n == 0)
         return MP_OK;
-    m->projections = calloc(n, sizeof *m->projections);
+    m->projections = mp_u_calloc(n, sizeof *m->projections);
     if (!m->projections)
         return mp_m_nomem(c);
     m->n_projections = n;

@@ -42,8 +42,8 @@ static int load_idx_pair(mp_m_ctx *c, const mp_model *m, const char *ik,
     mp_error_clear(&e);
     char *pi = resolve(m, img), *pl = resolve(m, lab);
     int rc = pi && pl ? mp_ds_load_idx(pi, pl, out, &e) : MP_ENOMEM;
-    free(pi);
-    free(pl);
+    mp_u_free(pi);
+    mp_u_free(pl);
     if (rc == MP_ENOMEM && !e.text[0])
         return mp_m_nomem(c);
     /* The message names the file, so it tells which of the two failed. */
@@ -78,7 +78,7 @@ static int filter(mp_m_ctx *c, mp_dataset **ds, const int32_t *relabel,
     mp_dataset *d = *ds, *nd = NULL;
     mp_error e;
     mp_error_clear(&e);
-    size_t *idx = malloc((d->n ? d->n : 1) * sizeof *idx), n = 0;
+    size_t *idx = mp_u_malloc((d->n ? d->n : 1) * sizeof *idx), n = 0;
     if (!idx)
         return mp_m_nomem(c);
     for (size_t i = 0; i < d->n && n < limit; i++)
@@ -86,7 +86,7 @@ static int filter(mp_m_ctx *c, mp_dataset **ds, const int32_t *relabel,
             idx[n++] = i;
     int rc = subset(d, idx, n, relabel, relabel ? n_keep_classes : d->n_classes,
                     &nd, &e);
-    free(idx);
+    mp_u_free(idx);
     if (rc != MP_OK)
         return mp_m_nomem(c);
     mp_ds_free(d);
@@ -101,7 +101,7 @@ static int split(mp_m_ctx *c, mp_model *m, double frac)
     mp_error e;
     mp_error_clear(&e);
     size_t n = all->n, nt = (size_t)llround(frac * (double)n);
-    size_t *perm = malloc((n ? n : 1) * sizeof *perm);
+    size_t *perm = mp_u_malloc((n ? n : 1) * sizeof *perm);
     gsl_rng *r = mp_ds_rng_new(mp_u_stream_seed(m->seed, MP_STREAM_DATA, 1));
     int rc = perm && r ? MP_OK : MP_ENOMEM;
     if (rc == MP_OK) {
@@ -118,7 +118,7 @@ static int split(mp_m_ctx *c, mp_model *m, double frac)
     mp_dataset *tr = NULL;
     if (rc == MP_OK)
         rc = subset(all, perm + nt, n - nt, NULL, all->n_classes, &tr, &e);
-    free(perm);
+    mp_u_free(perm);
     if (r)
         gsl_rng_free(r);
     if (rc != MP_OK)
@@ -189,8 +189,8 @@ static int gaussian(mp_m_ctx *c, mp_model *m, const json_t *v)
     }
     if (rc != MP_OK)
         return rc;
-    m->data.variances = malloc(dim * sizeof(double));
-    m->data.rotation = malloc(dim * dim * sizeof(double));
+    m->data.variances = mp_u_malloc(dim * sizeof(double));
+    m->data.rotation = mp_u_malloc(dim * dim * sizeof(double));
     if (!m->data.variances || !m->data.rotation)
         return mp_m_nomem(c);
     uint64_t sd = seed >= 0 ? (uint64_t)seed
@@ -225,10 +225,10 @@ static int labelled(mp_m_ctx *c, mp_model *m, const json_t *v, int src)
             rc = load_idx_pair(c, m, "dir", "dir", im, lb, &m->data.train);
         if (rc == MP_OK)
             rc = load_idx_pair(c, m, "dir", "dir", ti, tl, &m->data.test);
-        free(im);
-        free(lb);
-        free(ti);
-        free(tl);
+        mp_u_free(im);
+        mp_u_free(lb);
+        mp_u_free(ti);
+        mp_u_free(tl);
     } else if (src == SRC_IDX) {
         rc = mp_m_str(c, v, "train_images", 0, NULL, &a);
         if (rc == MP_OK)
@@ -258,7 +258,7 @@ static int labelled(mp_m_ctx *c, mp_model *m, const json_t *v, int src)
             rc = mp_m_nomem(c);
         if (rc == MP_OK && (rc = mp_ds_load_digits_json(d, &m->data.train, &e)) != MP_OK)
             rc = ds_fail(c, json_object_get(v, "dir") ? "dir" : "source", rc, &e);
-        free(d);
+        mp_u_free(d);
         if (rc == MP_OK)
             rc = split(c, m, frac);
     }
@@ -292,7 +292,7 @@ int mp_m_rate_data(mp_m_ctx *c, mp_model *m, const json_t *root)
     if (rc == MP_OK && src != SRC_GAUSSIAN) {
         size_t nc = m->data.train->n_classes, k = 0, limit = SIZE_MAX;
         const size_t all = SIZE_MAX;
-        int32_t *relabel = malloc((nc ? nc : 1) * sizeof *relabel);
+        int32_t *relabel = mp_u_malloc((nc ? nc : 1) * sizeof *relabel);
         if (!relabel)
             rc = mp_m_nomem(c);
         if (rc == MP_OK)
@@ -303,7 +303,7 @@ int mp_m_rate_data(mp_m_ctx *c, mp_model *m, const json_t *root)
             rc = filter(c, &m->data.train, k ? relabel : NULL, k, limit);
         if (rc == MP_OK && k && m->data.test)
             rc = filter(c, &m->data.test, relabel, k, SIZE_MAX);
-        free(relabel);
+        mp_u_free(relabel);
     }
     mp_m_pop(c, old);
     return rc;

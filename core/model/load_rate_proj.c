@@ -156,10 +156,10 @@ int mp_m_rate_chain(mp_m_ctx *c, mp_model *m)
 {
     size_t np = m->n_populations, input = SIZE_MAX;
     mp_m_chain *ch = &m->chain;
-    ch->order = malloc(np * sizeof(size_t));
-    ch->ff_into = malloc(np * sizeof(size_t));
-    ch->lat_of = malloc(np * sizeof(size_t));
-    size_t *ff_from = malloc(np * sizeof(size_t));
+    ch->order = mp_u_malloc(np * sizeof(size_t));
+    ch->ff_into = mp_u_malloc(np * sizeof(size_t));
+    ch->lat_of = mp_u_malloc(np * sizeof(size_t));
+    size_t *ff_from = mp_u_malloc(np * sizeof(size_t));
     int rc = ch->order && ch->ff_into && ch->lat_of && ff_from ? MP_OK
                                                                : mp_m_nomem(c);
     for (size_t i = 0; i < np && rc == MP_OK; i++) {
@@ -225,6 +225,6 @@ int mp_m_rate_chain(mp_m_ctx *c, mp_model *m)
                                "rate_input population (or the chain has a cycle)",
                                m->populations[i].name);
     }
-    free(ff_from);
+    mp_u_free(ff_from);
     return rc;
 }

@@ -64,7 +64,7 @@ int mp_m_rec_file(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v,
         r->file = mp_u_strdup(f);
     } else {
         size_t n = strlen(type) + strlen(target) + 6;
-        if ((r->file = malloc(n)))
+        if ((r->file = mp_u_malloc(n)))
             snprintf(r->file, n, "%s_%s.csv", type, target);
     }
     if (!r->file)
@@ -99,7 +99,7 @@ static int neurons(mp_m_ctx *c, const json_t *v, size_t size, mp_m_recorder *r)
     if (rc != MP_OK || !arr)
         return rc;
     size_t n = json_array_size(arr);
-    if (!(r->neurons = malloc(n * sizeof *r->neurons)))
+    if (!(r->neurons = mp_u_malloc(n * sizeof *r->neurons)))
         return mp_m_nomem(c);
     r->n_neurons = n;
     size_t old = mp_m_push_key(c, "neurons");
@@ -208,7 +208,7 @@ int mp_m_load_recorders(mp_m_ctx *c, mp_model *m, const json_t *arr)
     size_t n = json_array_size(arr);
     if (n == 0)
         return MP_OK;
-    m->recorders = calloc(n, sizeof *m->recorders);
+    m->recorders = mp_u_calloc(n, sizeof *m->recorders);
     if (!m->recorders)
         return mp_m_nomem(c);
     m->n_recorders = n;

@@ -115,7 +115,7 @@ int mp_m_load_stimuli(mp_m_ctx *c, mp_model *m, const json_t *arr)
     size_t n = json_array_size(arr);
     if (n == 0)
         return MP_OK;
-    m->stimuli = calloc(n, sizeof *m->stimuli);
+    m->stimuli = mp_u_calloc(n, sizeof *m->stimuli);
     if (!m->stimuli)
         return mp_m_nomem(c);
     m->n_stimuli = n;
@@ -138,7 +138,7 @@ static int add_source(mp_model *m, const char *name, const char *suffix,
 {
     mp_m_source *s = &m->sources[m->n_sources];
     size_t a = strlen(name), b = suffix ? strlen(suffix) : 0;
-    if (!(s->name = malloc(a + b + 1)))
+    if (!(s->name = mp_u_malloc(a + b + 1)))
         return MP_ENOMEM;
     memcpy(s->name, name, a);
     memcpy(s->name + a, suffix ? suffix : "", b + 1);
@@ -154,7 +154,7 @@ static int add_source(mp_model *m, const char *name, const char *suffix,
 
 int mp_m_build_sources(mp_m_ctx *c, mp_model *m)
 {
-    m->sources = calloc(m->n_populations + 2 * m->n_stimuli, sizeof *m->sources);
+    m->sources = mp_u_calloc(m->n_populations + 2 * m->n_stimuli, sizeof *m->sources);
     if (!m->sources)
         return mp_m_nomem(c);
     int rc = MP_OK;

@@ -4,54 +4,55 @@
 
 #include "model/model_int.h"
 #include "stimuli/dataset_int.h"
+#include "util/util_int.h"
 
 void mp_model_free(mp_model *m)
 {
     if (!m)
         return;
     for (size_t i = 0; i < m->n_populations; i++)
-        free(m->populations[i].name);
+        mp_u_free(m->populations[i].name);
     for (size_t i = 0; i < m->n_stimuli; i++) {
         mp_m_stimulus *s = &m->stimuli[i];
-        free(s->name);
-        free(s->file.file);
-        free(s->file.t);
-        free(s->file.id);
+        mp_u_free(s->name);
+        mp_u_free(s->file.file);
+        mp_u_free(s->file.t);
+        mp_u_free(s->file.id);
     }
     for (size_t i = 0; i < m->n_sources; i++)
-        free(m->sources[i].name);
+        mp_u_free(m->sources[i].name);
     for (size_t i = 0; i < m->n_projections; i++) {
         mp_m_projection *p = &m->projections[i];
-        free(p->name);
+        mp_u_free(p->name);
         if (p->plasticity)
-            free(p->plasticity->params);
-        free(p->plasticity);
+            mp_u_free(p->plasticity->params);
+        mp_u_free(p->plasticity);
     }
     for (size_t i = 0; i < m->n_recorders; i++) {
-        free(m->recorders[i].file);
-        free(m->recorders[i].neurons);
+        mp_u_free(m->recorders[i].file);
+        mp_u_free(m->recorders[i].neurons);
     }
     mp_ds_free(m->data.train);
     mp_ds_free(m->data.test);
-    free(m->data.rotation);
-    free(m->data.variances);
-    free(m->chain.order);
-    free(m->chain.ff_into);
-    free(m->chain.lat_of);
+    mp_u_free(m->data.rotation);
+    mp_u_free(m->data.variances);
+    mp_u_free(m->chain.order);
+    mp_u_free(m->chain.ff_into);
+    mp_u_free(m->chain.lat_of);
     /* Plugins last: projections borrow them. */
     for (size_t i = 0; i < m->n_plugins; i++)
         mp_p_plugin_free(m->plugins[i]);
-    free(m->plugins);
-    free(m->populations);
-    free(m->stimuli);
-    free(m->sources);
-    free(m->projections);
-    free(m->recorders);
-    free(m->file);
-    free(m->dir);
-    free(m->name);
-    free(m->notes);
-    free(m);
+    mp_u_free(m->plugins);
+    mp_u_free(m->populations);
+    mp_u_free(m->stimuli);
+    mp_u_free(m->sources);
+    mp_u_free(m->projections);
+    mp_u_free(m->recorders);
+    mp_u_free(m->file);
+    mp_u_free(m->dir);
+    mp_u_free(m->name);
+    mp_u_free(m->notes);
+    mp_u_free(m);
 }
 
 const char *mp_model_name(const mp_model *m) { return m ? m->name : NULL; }

@@ -154,7 +154,7 @@ static int apply_one(mp_m_ctx *c, json_t *root, const char *arg, char **canon)
     if (!eq || eq == arg)
         return bad(&w, NULL, "expected path=value");
     size_t n = (size_t)(eq - arg);
-    char *path = malloc(2 * n + 2);
+    char *path = mp_u_malloc(2 * n + 2);
     if (!path)
         return mp_m_nomem(c);
     memcpy(path, arg, n);
@@ -174,7 +174,7 @@ static int apply_one(mp_m_ctx *c, json_t *root, const char *arg, char **canon)
         if (!*canon)
             rc = mp_m_nomem(c);
     }
-    free(path);
+    mp_u_free(path);
     return rc;
 }
 
@@ -183,7 +183,7 @@ int mp_m_apply_overrides(mp_m_ctx *c, json_t *root, const char *const *ov,
 {
     if (n == 0)
         return MP_OK;
-    c->ov_paths = calloc(n, sizeof *c->ov_paths);
+    c->ov_paths = mp_u_calloc(n, sizeof *c->ov_paths);
     if (!c->ov_paths)
         return mp_m_nomem(c);
     c->ov_args = ov;
@@ -200,8 +200,8 @@ int mp_m_apply_overrides(mp_m_ctx *c, json_t *root, const char *const *ov,
 void mp_m_ctx_release(mp_m_ctx *c)
 {
     for (size_t i = 0; i < c->n_ov; i++)
-        free(c->ov_paths[i]);
-    free(c->ov_paths);
+        mp_u_free(c->ov_paths[i]);
+    mp_u_free(c->ov_paths);
     c->ov_paths = NULL;
     c->n_ov = 0;
 }

@@ -98,7 +98,7 @@ static int read_all(mp_m_spike_file *sf, const char *path, FILE *f,
         seen_data = 1;
         if (n == cap) {
             size_t nc = cap ? 2 * cap : 256;
-            spike *nv = realloc(v, nc * sizeof *nv);
+            spike *nv = mp_u_realloc(v, nc * sizeof *nv);
             if (!nv) {
                 rc = mp_u_err(err, MP_ENOMEM, sf->file, 0, 0, path, "out of memory");
                 break;
@@ -114,7 +114,7 @@ static int read_all(mp_m_spike_file *sf, const char *path, FILE *f,
         rc = mp_u_err(err, MP_EIO, sf->file, 0, 0, path,
                       "read error in spike file '%s'", sf->file);
     if (rc != MP_OK) {
-        free(v);
+        mp_u_free(v);
         return rc;
     }
     *out = v;
@@ -143,10 +143,10 @@ int mp_m_spike_file_read(mp_m_ctx *c, mp_m_spike_file *sf)
         return rc;
     }
     qsort(v, n, sizeof *v, cmp_spike);
-    sf->t = malloc((n ? n : 1) * sizeof *sf->t);
-    sf->id = malloc((n ? n : 1) * sizeof *sf->id);
+    sf->t = mp_u_malloc((n ? n : 1) * sizeof *sf->t);
+    sf->id = mp_u_malloc((n ? n : 1) * sizeof *sf->id);
     if (!sf->t || !sf->id) {
-        free(v);
+        mp_u_free(v);
         mp_m_pop(c, old);
         return mp_m_nomem(c);
     }
@@ -155,7 +155,7 @@ int mp_m_spike_file_read(mp_m_ctx *c, mp_m_spike_file *sf)
         sf->id[i] = v[i].id;
     }
     sf->n_spikes = n;
-    free(v);
+    mp_u_free(v);
     mp_m_pop(c, old);
     return MP_OK;
 }

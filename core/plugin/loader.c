@@ -68,7 +68,7 @@ static void dirs_add(dirlist *l, const char *dir, size_t len)
     for (size_t i = 0; i < l->n; i++)
         if (strlen(l->d[i]) == len && memcmp(l->d[i], dir, len) == 0)
             return;
-    char *s = malloc(len + 1);
+    char *s = mp_u_malloc(len + 1);
     if (!s)
         return;
     memcpy(s, dir, len);
@@ -79,7 +79,7 @@ static void dirs_add(dirlist *l, const char *dir, size_t len)
 static void dirs_free(dirlist *l)
 {
     for (size_t i = 0; i < l->n; i++)
-        free(l->d[i]);
+        mp_u_free(l->d[i]);
     l->n = 0;
 }
 
@@ -202,7 +202,7 @@ int mp_p_resolve(const char *name, const char *base_dir, char *out, size_t n,
                               : "the current directory");
         else
             rc = put_path(path, out, n, err);
-        free(path);
+        mp_u_free(path);
         return rc;
     }
 
@@ -211,7 +211,7 @@ int mp_p_resolve(const char *name, const char *base_dir, char *out, size_t n,
     char looked[MP_ERROR_TEXT_LEN] = "";
     size_t used = 0;
     for (size_t i = 0; i < l.n; i++) {
-        char *path = malloc(strlen(l.d[i]) + strlen(name) + 5);
+        char *path = mp_u_malloc(strlen(l.d[i]) + strlen(name) + 5);
         if (!path) {
             dirs_free(&l);
             return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
@@ -219,11 +219,11 @@ int mp_p_resolve(const char *name, const char *base_dir, char *out, size_t n,
         sprintf(path, "%s/%s.so", l.d[i], name);
         if (is_file(path)) {
             int rc = put_path(path, out, n, err);
-            free(path);
+            mp_u_free(path);
             dirs_free(&l);
             return rc;
         }
-        free(path);
+        mp_u_free(path);
         int w = snprintf(looked + used, sizeof looked - used, "%s%s",
                          i ? ", " : "", l.d[i]);
         if (w > 0)
@@ -443,11 +443,11 @@ int mp_p_plugin_load(const char *path, mp_p_plugin **out, mp_error *err)
         return rc;
     }
 
-    plugin_box *b = calloc(1, sizeof *b);
+    plugin_box *b = mp_u_calloc(1, sizeof *b);
     char *pathdup = mp_u_strdup(path);
     if (!b || !pathdup) {
-        free(b);
-        free(pathdup);
+        mp_u_free(b);
+        mp_u_free(pathdup);
         dlclose(h);
         return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     }
@@ -457,8 +457,8 @@ int mp_p_plugin_load(const char *path, mp_p_plugin **out, mp_error *err)
     int tp = -1, tq = -1;
     if ((rc = check_desc(path, &b->desc, err)) ||
         (rc = check_params(path, &b->desc, &tp, &tq, err))) {
-        free(b);
-        free(pathdup);
+        mp_u_free(b);
+        mp_u_free(pathdup);
         dlclose(h);
         return rc;
     }
@@ -480,8 +480,8 @@ void mp_p_plugin_free(mp_p_plugin *p)
         return;
     if (p->handle)
         dlclose(p->handle);
-    free(p->path);
-    free((plugin_box *)p);
+    mp_u_free(p->path);
+    mp_u_free((plugin_box *)p);
 }
 
 int mp_p_param_index(const mp_rule_desc *d, const char *name)
@@ -522,7 +522,7 @@ void mp_p_visit_all(mp_p_visit_fn fn, void *user)
                 continue;
             if (n == cap) {
                 size_t nc = cap ? 2 * cap : 16;
-                char **t = realloc(names, nc * sizeof *t);
+                char **t = mp_u_realloc(names, nc * sizeof *t);
                 if (!t)
                     break;
                 names = t;
@@ -541,13 +541,13 @@ void mp_p_visit_all(mp_p_visit_fn fn, void *user)
                 dup = strcmp(seen[j], names[k]) == 0;
             char *path = mp_u_path_join(l.d[i], names[k]);
             if (dup || !path || !is_file(path)) {
-                free(path);
-                free(names[k]);
+                mp_u_free(path);
+                mp_u_free(names[k]);
                 continue;
             }
             if (n_seen == cap_seen) {
                 size_t nc = cap_seen ? 2 * cap_seen : 16;
-                char **t = realloc(seen, nc * sizeof *t);
+                char **t = mp_u_realloc(seen, nc * sizeof *t);
                 if (t) {
                     seen = t;
                     cap_seen = nc;
@@ -556,7 +556,7 @@ void mp_p_visit_all(mp_p_visit_fn fn, void *user)
             if (n_seen < cap_seen)
                 seen[n_seen++] = names[k];
             else
-                free(names[k]);
+                mp_u_free(names[k]);
 
             mp_error e2;
             mp_error_clear(&e2);
@@ -566,12 +566,12 @@ void mp_p_visit_all(mp_p_visit_fn fn, void *user)
             else
                 fn(user, path, NULL, &e2);
             mp_p_plugin_free(p);
-            free(path);
+            mp_u_free(path);
         }
-        free(names);
+        mp_u_free(names);
     }
     for (size_t j = 0; j < n_seen; j++)
-        free(seen[j]);
-    free(seen);
+        mp_u_free(seen[j]);
+    mp_u_free(seen);
     dirs_free(&l);
 }

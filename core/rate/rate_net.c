@@ -43,7 +43,7 @@ static int init_layers(mp_r_net *net)
 {
     const mp_model *m = net->m;
     net->nL = m->chain.n_order;
-    net->L = calloc(net->nL, sizeof *net->L);
+    net->L = mp_u_calloc(net->nL, sizeof *net->L);
     if (!net->L)
         return MP_ENOMEM;
     uint32_t most = 1;
@@ -55,16 +55,16 @@ static int init_layers(mp_r_net *net)
         l->ff = m->chain.ff_into[pi];
         l->lat = m->chain.lat_of[pi];
         most = l->n > most ? l->n : most;
-        l->z = calloc(l->n, sizeof(double));
-        l->y = calloc(l->n, sizeof(double));
-        l->e = calloc(l->n, sizeof(double));
-        l->ebp = calloc(l->n, sizeof(double));
-        l->fp = calloc(l->n, sizeof(double));
+        l->z = mp_u_calloc(l->n, sizeof(double));
+        l->y = mp_u_calloc(l->n, sizeof(double));
+        l->e = mp_u_calloc(l->n, sizeof(double));
+        l->ebp = mp_u_calloc(l->n, sizeof(double));
+        l->fp = mp_u_calloc(l->n, sizeof(double));
         if (!l->z || !l->y || !l->e || !l->ebp || !l->fp)
             return MP_ENOMEM;
     }
-    net->tmp = calloc(most, sizeof(double));
-    net->target = calloc(net->L[net->nL - 1].n, sizeof(double));
+    net->tmp = mp_u_calloc(most, sizeof(double));
+    net->target = mp_u_calloc(net->L[net->nL - 1].n, sizeof(double));
     return net->tmp && net->target ? MP_OK : MP_ENOMEM;
 }
 
@@ -87,7 +87,7 @@ static int init_proj(mp_r_net *net, size_t j, mp_error *err)
     p->post = pos_of(m, mj->target);
     p->n_pre = net->L[p->pre].n;
     p->n_post = net->L[p->post].n;
-    p->W = malloc((size_t)p->n_pre * p->n_post * sizeof(double));
+    p->W = mp_u_malloc((size_t)p->n_pre * p->n_post * sizeof(double));
     if (!p->W)
         return nomem(err);
     if (draw(p->W, p->n_post, p->n_pre, &mj->weight,
@@ -99,7 +99,7 @@ static int init_proj(mp_r_net *net, size_t j, mp_error *err)
                 p->W[(size_t)a * p->n_pre + b] = 0.0;
     if (mj->feedback == MP_FB_FIXED_RANDOM || mj->feedback == MP_FB_DIRECT) {
         p->b_rows = mj->feedback == MP_FB_DIRECT ? net->L[net->nL - 1].n : p->n_post;
-        p->B = malloc((size_t)p->b_rows * p->n_pre * sizeof(double));
+        p->B = mp_u_malloc((size_t)p->b_rows * p->n_pre * sizeof(double));
         if (!p->B || draw(p->B, p->b_rows, p->n_pre, &mj->feedback_weight,
                           mp_u_stream_seed(net->seed, MP_STREAM_FEEDBACK, j)) != MP_OK)
             return nomem(err);
@@ -110,7 +110,7 @@ static int init_proj(mp_r_net *net, size_t j, mp_error *err)
     const double *par = mj->plasticity->params;
     size_t ns = d->state_size ? d->state_size(par, p->n_pre, p->n_post) : 0;
     p->desc = d;
-    p->state = calloc(ns ? ns : 1, sizeof(double));
+    p->state = mp_u_calloc(ns ? ns : 1, sizeof(double));
     p->rng = mp_s_rng_new(mp_u_stream_seed(net->seed, MP_STREAM_RULE, j));
     if (!p->state || !p->rng)
         return nomem(err);
@@ -137,20 +137,20 @@ int mp_r_net_new(const mp_model *m, uint64_t seed, mp_r_net **out, mp_error *err
 {
     *out = NULL;
     gsl_set_error_handler_off();
-    mp_r_net *net = calloc(1, sizeof *net);
+    mp_r_net *net = mp_u_calloc(1, sizeof *net);
     if (!net)
         return nomem(err);
     net->m = m;
     net->seed = seed;
     int rc = init_layers(net) == MP_OK ? MP_OK : nomem(err);
     net->nP = m->n_projections;
-    if (rc == MP_OK && !(net->P = calloc(net->nP, sizeof *net->P)))
+    if (rc == MP_OK && !(net->P = mp_u_calloc(net->nP, sizeof *net->P)))
         rc = nomem(err);
     for (size_t j = 0; j < net->nP && rc == MP_OK; j++)
         rc = init_proj(net, j, err);
     size_t n = m->data.train->n;
     if (rc == MP_OK) {
-        net->perm = malloc((n ? n : 1) * sizeof *net->perm);
+        net->perm = mp_u_malloc((n ? n : 1) * sizeof *net->perm);
         net->order_rng = mp_s_rng_new(mp_u_stream_seed(seed, MP_STREAM_DATA, 2));
         if (!net->perm || !net->order_rng)
             rc = nomem(err);
@@ -181,25 +181,25 @@ void mp_r_net_free(mp_r_net *net)
         return;
     mp_r_close_recorders(net, NULL);
     for (size_t j = 0; j < net->nP && net->P; j++) {
-        free(net->P[j].W);
-        free(net->P[j].B);
-        free(net->P[j].state);
+        mp_u_free(net->P[j].W);
+        mp_u_free(net->P[j].B);
+        mp_u_free(net->P[j].state);
         if (net->P[j].rng)
             gsl_rng_free(net->P[j].rng);
     }
-    free(net->P);
+    mp_u_free(net->P);
     for (size_t k = 0; k < net->nL && net->L; k++) {
-        free(net->L[k].z);
-        free(net->L[k].y);
-        free(net->L[k].e);
-        free(net->L[k].ebp);
-        free(net->L[k].fp);
+        mp_u_free(net->L[k].z);
+        mp_u_free(net->L[k].y);
+        mp_u_free(net->L[k].e);
+        mp_u_free(net->L[k].ebp);
+        mp_u_free(net->L[k].fp);
     }
-    free(net->L);
-    free(net->tmp);
-    free(net->target);
-    free(net->perm);
+    mp_u_free(net->L);
+    mp_u_free(net->tmp);
+    mp_u_free(net->target);
+    mp_u_free(net->perm);
     if (net->order_rng)
         gsl_rng_free(net->order_rng);
-    free(net);
+    mp_u_free(net);
 }

@@ -179,7 +179,7 @@ int mp_r_open_recorders(mp_r_net *net, const char *outdir, mp_error *err)
     int rc = mp_u_mkdir_p(outdir, err);
     if (rc != MP_OK || m->n_recorders == 0)
         return rc;
-    net->recs = calloc(m->n_recorders, sizeof *net->recs);
+    net->recs = mp_u_calloc(m->n_recorders, sizeof *net->recs);
     if (!net->recs)
         return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     net->n_recs = m->n_recorders;
@@ -192,16 +192,16 @@ int mp_r_open_recorders(mp_r_net *net, const char *outdir, mp_error *err)
         mp_r_rec *r = &net->recs[i];
         r->m = &m->recorders[i];
         r->n_cols = most;
-        r->acc = calloc(2 * tot + net->nL + 2 * most, sizeof(double));
+        r->acc = mp_u_calloc(2 * tot + net->nL + 2 * most, sizeof(double));
         char *path = mp_u_path_join(outdir, r->m->file);
         if (path)
             r->f = fopen(path, "w");
         if (!r->f || !r->acc) {
             rc = mp_u_err(err, MP_EIO, path, 0, 0, NULL, "cannot open recorder file");
-            free(path);
+            mp_u_free(path);
             return rc;
         }
-        free(path);
+        mp_u_free(path);
         header(net, r);
         write_row(net, r);
     }
@@ -228,9 +228,9 @@ int mp_r_close_recorders(mp_r_net *net, mp_error *err)
                 rc = mp_u_err(err, MP_EIO, r->m->file, 0, 0, NULL,
                               "error writing recorder file");
         }
-        free(r->acc);
+        mp_u_free(r->acc);
     }
-    free(net->recs);
+    mp_u_free(net->recs);
     net->recs = NULL;
     net->n_recs = 0;
     return rc;

@@ -68,6 +68,6 @@ int mp_r_write_summary(mp_r_net *net, const char *outdir, double wall_seconds,
     if (w != 0)
         rc = mp_u_err(err, path ? MP_EIO : MP_ENOMEM, path, 0, 0, NULL,
                       "cannot write summary.json");
-    free(path);
+    mp_u_free(path);
     return rc;
 }

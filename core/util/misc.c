@@ -16,7 +16,7 @@ char *mp_u_strdup(const char *s)
     if (!s)
         return NULL;
     size_t n = strlen(s) + 1;
-    char *d = malloc(n);
+    char *d = mp_u_malloc(n);
     if (d)
         memcpy(d, s, n);
     return d;
@@ -25,7 +25,7 @@ char *mp_u_strdup(const char *s)
 char *mp_u_strndup(const char *s, size_t n)
 {
     size_t len = strnlen(s, n);
-    char *d = malloc(len + 1);
+    char *d = mp_u_malloc(len + 1);
     if (d) {
         memcpy(d, s, len);
         d[len] = '\0';
@@ -40,7 +40,7 @@ char *mp_u_path_join(const char *dir, const char *name)
     if (name[0] == '/' || !dir || !dir[0])
         return mp_u_strdup(name);
     size_t a = strlen(dir), b = strlen(name);
-    char *s = malloc(a + b + 2);
+    char *s = mp_u_malloc(a + b + 2);
     if (!s)
         return NULL;
     memcpy(s, dir, a);
@@ -62,7 +62,7 @@ int mp_u_mkdir_p(const char *dir, mp_error *err)
                 int e = errno;
                 mp_u_err(err, MP_EIO, dir, 0, 0, NULL,
                          "cannot create directory '%s': %s", p, strerror(e));
-                free(p);
+                mp_u_free(p);
                 return MP_EIO;
             }
             *s = c;
@@ -70,7 +70,7 @@ int mp_u_mkdir_p(const char *dir, mp_error *err)
                 break;
         }
     }
-    free(p);
+    mp_u_free(p);
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
         return mp_u_err(err, MP_EIO, dir, 0, 0, NULL,
