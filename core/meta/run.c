@@ -365,7 +365,11 @@ static int iterate(state *s, int threads, json_t *line, double *out_loss,
     const double *theta_used = s->theta;
     if (x->opt == MP_X_OPT_CMAES) {
         memcpy(pts, s->es.mean, n * sizeof(double));
-        mp_cmaes_ask(&s->es, mp_x_seed(x->seed, 4, it, 0), pts + n);
+        if (mp_cmaes_ask(&s->es, mp_x_seed(x->seed, 4, it, 0), pts + n) != MP_OK) {
+            rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL,
+                          "out of memory for CMA-ES's random number generator");
+            goto out;
+        }
         theta_used = s->es.mean;
     } else {
         memcpy(pts, s->theta, n * sizeof(double));
@@ -535,6 +539,8 @@ int mp_x_run(const mp_experiment *x, const mp_x_run_opts *o, mp_error *err)
         rc = truncate_log(o->out, o->resume ? s.iter : 0, err);
     char *logp = rc == MP_OK ? mp_u_path_join(o->out, "log.jsonl") : NULL;
     FILE *log = logp ? fopen(logp, o->resume ? "ab" : "wb") : NULL;
+    if (rc == MP_OK && !logp)
+        rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory naming log.jsonl");
     if (rc == MP_OK && !log)
         rc = mp_u_err(err, MP_EIO, logp, 0, 0, NULL, "cannot open '%s'", logp);
     const char *accname = x->loss == MP_X_LOSS_TARGET_RATE ? "rate" : "acc";

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "model/load_int.h"
 
 /* ---- helpers -------------------------------------------------------------- */
@@ -352,15 +354,16 @@ int mp_model_load(const char *path, const char *const *overrides, size_t n,
     *out = NULL;
     if (!path)
         return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL, "no model file given");
+    /* data sets are drawn here with GSL (rotations, generators): a failed GSL
+     * allocation must return NULL, not abort (docs/design-notes.md, 7) */
+    gsl_set_error_handler_off();
     int rc = read_text(path, &text, &len, err);
     if (rc != MP_OK)
         return rc;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!root) {
         mp_u_free(text);
-        return mp_u_err(err, MP_EPARSE, path, je.line > 0 ? je.line : 0,
-                        je.column > 0 ? je.column : 0, NULL, "invalid JSON: %s",
-                        je.text);
+        return mp_m_json_error(err, path, &je);
     }
     mp_m_ctx c = {.file = path, .text = text, .text_len = len, .err = err};
     mp_model *m = mp_u_calloc(1, sizeof *m);

@@ -165,10 +165,12 @@ static int apply_one(mp_m_ctx *c, json_t *root, const char *arg, char **canon)
 
     json_error_t jerr;
     json_t *val = json_loads(eq + 1, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
-    if (!val)
+    int oom = !val && mp_m_json_oom(&jerr); /* not a reason to take it as text */
+    if (!val && !oom)
         val = json_string(eq + 1);
-    int rc = val ? set_path(&w, root, path, shown, val)
-                 : bad(&w, shown, "the value is neither JSON nor UTF-8 text");
+    int rc = oom ? mp_m_nomem(c)
+             : val ? set_path(&w, root, path, shown, val)
+                   : bad(&w, shown, "the value is neither JSON nor UTF-8 text");
     if (rc == MP_OK) {
         *canon = mp_u_strdup(w.canon);
         if (!*canon)

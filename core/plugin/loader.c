@@ -57,6 +57,7 @@ void mp_p_entry_verror(const char *fmt, va_list ap)
 typedef struct dirlist {
     char *d[MP_P_MAX_DIRS];
     size_t n;
+    int nomem; /* a directory was left out for want of memory */
 } dirlist;
 
 static void dirs_add(dirlist *l, const char *dir, size_t len)
@@ -69,8 +70,10 @@ static void dirs_add(dirlist *l, const char *dir, size_t len)
         if (strlen(l->d[i]) == len && memcmp(l->d[i], dir, len) == 0)
             return;
     char *s = mp_u_malloc(len + 1);
-    if (!s)
+    if (!s) {
+        l->nomem = 1;
         return;
+    }
     memcpy(s, dir, len);
     s[len] = '\0';
     l->d[l->n++] = s;
@@ -86,6 +89,7 @@ static void dirs_free(dirlist *l)
 static void search_dirs(dirlist *l)
 {
     l->n = 0;
+    l->nomem = 0;
     const char *env = getenv("METAPLAST_PLUGIN_PATH");
     if (env) {
         const char *s = env;
@@ -208,6 +212,11 @@ int mp_p_resolve(const char *name, const char *base_dir, char *out, size_t n,
 
     dirlist l;
     search_dirs(&l);
+    if (l.nomem) { /* a search in fewer directories could find another file */
+        dirs_free(&l);
+        return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL,
+                        "out of memory while listing the plugin directories");
+    }
     char looked[MP_ERROR_TEXT_LEN] = "";
     size_t used = 0;
     for (size_t i = 0; i < l.n; i++) {

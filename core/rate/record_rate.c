@@ -10,6 +10,7 @@
  *   pc_angle        samples_seen,angle_0..: angle (deg) between row j of W and
  *                   the j-th principal axis, sign ignored
  */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,10 +195,14 @@ int mp_r_open_recorders(mp_r_net *net, const char *outdir, mp_error *err)
         r->n_cols = most;
         r->acc = mp_u_calloc(2 * tot + net->nL + 2 * most, sizeof(double));
         char *path = mp_u_path_join(outdir, r->m->file);
-        if (path)
+        if (path && r->acc)
             r->f = fopen(path, "w");
-        if (!r->f || !r->acc) {
-            rc = mp_u_err(err, MP_EIO, path, 0, 0, NULL, "cannot open recorder file");
+        if (!r->f) {
+            rc = !path || !r->acc
+                     ? mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL,
+                                "out of memory opening the recorder of '%s'", r->m->file)
+                     : mp_u_err(err, MP_EIO, path, 0, 0, NULL,
+                                "cannot open recorder file: %s", strerror(errno));
             mp_u_free(path);
             return rc;
         }

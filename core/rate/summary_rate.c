@@ -66,8 +66,9 @@ int mp_r_write_summary(mp_r_net *net, const char *outdir, double wall_seconds,
                  : -1;
     json_decref(root);
     if (w != 0)
-        rc = mp_u_err(err, path ? MP_EIO : MP_ENOMEM, path, 0, 0, NULL,
-                      "cannot write summary.json");
+        rc = path ? mp_u_err(err, MP_EIO, path, 0, 0, NULL, "cannot write summary.json")
+                  : mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL,
+                             "out of memory writing summary.json");
     mp_u_free(path);
     return rc;
 }
