@@ -54,23 +54,27 @@ int mp_s_new(const mp_m_stimulus *m, double dt, uint64_t seed, mp_s_stim **out,
     *out = NULL;
     mp_s_stim *s = mp_u_calloc(1, sizeof *s);
     if (!s)
-        return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+        return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL,
+                        "stimulus '%s': out of memory", m->name);
     s->kind = m->kind;
     int rc = MP_EINVAL;
+    mp_error e; /* the generators' errors, to be prefixed with the name */
+    mp_error_clear(&e);
     switch (m->kind) {
     case MP_STIM_POISSON:
-        rc = mp_s_poisson_new(&m->poisson, dt, seed, &s->poisson, err);
+        rc = mp_s_poisson_new(&m->poisson, dt, seed, &s->poisson, &e);
         break;
     case MP_STIM_VOGELS_GROUPS:
-        rc = mp_s_vogels_new(&m->vogels, dt, seed, &s->vogels, err);
+        rc = mp_s_vogels_new(&m->vogels, dt, seed, &s->vogels, &e);
         break;
     case MP_STIM_SPIKE_FILE:
-        rc = mp_s_replay_new(&m->file, dt, &s->replay, err);
+        rc = mp_s_replay_new(&m->file, dt, &s->replay, &e);
         break;
     }
     if (rc != MP_OK) {
         mp_s_free(s);
-        return rc;
+        return mp_u_err(err, rc, e.file[0] ? e.file : NULL, e.line, e.column,
+                        e.path[0] ? e.path : NULL, "stimulus '%s': %s", m->name, e.text);
     }
     *out = s;
     return MP_OK;

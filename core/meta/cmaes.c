@@ -53,7 +53,9 @@ int mp_cmaes_init(mp_cmaes *es, size_t n, const double *mean, double sigma,
     if (!es->w || !es->mean || !es->C || !es->B || !es->D || !es->pc || !es->ps ||
         !es->tmp || !es->tmp2 || !es->idx) {
         mp_cmaes_release(es);
-        return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+        return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL,
+                        "out of memory for the CMA-ES state (%zu coefficients, "
+                        "population %zu)", n, lambda);
     }
     double s = 0.0, s2 = 0.0;
     for (size_t i = 0; i < es->mu; i++) {
@@ -109,10 +111,12 @@ static int outside(const mp_cmaes *es, const double *x)
     return 0;
 }
 
-void mp_cmaes_ask(mp_cmaes *es, uint64_t seed, double *X)
+int mp_cmaes_ask(mp_cmaes *es, uint64_t seed, double *X)
 {
     size_t n = es->n;
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!r)
+        return MP_ENOMEM;
     gsl_rng_set(r, (unsigned long)((seed >> 32) ^ (seed & 0xffffffffu)));
     for (size_t k = 0; k < es->lambda; k++) {
         double *x = X + k * n;
@@ -133,6 +137,7 @@ void mp_cmaes_ask(mp_cmaes *es, uint64_t seed, double *X)
                 x[i] = x[i] < es->lo[i] ? es->lo[i] : x[i] > es->hi[i] ? es->hi[i] : x[i];
     }
     gsl_rng_free(r);
+    return MP_OK;
 }
 
 /* f[i] before f[j]: smaller first, NaN last, ties by index (stable). */

@@ -89,7 +89,8 @@ static int mcopy_init(mcopy *c, const mp_experiment *x, const double *theta,
     return MP_OK;
 nomem:
     mcopy_release(c);
-    return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL,
+                    "out of memory copying the model for an evaluation");
 }
 
 static void blown(mp_x_result *r, const mp_experiment *x, const mp_error *e,
@@ -159,7 +160,8 @@ static int rate_task(const mp_experiment *x, const mcopy *mc, const mp_task *t,
             tot += net->L[k].n;
         if (!(se = mp_u_calloc(2 * tot, sizeof *se))) {
             mp_r_net_free(net);
-            return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+            return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL,
+                            "out of memory for the alignment sums");
         }
     }
     for (size_t i = 0; i < nq; i++) {
@@ -225,7 +227,8 @@ static int rate_grad(const mp_experiment *x, const mcopy *mc, const mp_task *t,
             for (size_t j = 0; j < n; j++)
                 mp_u_free(g[j]);
         mp_u_free(g);
-        return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+        return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL,
+                        "out of memory for the rules' parameter gradients");
     }
     mp_g_episode ep = {m->data.train, t->train, t->train_label, x->ways * x->shots,
                        t->query, t->query_label, x->ways * x->queries, net_seed};

@@ -340,9 +340,10 @@ static int tasks(mp_m_ctx *c, mp_experiment *x, const json_t *root)
         if (rc == MP_OK) {
             mp_error e2;
             mp_error_clear(&e2);
-            if (mp_task_sampler_new(m->data.train, x->ways, x->shots, x->queries,
-                                    x->task_flags, &x->sampler, &e2) != MP_OK)
-                rc = mp_m_fail(c, MP_EINVAL, "%s", e2.text);
+            int rs = mp_task_sampler_new(m->data.train, x->ways, x->shots, x->queries,
+                                         x->task_flags, &x->sampler, &e2);
+            if (rs != MP_OK)
+                rc = mp_m_fail(c, rs, "%s", e2.text);
         }
     } else if (rc == MP_OK && x->model->network == MP_NET_RATE &&
                x->model->training.loss != MP_LOSS_NONE && !x->model->data.train) {
@@ -688,9 +689,10 @@ static int top(mp_m_ctx *c, mp_experiment *x, const json_t *root)
         return rc;
     rc = mp_m_array(c, root, "free", 0, 1, &arr);
     if (rc == MP_OK) {
-        x->n_free = json_array_size(arr);
-        if (!(x->free = mp_u_calloc(x->n_free, sizeof *x->free)))
+        /* n_free only once free[] exists: mp_x_free_experiment walks it */
+        if (!(x->free = mp_u_calloc(json_array_size(arr), sizeof *x->free)))
             return mp_m_nomem(c);
+        x->n_free = json_array_size(arr);
         size_t old = mp_m_push_key(c, "free");
         for (size_t i = 0; i < x->n_free && rc == MP_OK; i++) {
             size_t o = mp_m_push_index(c, i);
@@ -740,8 +742,7 @@ int mp_x_load_flags(const char *path, unsigned flags, mp_experiment **out,
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!root) {
         mp_u_free(text);
-        return mp_u_err(err, MP_EPARSE, path, je.line > 0 ? je.line : 0,
-                        je.column > 0 ? je.column : 0, NULL, "invalid JSON: %s", je.text);
+        return mp_m_json_error(err, path, &je);
     }
     mp_m_ctx c = {.file = path, .text = text, .text_len = len, .err = err,
                   .flags = flags};

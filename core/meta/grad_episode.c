@@ -51,7 +51,8 @@ static void *g_alloc(g_ctx *c, size_t n)
 
 static int nomem(mp_error *err)
 {
-    return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL,
+                    "out of memory for the exact-gradient episode");
 }
 
 static const char *act_name(mp_m_act a)

@@ -197,8 +197,8 @@ int mp_cmaes_init(mp_cmaes *es, size_t n, const double *mean, double sigma,
 void mp_cmaes_release(mp_cmaes *es);
 /* lambda candidates into X (lambda x n) from a generator seeded with seed;
  * with bounds, a candidate outside is resampled up to 100 times, then
- * clamped. */
-void mp_cmaes_ask(mp_cmaes *es, uint64_t seed, double *X);
+ * clamped. errors: MP_ENOMEM (the generator) */
+int mp_cmaes_ask(mp_cmaes *es, uint64_t seed, double *X);
 /* Updates the distribution from X and its losses f (lambda). */
 int mp_cmaes_tell(mp_cmaes *es, const double *X, const double *f);
 

@@ -40,9 +40,8 @@ int mp_x_parallel(size_t n, int threads, int (*fn)(void *ctx, size_t i, mp_error
     if (!p.rc || !p.errs) {
         mp_u_free(p.rc);
         mp_u_free(p.errs);
-        if (err)
-            err->code = MP_ENOMEM;
-        return MP_ENOMEM;
+        return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL,
+                        "out of memory for the results of %zu evaluations", n);
     }
     size_t nt = threads < 1 ? 1 : (size_t)threads;
     if (nt > n)

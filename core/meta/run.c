@@ -362,7 +362,11 @@ static int iterate(state *s, int threads, json_t *line, double *out_loss,
     const double *theta_used = s->theta;
     if (x->opt == MP_X_OPT_CMAES) {
         memcpy(pts, s->es.mean, n * sizeof(double));
-        mp_cmaes_ask(&s->es, mp_x_seed(x->seed, 4, it, 0), pts + n);
+        if (mp_cmaes_ask(&s->es, mp_x_seed(x->seed, 4, it, 0), pts + n) != MP_OK) {
+            rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL,
+                          "out of memory for CMA-ES's random number generator");
+            goto out;
+        }
         theta_used = s->es.mean;
     } else {
         memcpy(pts, s->theta, n * sizeof(double));

@@ -122,6 +122,20 @@ int mp_m_nomem(mp_m_ctx *c)
     return mp_u_err(c->err, MP_ENOMEM, c->file, 0, 0, c->path, "out of memory");
 }
 
+int mp_m_json_oom(const json_error_t *je)
+{
+    return json_error_code(je) == json_error_out_of_memory || !je->text[0];
+}
+
+int mp_m_json_error(mp_error *err, const char *file, const json_error_t *je)
+{
+    if (mp_m_json_oom(je))
+        return mp_u_err(err, MP_ENOMEM, file, 0, 0, NULL,
+                        "out of memory while parsing the JSON text");
+    return mp_u_err(err, MP_EPARSE, file, je->line > 0 ? je->line : 0,
+                    je->column > 0 ? je->column : 0, NULL, "invalid JSON: %s", je->text);
+}
+
 /* ---- words for messages ------------------------------------------------- */
 
 /* Edit distance (Levenshtein), case-insensitive; words longer than 63

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "model/load_int.h"
 
 /* ---- helpers -------------------------------------------------------------- */
@@ -388,15 +390,16 @@ int mp_model_load_flags(const char *path, const char *const *overrides,
     if (flags & ~(unsigned)MP_LOAD_TRUSTED_PLUGINS_ONLY)
         return mp_u_err(err, MP_EINVAL, path, 0, 0, NULL,
                         "unknown load flags 0x%x", flags);
+    /* data sets are drawn here with GSL (rotations, generators): a failed GSL
+     * allocation must return NULL, not abort (docs/design-notes.md, 7) */
+    gsl_set_error_handler_off();
     int rc = read_text(path, &text, &len, err);
     if (rc != MP_OK)
         return rc;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!root) {
         mp_u_free(text);
-        return mp_u_err(err, MP_EPARSE, path, je.line > 0 ? je.line : 0,
-                        je.column > 0 ? je.column : 0, NULL, "invalid JSON: %s",
-                        je.text);
+        return mp_m_json_error(err, path, &je);
     }
     mp_m_ctx c = {.file = path, .text = text, .text_len = len, .err = err,
                   .flags = flags};

@@ -60,6 +60,11 @@ int mp_m_fail_key(mp_m_ctx *c, const char *key, int code, const char *fmt, ...)
 int mp_m_fail_rel(mp_m_ctx *c, const char *key, const char *other, int code,
                   const char *fmt, ...) MP_PRINTF(5, 6);
 int mp_m_nomem(mp_m_ctx *c);
+/* A JSON text Jansson could not parse: MP_EPARSE with Jansson's message and
+ * position, or MP_ENOMEM when Jansson ran out of memory (it says so, or says
+ * nothing: a failed allocation inside Jansson leaves the message empty). */
+int mp_m_json_error(mp_error *err, const char *file, const json_error_t *je);
+int mp_m_json_oom(const json_error_t *je);
 
 /* The closest of n candidates to word by edit distance, or NULL when none is
  * close enough to be a plausible typo. */

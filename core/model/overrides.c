@@ -185,9 +185,12 @@ static int apply_one(mp_m_ctx *c, json_t *root, const char *arg, char **canon)
 
     json_error_t jerr;
     json_t *val = json_loads(eq + 1, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
+    int oom = !val && mp_m_json_oom(&jerr); /* not a reason to take it as text */
     int rc = MP_OK;
-    if (!val && (meant_as_json(eq + 1) ||
-                 json_error_code(&jerr) == json_error_duplicate_key))
+    if (oom)
+        rc = mp_m_nomem(c);
+    else if (!val && (meant_as_json(eq + 1) ||
+                      json_error_code(&jerr) == json_error_duplicate_key))
         rc = bad(&w, shown, "invalid JSON in the value: %s (column %d of the value)",
                  jerr.text, jerr.column);
     else if (!val && !(val = json_string(eq + 1)))

@@ -39,6 +39,7 @@
 typedef struct dirlist {
     char *d[MP_P_MAX_DIRS];
     size_t n;
+    int nomem; /* a directory was left out for want of memory */
 } dirlist;
 
 static void dirs_add(dirlist *l, const char *dir, size_t len)
@@ -51,8 +52,10 @@ static void dirs_add(dirlist *l, const char *dir, size_t len)
         if (strlen(l->d[i]) == len && memcmp(l->d[i], dir, len) == 0)
             return;
     char *s = mp_u_malloc(len + 1);
-    if (!s)
+    if (!s) {
+        l->nomem = 1;
         return;
+    }
     memcpy(s, dir, len);
     s[len] = '\0';
     l->d[l->n++] = s;
@@ -92,6 +95,7 @@ static void lib_plugin_dir(dirlist *l)
 static void search_dirs(dirlist *l)
 {
     l->n = 0;
+    l->nomem = 0;
     const char *env = getenv("METAPLAST_PLUGIN_PATH");
     if (env) {
         const char *s = env;
@@ -239,6 +243,11 @@ int mp_p_resolve(const char *name, const char *base_dir, char *out, size_t n,
 
     dirlist l;
     search_dirs(&l);
+    if (l.nomem) { /* a search in fewer directories could find another file */
+        dirs_free(&l);
+        return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL,
+                        "out of memory while listing the plugin directories");
+    }
     char looked[MP_ERROR_TEXT_LEN] = "";
     size_t used = 0;
     for (size_t i = 0; i < l.n; i++) {

@@ -63,7 +63,8 @@ int mp_u_mkdir_p(const char *dir, mp_error *err)
 {
     char *p = mp_u_strdup(dir);
     if (!p)
-        return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+        return mp_u_err(err, MP_ENOMEM, dir, 0, 0, NULL,
+                        "out of memory creating directory '%s'", dir);
     for (char *s = p + 1;; s++) {
         if (*s == '/' || *s == '\0') {
             char c = *s;

@@ -11,10 +11,10 @@
  * follow Jansson's own process-wide json_set_alloc_funcs, left to the
  * application because it may use Jansson itself (to route them here too, call
  * json_set_alloc_funcs(malloc_fn, free_fn) as well); GSL's (random number
- * generators, the rkf45 integrator, eigen workspaces), which always use
- * malloc; and the plugins' own code, which allocates nothing (rule.h: the host
- * allocates their state, through these functions).
- */
+ * generators, the rkf45 integrator, small matrices) and zlib's (reading
+ * .gz files), which always use malloc; and the C library's own (stdio
+ * buffers, dlopen). Plugins allocate nothing (rule.h): the host allocates
+ * their state, through these functions. */
 #ifndef METAPLAST_ALLOC_H
 #define METAPLAST_ALLOC_H
 
