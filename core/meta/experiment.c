@@ -12,41 +12,6 @@
 #include "meta/meta_int.h"
 #include "model/load_int.h"
 
-static int read_text(const char *path, char **text, size_t *len, mp_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return mp_u_err(err, MP_EIO, path, 0, 0, NULL,
-                        "cannot open experiment file '%s': %s", path, strerror(errno));
-    size_t cap = 1 << 14, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n - 1, f);
-        if (ferror(f) || feof(f))
-            break;
-        char *nb = realloc(buf, cap * 2);
-        if (!nb) {
-            free(buf);
-            buf = NULL;
-        } else {
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf)
-        return mp_u_err(err, MP_ENOMEM, path, 0, 0, NULL, "out of memory");
-    if (bad) {
-        free(buf);
-        return mp_u_err(err, MP_EIO, path, 0, 0, NULL, "cannot read '%s'", path);
-    }
-    buf[n] = '\0';
-    *text = buf;
-    *len = n;
-    return MP_OK;
-}
-
 uint64_t mp_x_seed(uint64_t seed, uint32_t kind, uint64_t iter, uint64_t task)
 {
     return mp_u_stream_seed(mp_u_stream_seed(seed, 100u + kind, iter), 200u + kind,
@@ -574,7 +539,8 @@ static int target_rule(mp_m_ctx *c, mp_experiment *x, const json_t *root)
     return rc;
 }
 
-static int top(mp_m_ctx *c, mp_experiment *x, const json_t *root)
+static int top(mp_m_ctx *c, mp_experiment *x, const char *base_dir,
+               const json_t *root)
 {
     static const char *const keys[] = {"format", "version", "notes", "model", "free",
                                        "tasks", "inner", "loss", "penalty",
@@ -604,12 +570,8 @@ static int top(mp_m_ctx *c, mp_experiment *x, const json_t *root)
         rc = mp_m_str(c, root, "model", 0, NULL, &s);
     if (rc != MP_OK)
         return rc;
-    /* The model path resolves from the experiment file's directory. */
-    const char *slash = strrchr(x->file, '/');
-    char *dir = slash ? strndup(x->file, (size_t)(slash - x->file) + (slash == x->file))
-                      : mp_u_strdup(".");
-    x->model_file = dir ? mp_u_path_join(dir, s) : NULL;
-    free(dir);
+    /* The model path resolves from base_dir (the experiment file's folder). */
+    x->model_file = mp_u_path_join(base_dir, s);
     if (!x->model_file)
         return mp_m_nomem(c);
     FILE *mf = fopen(x->model_file, "rb");
@@ -656,24 +618,21 @@ static int top(mp_m_ctx *c, mp_experiment *x, const json_t *root)
     return rc;
 }
 
-int mp_x_load(const char *path, mp_experiment **out, mp_error *err)
+int mp_x_load_string(const char *text, size_t len, const char *name,
+                     const char *base_dir, mp_experiment **out, mp_error *err)
 {
-    char *text = NULL;
-    size_t len = 0;
     json_error_t je;
+    int rc = MP_OK;
     *out = NULL;
-    int rc = read_text(path, &text, &len, err);
-    if (rc != MP_OK)
-        return rc;
+    if (!name)
+        name = "<string>";
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    if (!root) {
-        free(text);
-        return mp_u_err(err, MP_EPARSE, path, je.line > 0 ? je.line : 0,
+    if (!root)
+        return mp_u_err(err, MP_EPARSE, name, je.line > 0 ? je.line : 0,
                         je.column > 0 ? je.column : 0, NULL, "invalid JSON: %s", je.text);
-    }
-    mp_m_ctx c = {.file = path, .text = text, .text_len = len, .err = err};
+    mp_m_ctx c = {.file = name, .text = text, .text_len = len, .err = err};
     mp_experiment *x = calloc(1, sizeof *x);
-    if (!x || !(x->file = mp_u_strdup(path)))
+    if (!x || !(x->file = mp_u_strdup(name)))
         rc = mp_m_nomem(&c);
     if (rc == MP_OK) {
         uint64_t h = 1469598103934665603ull;
@@ -685,9 +644,8 @@ int mp_x_load(const char *path, mp_experiment **out, mp_error *err)
         rc = mp_m_fail(&c, MP_EINVAL, "expected the experiment object { ... }, got %s",
                        mp_m_type_name(root));
     if (rc == MP_OK)
-        rc = top(&c, x, root);
+        rc = top(&c, x, base_dir, root);
     json_decref(root);
-    free(text);
     mp_m_ctx_release(&c);
     if (rc != MP_OK) {
         mp_x_free_experiment(x);
@@ -695,6 +653,35 @@ int mp_x_load(const char *path, mp_experiment **out, mp_error *err)
     }
     *out = x;
     return MP_OK;
+}
+
+int mp_x_load(const char *path, mp_experiment **out, mp_error *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int e = 0;
+    *out = NULL;
+    switch (mp_u_read_file(path, &text, &len, &e)) {
+    case MP_U_READ_OPEN:
+        return mp_u_err(err, MP_EIO, path, 0, 0, NULL,
+                        "cannot open experiment file '%s': %s", path, strerror(e));
+    case MP_U_READ_IO:
+        return mp_u_err(err, MP_EIO, path, 0, 0, NULL, "cannot read '%s'", path);
+    case MP_U_READ_NOMEM:
+        return mp_u_err(err, MP_ENOMEM, path, 0, 0, NULL, "out of memory");
+    default:
+        break;
+    }
+    /* The experiment file's folder: "a/b.json" -> "a", "/b.json" -> "/",
+     * "b.json" -> ".". */
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path))
+                      : mp_u_strdup(".");
+    int rc = dir ? mp_x_load_string(text, len, path, dir, out, err)
+                 : mp_u_err(err, MP_ENOMEM, path, 0, 0, NULL, "out of memory");
+    free(dir);
+    free(text);
+    return rc;
 }
 
 void mp_x_free_experiment(mp_experiment *x)
