@@ -133,7 +133,8 @@ int mp_m_spike_file_parse(mp_m_spike_file *sf, const char *path, const char *tex
     int rc = read_all(sf, path, text, len, &v, &n, err);
     if (rc != MP_OK)
         return rc;
-    qsort(v, n, sizeof *v, cmp_spike);
+    if (n) /* qsort(NULL, 0, ...) is undefined: an empty file has no array */
+        qsort(v, n, sizeof *v, cmp_spike);
     sf->t = malloc((n ? n : 1) * sizeof *sf->t);
     sf->id = malloc((n ? n : 1) * sizeof *sf->id);
     if (!sf->t || !sf->id) {
