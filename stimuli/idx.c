@@ -289,7 +289,13 @@ static int load_images(idx_file *f, int labelled, size_t n_classes,
     mp_dataset *ds = NULL;
     int rc = read_header(f, IDX_IMAGES_MAGIC, 3, "images", dims, err);
     size_t n = dims[0], dim = (size_t)dims[1] * dims[2];
-    if (rc == MP_OK && dim != 0 && n > SIZE_MAX / sizeof(double) / dim)
+    /* No pixels would mean no data to read for any n, and n labels. */
+    if (rc == MP_OK && dim == 0)
+        rc = mp_u_err(err, MP_EPARSE, images_path, 0, 0, NULL,
+                      "IDX header declares %zu images of %u x %u pixels: rows "
+                      "and columns must be >= 1",
+                      n, (unsigned)dims[1], (unsigned)dims[2]);
+    if (rc == MP_OK && n > SIZE_MAX / sizeof(double) / dim)
         rc = mp_u_err(err, MP_EPARSE, images_path, 0, 0, NULL,
                       "IDX header declares %zu images of %u x %u: too large",
                       n, (unsigned)dims[1], (unsigned)dims[2]);
