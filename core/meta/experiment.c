@@ -13,41 +13,6 @@
 #include "meta/meta_int.h"
 #include "model/load_int.h"
 
-static int read_text(const char *path, char **text, size_t *len, mp_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return mp_u_err(err, MP_EIO, path, 0, 0, NULL,
-                        "cannot open experiment file '%s': %s", path, strerror(errno));
-    size_t cap = 1 << 14, n = 0;
-    char *buf = mp_u_malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n - 1, f);
-        if (ferror(f) || feof(f))
-            break;
-        char *nb = mp_u_realloc(buf, cap * 2);
-        if (!nb) {
-            mp_u_free(buf);
-            buf = NULL;
-        } else {
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf)
-        return mp_u_err(err, MP_ENOMEM, path, 0, 0, NULL, "out of memory");
-    if (bad) {
-        mp_u_free(buf);
-        return mp_u_err(err, MP_EIO, path, 0, 0, NULL, "cannot read '%s'", path);
-    }
-    buf[n] = '\0';
-    *text = buf;
-    *len = n;
-    return MP_OK;
-}
-
 /* FNV-1a of the file's bytes: what a checkpoint records to tell a resumed
  * run that its experiment file is the one it was started with. */
 static uint64_t text_hash(const char *text, size_t len)
@@ -56,6 +21,24 @@ static uint64_t text_hash(const char *text, size_t len)
     for (size_t i = 0; i < len; i++)
         h = (h ^ (unsigned char)text[i]) * 1099511628211ull;
     return h;
+}
+
+/* Reads an experiment file whole, with the messages of every failure. */
+static int read_text(const char *path, char **text, size_t *len, mp_error *err)
+{
+    int e = 0;
+    switch (mp_u_read_file(path, text, len, &e)) {
+    case MP_U_READ_OPEN:
+        return mp_u_err(err, MP_EIO, path, 0, 0, NULL,
+                        "cannot open experiment file '%s': %s", path, strerror(e));
+    case MP_U_READ_IO:
+        return mp_u_err(err, MP_EIO, path, 0, 0, NULL, "cannot read '%s': %s", path,
+                        e ? strerror(e) : "read error");
+    case MP_U_READ_NOMEM:
+        return mp_u_err(err, MP_ENOMEM, path, 0, 0, NULL, "out of memory");
+    default:
+        return MP_OK;
+    }
 }
 
 int mp_x_file_hash(const char *path, uint64_t *hash, mp_error *err)
@@ -639,7 +622,8 @@ static int model_given(mp_m_ctx *c, const json_t *root)
                : mp_m_fail(c, MP_EINVAL, what, c->file, c->file);
 }
 
-static int top(mp_m_ctx *c, mp_experiment *x, const json_t *root)
+static int top(mp_m_ctx *c, mp_experiment *x, const char *base_dir,
+               const json_t *root)
 {
     static const char *const keys[] = {"format", "version", "notes", "model", "free",
                                        "tasks", "inner", "loss", "penalty",
@@ -671,12 +655,8 @@ static int top(mp_m_ctx *c, mp_experiment *x, const json_t *root)
         rc = mp_m_str(c, root, "model", 0, NULL, &s);
     if (rc != MP_OK)
         return rc;
-    /* The model path resolves from the experiment file's directory. */
-    const char *slash = strrchr(x->file, '/');
-    char *dir = slash ? mp_u_strndup(x->file, (size_t)(slash - x->file) + (slash == x->file))
-                      : mp_u_strdup(".");
-    x->model_file = dir ? mp_u_path_join(dir, s) : NULL;
-    mp_u_free(dir);
+    /* The model path resolves from base_dir (the experiment file's folder). */
+    x->model_file = mp_u_path_join(base_dir, s);
     if (!x->model_file)
         return mp_m_nomem(c);
     FILE *mf = fopen(x->model_file, "rb");
@@ -724,6 +704,53 @@ static int top(mp_m_ctx *c, mp_experiment *x, const json_t *root)
     return rc;
 }
 
+/* Loads an experiment from len bytes of JSON text; name stands for the file
+ * in messages, base_dir is where its "model" path resolves from. */
+static int load_text(const char *text, size_t len, const char *name,
+                     const char *base_dir, unsigned flags, mp_experiment **out,
+                     mp_error *err)
+{
+    json_error_t je;
+    int rc = MP_OK;
+    *out = NULL;
+    if (!name)
+        name = "<string>";
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    if (!root)
+        return mp_m_json_error(err, name, &je);
+    mp_m_ctx c = {.file = name, .text = text, .text_len = len, .err = err,
+                  .flags = flags};
+    mp_experiment *x = mp_u_calloc(1, sizeof *x);
+    if (!x || !(x->file = mp_u_strdup(name)))
+        rc = mp_m_nomem(&c);
+    if (rc == MP_OK) {
+        x->hash = text_hash(text, len);
+        /* the place a checkpoint records, valid from any directory */
+        x->file_abs = mp_u_realpath(name);
+        if (!x->file_abs && !(x->file_abs = mp_u_strdup(name)))
+            rc = mp_m_nomem(&c);
+    }
+    if (rc == MP_OK && !json_is_object(root))
+        rc = mp_m_fail(&c, MP_EINVAL, "expected the experiment object { ... }, got %s",
+                       mp_m_type_name(root));
+    if (rc == MP_OK)
+        rc = top(&c, x, base_dir, root);
+    json_decref(root);
+    mp_m_ctx_release(&c);
+    if (rc != MP_OK) {
+        mp_x_free_experiment(x);
+        return rc;
+    }
+    *out = x;
+    return MP_OK;
+}
+
+int mp_x_load_string(const char *text, size_t len, const char *name,
+                     const char *base_dir, mp_experiment **out, mp_error *err)
+{
+    return load_text(text, len, name, base_dir, 0, out, err);
+}
+
 int mp_x_load(const char *path, mp_experiment **out, mp_error *err)
 {
     return mp_x_load_flags(path, 0, out, err);
@@ -734,42 +761,20 @@ int mp_x_load_flags(const char *path, unsigned flags, mp_experiment **out,
 {
     char *text = NULL;
     size_t len = 0;
-    json_error_t je;
     *out = NULL;
     int rc = read_text(path, &text, &len, err);
     if (rc != MP_OK)
         return rc;
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    if (!root) {
-        mp_u_free(text);
-        return mp_m_json_error(err, path, &je);
-    }
-    mp_m_ctx c = {.file = path, .text = text, .text_len = len, .err = err,
-                  .flags = flags};
-    mp_experiment *x = mp_u_calloc(1, sizeof *x);
-    if (!x || !(x->file = mp_u_strdup(path)))
-        rc = mp_m_nomem(&c);
-    if (rc == MP_OK) {
-        x->hash = text_hash(text, len);
-        /* the place a checkpoint records, valid from any directory */
-        x->file_abs = mp_u_realpath(path);
-        if (!x->file_abs && !(x->file_abs = mp_u_strdup(path)))
-            rc = mp_m_nomem(&c);
-    }
-    if (rc == MP_OK && !json_is_object(root))
-        rc = mp_m_fail(&c, MP_EINVAL, "expected the experiment object { ... }, got %s",
-                       mp_m_type_name(root));
-    if (rc == MP_OK)
-        rc = top(&c, x, root);
-    json_decref(root);
+    /* The experiment file's folder: "a/b.json" -> "a", "/b.json" -> "/",
+     * "b.json" -> ".". */
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? mp_u_strndup(path, (size_t)(slash - path) + (slash == path))
+                      : mp_u_strdup(".");
+    rc = dir ? load_text(text, len, path, dir, flags, out, err)
+             : mp_u_err(err, MP_ENOMEM, path, 0, 0, NULL, "out of memory");
+    mp_u_free(dir);
     mp_u_free(text);
-    mp_m_ctx_release(&c);
-    if (rc != MP_OK) {
-        mp_x_free_experiment(x);
-        return rc;
-    }
-    *out = x;
-    return MP_OK;
+    return rc;
 }
 
 void mp_x_free_experiment(mp_experiment *x)

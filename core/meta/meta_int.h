@@ -95,6 +95,12 @@ int mp_x_load(const char *path, mp_experiment **out, mp_error *err);
 /* mp_x_load with the MP_LOAD_* flags of model.h for the experiment's model. */
 int mp_x_load_flags(const char *path, unsigned flags, mp_experiment **out,
                     mp_error *err);
+/* The same from memory (mp_x_load reads the file and calls this): len bytes
+ * of JSON; name stands for the file in messages (NULL: "<string>"); the
+ * experiment's "model" path resolves from base_dir (NULL: the current
+ * directory). The model itself is still read from its file. */
+int mp_x_load_string(const char *text, size_t len, const char *name,
+                     const char *base_dir, mp_experiment **out, mp_error *err);
 void mp_x_free_experiment(mp_experiment *x);
 
 /* The hash mp_x_load stores in x->hash, of the file at path without
@@ -228,6 +234,13 @@ int mp_x_run(const mp_experiment *x, const mp_x_run_opts *o, mp_error *err);
  * MP_ENOMEM */
 int mp_x_resume_experiment(const char *dir, const char *given, char **path,
                            mp_error *err);
+/* Reads a checkpoint of experiment x from memory, as --resume does with
+ * DIR/checkpoint.json before iterating, and drops it: MP_OK when a resume
+ * from it would start, else the error (name stands for the file). For the
+ * fuzz target and tests; mp_x_run reads the file through the same code.
+ * errors: MP_EPARSE, MP_EINVAL, MP_ENOMEM */
+int mp_x_checkpoint_load_string(const mp_experiment *x, const char *text,
+                                size_t len, const char *name, mp_error *err);
 
 /* --evaluate: the meta-loss (and gradient, exact or FD) at the initial
  * coefficients on iteration 0's tasks, as a JSON text (free with mp_u_free). */

@@ -213,19 +213,20 @@ static json_t *checkpoint_json(const state *s)
     return j;
 }
 
-static int load_checkpoint(state *s, const char *dir, mp_error *err)
+/* Fills s from the checkpoint text; path names it in messages. */
+static int checkpoint_from_text(state *s, const char *text, size_t len,
+                                const char *path, mp_error *err)
 {
-    char *path = mp_u_path_join(dir, "checkpoint.json");
     json_error_t je;
-    json_t *j = path ? json_load_file(path, 0, &je) : NULL;
+    json_t *j = json_loadb(text, len, 0, &je);
     int rc = MP_OK;
     char h[32];
     snprintf(h, sizeof h, "%016llx", (unsigned long long)s->x->hash);
     size_t n = s->n;
     if (!j) {
-        rc = mp_u_err(err, MP_EIO, path, 0, 0, NULL,
-                      "cannot read the checkpoint '%s' to resume: %s", path,
-                      path ? je.text : "out of memory");
+        rc = mp_u_err(err, MP_EPARSE, path, je.line > 0 ? je.line : 0,
+                      je.column > 0 ? je.column : 0, NULL,
+                      "damaged checkpoint '%s': invalid JSON: %s", path, je.text);
         goto out;
     }
     const char *hh = json_string_value(json_object_get(j, "experiment_hash"));
@@ -266,6 +267,21 @@ static int load_checkpoint(state *s, const char *dir, mp_error *err)
         rc = mp_u_err(err, MP_EPARSE, path, 0, 0, NULL, "damaged checkpoint '%s'", path);
 out:
     json_decref(j);
+    return rc;
+}
+
+static int load_checkpoint(state *s, const char *dir, mp_error *err)
+{
+    char *path = mp_u_path_join(dir, "checkpoint.json"), *text = NULL;
+    size_t len = 0;
+    int e = 0, rc = path ? mp_u_read_file(path, &text, &len, &e) : MP_U_READ_NOMEM;
+    if (rc == MP_U_READ_OK)
+        rc = checkpoint_from_text(s, text, len, path, err);
+    else
+        rc = mp_u_err(err, rc == MP_U_READ_NOMEM ? MP_ENOMEM : MP_EIO, path, 0, 0,
+                      NULL, "cannot read the checkpoint '%s' to resume: %s", path,
+                      rc == MP_U_READ_NOMEM ? "out of memory" : strerror(e));
+    mp_u_free(text);
     mp_u_free(path);
     return rc;
 }
@@ -498,6 +514,17 @@ static void state_release(state *s)
         mp_adam_release(&s->adam);
     else
         mp_cmaes_release(&s->es);
+}
+
+int mp_x_checkpoint_load_string(const mp_experiment *x, const char *text,
+                                size_t len, const char *name, mp_error *err)
+{
+    state s;
+    int rc = state_init(&s, x, err);
+    if (rc == MP_OK)
+        rc = checkpoint_from_text(&s, text, len, name ? name : "<string>", err);
+    state_release(&s);
+    return rc;
 }
 
 static int write_result(const state *s, const mp_x_run_opts *o, int finished,

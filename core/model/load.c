@@ -21,46 +21,6 @@
 
 /* ---- helpers -------------------------------------------------------------- */
 
-static int read_text(const char *path, char **text, size_t *len, mp_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        int e = errno;
-        return mp_u_err(err, MP_EIO, path, 0, 0, NULL,
-                        "cannot open model file '%s': %s", path, strerror(e));
-    }
-    size_t cap = 1 << 14, n = 0;
-    char *buf = mp_u_malloc(cap);
-    int rc = buf ? MP_OK : MP_ENOMEM;
-    while (rc == MP_OK) {
-        n += fread(buf + n, 1, cap - n - 1, f);
-        if (ferror(f)) {
-            rc = mp_u_err(err, MP_EIO, path, 0, 0, NULL,
-                          "cannot read model file '%s'", path);
-        } else if (feof(f)) {
-            break;
-        } else if (n == cap - 1) {
-            char *nb = mp_u_realloc(buf, cap * 2);
-            if (!nb)
-                rc = MP_ENOMEM;
-            else {
-                buf = nb;
-                cap *= 2;
-            }
-        }
-    }
-    fclose(f);
-    if (rc != MP_OK) {
-        mp_u_free(buf);
-        return rc == MP_ENOMEM ? mp_u_err(err, rc, path, 0, 0, NULL, "out of memory")
-                               : rc;
-    }
-    buf[n] = '\0';
-    *text = buf;
-    *len = n;
-    return MP_OK;
-}
-
 /* The directory of path: "models/x.json" -> "models", "x.json" -> ".". */
 static char *dir_of(const char *path)
 {
@@ -370,41 +330,35 @@ static int top_level(mp_m_ctx *c, mp_model *m, const json_t *root)
     return rc;
 }
 
-int mp_model_load(const char *path, const char *const *overrides, size_t n,
-                  mp_model **out, mp_error *err)
+/* Loads a model from len bytes of JSON text; name stands for the file in
+ * messages, base_dir is where its relative paths resolve from. */
+static int load_text(const char *text, size_t len, const char *name,
+                     const char *base_dir, const char *const *overrides, size_t n,
+                     unsigned flags, mp_model **out, mp_error *err)
 {
-    return mp_model_load_flags(path, overrides, n, 0, out, err);
-}
-
-int mp_model_load_flags(const char *path, const char *const *overrides,
-                        size_t n, unsigned flags, mp_model **out, mp_error *err)
-{
-    char *text = NULL;
-    size_t len = 0;
     json_error_t je;
+    int rc = MP_OK;
     if (!out)
-        return mp_u_err(err, MP_EINVAL, path, 0, 0, NULL, "no place for the model");
+        return mp_u_err(err, MP_EINVAL, name, 0, 0, NULL, "no place for the model");
     *out = NULL;
-    if (!path)
-        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL, "no model file given");
+    if (!text)
+        return mp_u_err(err, MP_EINVAL, name, 0, 0, NULL, "no model text given");
+    if (!name)
+        name = "<string>";
     if (flags & ~(unsigned)MP_LOAD_TRUSTED_PLUGINS_ONLY)
-        return mp_u_err(err, MP_EINVAL, path, 0, 0, NULL,
+        return mp_u_err(err, MP_EINVAL, name, 0, 0, NULL,
                         "unknown load flags 0x%x", flags);
     /* data sets are drawn here with GSL (rotations, generators): a failed GSL
      * allocation must return NULL, not abort (docs/design-notes.md, 7) */
     gsl_set_error_handler_off();
-    int rc = read_text(path, &text, &len, err);
-    if (rc != MP_OK)
-        return rc;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    if (!root) {
-        mp_u_free(text);
-        return mp_m_json_error(err, path, &je);
-    }
-    mp_m_ctx c = {.file = path, .text = text, .text_len = len, .err = err,
+    if (!root)
+        return mp_m_json_error(err, name, &je);
+    mp_m_ctx c = {.file = name, .text = text, .text_len = len, .err = err,
                   .flags = flags};
     mp_model *m = mp_u_calloc(1, sizeof *m);
-    if (!m || !(m->file = mp_u_strdup(path)) || !(m->dir = dir_of(path)))
+    if (!m || !(m->file = mp_u_strdup(name)) ||
+        (base_dir && !(m->dir = mp_u_strdup(base_dir))))
         rc = mp_m_nomem(&c);
     if (rc == MP_OK && !json_is_object(root))
         rc = mp_m_fail(&c, MP_EINVAL, "expected the model object { ... }, got %s",
@@ -414,7 +368,6 @@ int mp_model_load_flags(const char *path, const char *const *overrides,
     if (rc == MP_OK)
         rc = top_level(&c, m, root);
     json_decref(root);
-    mp_u_free(text);
     mp_m_ctx_release(&c);
     if (rc != MP_OK) {
         mp_model_free(m);
@@ -422,4 +375,50 @@ int mp_model_load_flags(const char *path, const char *const *overrides,
     }
     *out = m;
     return MP_OK;
+}
+
+int mp_model_load_string(const char *text, size_t len, const char *name,
+                         const char *base_dir, const char *const *overrides,
+                         size_t n, mp_model **out, mp_error *err)
+{
+    return load_text(text, len, name, base_dir, overrides, n, 0, out, err);
+}
+
+int mp_model_load(const char *path, const char *const *overrides, size_t n,
+                  mp_model **out, mp_error *err)
+{
+    return mp_model_load_flags(path, overrides, n, 0, out, err);
+}
+
+int mp_model_load_flags(const char *path, const char *const *overrides,
+                        size_t n, unsigned flags, mp_model **out, mp_error *err)
+{
+    char *text = NULL, *dir = NULL;
+    size_t len = 0;
+    int e = 0;
+    if (!out)
+        return mp_u_err(err, MP_EINVAL, path, 0, 0, NULL, "no place for the model");
+    *out = NULL;
+    if (!path)
+        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL, "no model file given");
+    switch (mp_u_read_file(path, &text, &len, &e)) {
+    case MP_U_READ_OPEN:
+        return mp_u_err(err, MP_EIO, path, 0, 0, NULL,
+                        "cannot open model file '%s': %s", path, strerror(e));
+    case MP_U_READ_IO:
+        return mp_u_err(err, MP_EIO, path, 0, 0, NULL,
+                        "cannot read model file '%s': %s", path,
+                        e ? strerror(e) : "read error");
+    case MP_U_READ_NOMEM:
+        return mp_u_err(err, MP_ENOMEM, path, 0, 0, NULL, "out of memory");
+    default:
+        break;
+    }
+    int rc = (dir = dir_of(path)) ? load_text(text, len, path, dir, overrides, n,
+                                              flags, out, err)
+                                  : mp_u_err(err, MP_ENOMEM, path, 0, 0, NULL,
+                                             "out of memory");
+    mp_u_free(dir);
+    mp_u_free(text);
+    return rc;
 }

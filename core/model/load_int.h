@@ -159,6 +159,11 @@ void mp_m_set_label(const char *arg, char *buf, size_t n);
  * c's path is the stimulus. A file that cannot be opened is reported at the
  * model's "file" key; errors in its content name the CSV's file:line:col. */
 int mp_m_spike_file_read(mp_m_ctx *c, mp_m_spike_file *sf);
+/* The same from memory (mp_m_spike_file_read reads the file and calls
+ * this): len bytes of CSV; path is the JSON path for messages (may be NULL).
+ * On failure sf->t / sf->id may be set (the model frees them). */
+int mp_m_spike_file_parse(mp_m_spike_file *sf, const char *path, const char *text,
+                          size_t len, mp_error *err);
 
 /* ---- load_*.c --------------------------------------------------------- */
 

@@ -69,22 +69,28 @@ static int parse_line(const mp_m_spike_file *sf, const char *path, char *line,
     return MP_OK;
 }
 
-/* Reads every line of f into a growing array of spikes. */
-static int read_all(mp_m_spike_file *sf, const char *path, FILE *f,
-                    spike **out, size_t *n_out, mp_error *err)
+/* Reads every line of text into a growing array of spikes. Lines are
+ * copied into a 4096-byte buffer, so a NUL inside one ends it, as in a C
+ * string. */
+static int read_all(mp_m_spike_file *sf, const char *path, const char *text,
+                    size_t len, spike **out, size_t *n_out, mp_error *err)
 {
     char buf[4096];
     spike *v = NULL;
-    size_t n = 0, cap = 0, lineno = 0;
+    size_t n = 0, cap = 0, lineno = 0, pos = 0;
     int rc = MP_OK, seen_data = 0;
-    while (rc == MP_OK && fgets(buf, sizeof buf, f)) {
+    while (rc == MP_OK && pos < len) {
         lineno++;
-        size_t len = strlen(buf);
-        if (len == sizeof buf - 1 && buf[len - 1] != '\n') {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t ll = nl ? (size_t)(nl - (text + pos)) : len - pos;
+        if (ll > sizeof buf - 2) {
             rc = mp_u_err(err, MP_EPARSE, sf->file, (int)lineno, 1, path,
                           "line longer than %zu characters", sizeof buf - 2);
             break;
         }
+        memcpy(buf, text + pos, ll);
+        buf[ll] = '\0';
+        pos += ll + (nl != NULL);
         buf[strcspn(buf, "\r\n")] = '\0';
         const char *s = skip_blank(buf);
         if (*s == '\0' || *s == '#')
@@ -110,9 +116,6 @@ static int read_all(mp_m_spike_file *sf, const char *path, FILE *f,
         if (rc == MP_OK)
             n++;
     }
-    if (rc == MP_OK && ferror(f))
-        rc = mp_u_err(err, MP_EIO, sf->file, 0, 0, path,
-                      "read error in spike file '%s'", sf->file);
     if (rc != MP_OK) {
         mp_u_free(v);
         return rc;
@@ -122,33 +125,21 @@ static int read_all(mp_m_spike_file *sf, const char *path, FILE *f,
     return MP_OK;
 }
 
-int mp_m_spike_file_read(mp_m_ctx *c, mp_m_spike_file *sf)
+int mp_m_spike_file_parse(mp_m_spike_file *sf, const char *path, const char *text,
+                          size_t len, mp_error *err)
 {
-    FILE *f = fopen(sf->file, "r");
-    if (!f) {
-        /* Not the CSV's fault: point at the "file" key of the model. */
-        int e = errno;
-        return mp_m_fail_key(c, "file", MP_EIO, "cannot open spike file '%s': %s",
-                             sf->file, strerror(e));
-    }
-    size_t old = mp_m_push_key(c, "file");
-    const char *path = c->path;
-    mp_error *err = c->err;
     spike *v = NULL;
     size_t n = 0;
-    int rc = read_all(sf, path, f, &v, &n, err);
-    fclose(f);
-    if (rc != MP_OK) {
-        mp_m_pop(c, old);
+    int rc = read_all(sf, path, text, len, &v, &n, err);
+    if (rc != MP_OK)
         return rc;
-    }
-    qsort(v, n, sizeof *v, cmp_spike);
+    if (n) /* qsort(NULL, 0, ...) is undefined: an empty file has no array */
+        qsort(v, n, sizeof *v, cmp_spike);
     sf->t = mp_u_malloc((n ? n : 1) * sizeof *sf->t);
     sf->id = mp_u_malloc((n ? n : 1) * sizeof *sf->id);
     if (!sf->t || !sf->id) {
         mp_u_free(v);
-        mp_m_pop(c, old);
-        return mp_m_nomem(c);
+        return mp_u_err(err, MP_ENOMEM, sf->file, 0, 0, path, "out of memory");
     }
     for (size_t i = 0; i < n; i++) {
         sf->t[i] = v[i].t;
@@ -156,6 +147,26 @@ int mp_m_spike_file_read(mp_m_ctx *c, mp_m_spike_file *sf)
     }
     sf->n_spikes = n;
     mp_u_free(v);
-    mp_m_pop(c, old);
     return MP_OK;
+}
+
+int mp_m_spike_file_read(mp_m_ctx *c, mp_m_spike_file *sf)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int e = 0, r = mp_u_read_file(sf->file, &text, &len, &e);
+    if (r == MP_U_READ_OPEN)
+        /* Not the CSV's fault: point at the "file" key of the model. */
+        return mp_m_fail_key(c, "file", MP_EIO, "cannot open spike file '%s': %s",
+                             sf->file, strerror(e));
+    if (r == MP_U_READ_NOMEM)
+        return mp_m_nomem(c);
+    size_t old = mp_m_push_key(c, "file");
+    int rc = r == MP_U_READ_IO
+                 ? mp_u_err(c->err, MP_EIO, sf->file, 0, 0, c->path,
+                            "read error in spike file '%s'", sf->file)
+                 : mp_m_spike_file_parse(sf, c->path, text, len, c->err);
+    mp_u_free(text);
+    mp_m_pop(c, old);
+    return rc;
 }

@@ -69,6 +69,13 @@ int mp_u_replace_output(const char *dir, const char *name, const char *text, siz
 /* Joins dir and name into a new string ("name" if it is absolute). */
 char *mp_u_path_join(const char *dir, const char *name);
 
+/* Reads a whole file into a new NUL-terminated buffer (*text, free it; *len
+ * bytes without the NUL). Returns MP_U_READ_OK, or MP_U_READ_OPEN /
+ * MP_U_READ_IO with the system's errno in *errnum, or MP_U_READ_NOMEM; the
+ * caller words the message (it knows what kind of file it asked for). */
+enum { MP_U_READ_OK, MP_U_READ_OPEN, MP_U_READ_IO, MP_U_READ_NOMEM };
+int mp_u_read_file(const char *path, char **text, size_t *len, int *errnum);
+
 /* Monotonic wall clock, seconds. */
 double mp_u_wall_seconds(void);
 

@@ -32,6 +32,21 @@ typedef struct mp_model mp_model;
 MP_API int mp_model_load(const char *path, const char *const *overrides, size_t n,
                   mp_model **out, mp_error *err);
 
+/* Loads and validates a model from memory (as Jansson's json_loadb): the
+ * same code as mp_model_load, which reads the file and calls this. text is
+ * len bytes of JSON (no NUL needed; it is read, not kept). name stands for
+ * the file in messages and in mp_model_file (NULL: "<string>"). base_dir is
+ * the folder that relative paths in the model (spike files, data sets,
+ * plugins named by path) resolve from, as the model file's folder does for
+ * mp_model_load; NULL: the current directory. Plugins are loaded as by
+ * mp_model_load: a model from an untrusted source can name any shared
+ * object by path, and loading it runs that object's code.
+ * alloc: yes | errors: MP_EIO, MP_EPARSE, MP_EINVAL, MP_EPLUGIN, MP_ENOMEM */
+MP_API int mp_model_load_string(const char *text, size_t len, const char *name,
+                                const char *base_dir,
+                                const char *const *overrides, size_t n,
+                                mp_model **out, mp_error *err);
+
 MP_API void mp_model_free(mp_model *m);
 
 /* Read-only accessors. Strings are borrowed: valid until mp_model_free. */
