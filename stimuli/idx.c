@@ -8,11 +8,9 @@
  * for one big allocation: a corrupt header then ends as "truncated", not as
  * an attempt to allocate gigabytes.
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <zlib.h>
 
@@ -33,21 +31,21 @@ typedef struct idx_file {
     z_stream zs;
 } idx_file;
 
-static int open_error(const char *path, int errnum, mp_error *err)
+static int open_error(const char *path, const char *why, mp_error *err)
 {
     if (strncmp(path, FASHION_DIR, strlen(FASHION_DIR)) == 0)
         return mp_u_err(err, MP_EIO, path, 0, 0, NULL,
                         "cannot open IDX file: %s; Fashion-MNIST is provided "
                         "by the Debian package dataset-fashion-mnist: install "
                         "it with: apt-get install dataset-fashion-mnist",
-                        strerror(errnum));
+                        why);
     return mp_u_err(err, MP_EIO, path, 0, 0, NULL,
                     "cannot open IDX file: %s; give the path of an IDX file, "
                     "plain or .gz (Fashion-MNIST: apt-get install "
                     "dataset-fashion-mnist, then "
                     FASHION_DIR "{train,t10k}-{images-idx3,labels-idx1}-"
                     "ubyte.gz)",
-                    strerror(errnum));
+                    why);
 }
 
 static int is_gzip(const unsigned char *d, size_t n)
@@ -74,18 +72,14 @@ static int idx_open_mem(idx_file *f, const char *path, const void *data,
 /* Reads the file at path into *text (free it) for idx_open_mem. */
 static int idx_read_file(const char *path, char **text, size_t *len, mp_error *err)
 {
-    struct stat st;
-    int e = 0;
-    if (stat(path, &st) != 0)
-        return open_error(path, errno, err);
-    if (S_ISDIR(st.st_mode))
-        return open_error(path, EISDIR, err);
-    switch (mp_u_read_file(path, text, len, &e)) {
+    int e = 0, r;
+    switch ((r = mp_u_read_file(path, text, len, &e))) {
     case MP_U_READ_OPEN:
-        return open_error(path, e, err);
+    case MP_U_READ_NOTREG:
+        return open_error(path, mp_u_read_reason(r, e), err);
     case MP_U_READ_IO:
         return mp_u_err(err, MP_EIO, path, 0, 0, NULL, "cannot read IDX file: %s",
-                        strerror(e));
+                        mp_u_read_reason(r, e));
     case MP_U_READ_NOMEM:
         return mp_u_err(err, MP_ENOMEM, path, 0, 0, NULL, "out of memory");
     default:

@@ -10,12 +10,19 @@ add_test(NAME cli_same_seed_bit_identical
 add_test(NAME cli_bad_arguments
   COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:metaplast_cli> -DMODEL=${MP_VOGELS}
           -DWORK=${CMAKE_CURRENT_BINARY_DIR}/cli_badargs -DCASE=badargs
-          -P ${MP_CLI_CASE})
-set_tests_properties(cli_same_seed_bit_identical cli_bad_arguments
+          -DSRC=${PROJECT_SOURCE_DIR} -P ${MP_CLI_CASE})
+# A FIFO or a directory where an input file is expected (model, experiment,
+# checkpoint.json, log.jsonl of --resume, log.jsonl of a new run) is refused
+# at once with the reason; none may hang the command (issue 8).
+add_test(NAME cli_inputs_not_regular
+  COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:metaplast_cli> -DMODEL=${MP_VOGELS}
+          -DWORK=${CMAKE_CURRENT_BINARY_DIR}/cli_inputs -DCASE=inputs
+          -DSRC=${PROJECT_SOURCE_DIR} -P ${MP_CLI_CASE})
+set_tests_properties(cli_same_seed_bit_identical cli_bad_arguments cli_inputs_not_regular
   PROPERTIES ENVIRONMENT "${MP_TEST_ENV}")
 # Every command's --help (and -h, help COMMAND) is its usage, exit 0,
 # consistent with `metaplast help` and docs/cli.md.
-foreach(cmd run check meta plugins)
+foreach(cmd run check meta plugins version help)
   add_test(NAME cli_help_${cmd}
     COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:metaplast_cli> -DMODEL=${MP_VOGELS}
             -DWORK=${CMAKE_CURRENT_BINARY_DIR}/cli_help_${cmd} -DCASE=help -DCMD=${cmd}

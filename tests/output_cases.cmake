@@ -12,8 +12,8 @@
 #   output_run_failed_summary: summary.json says "status": "ok", or "failed"
 #       with the error, after a blow-up (spiking and rate networks);
 #   output_run_write_error: a recorder that cannot be written (file size
-#       limit: EFBIG) fails the run with the file and the system's reason,
-#       and summary.json says so.
+#       limit: EFBIG, the CLI ignoring SIGXFSZ) fails the run with the file
+#       and the system's reason, and summary.json says so.
 set(MP_OUTPUT_CASE ${CMAKE_CURRENT_SOURCE_DIR}/run_output_case.cmake)
 foreach(case run_no_symlinks meta_no_symlinks meta_checkpoint_temp meta_sigint
              run_failed_summary run_write_error)

@@ -1,16 +1,25 @@
-# cmake -DCLI=... -DMODEL=... -DWORK=... -DCASE=determinism|badargs -P run_cli_case.cmake
+# cmake -DCLI=... -DMODEL=... -DWORK=... -DCASE=determinism|badargs|inputs [-DSRC=<source dir>]
+#       -P run_cli_case.cmake
 # cmake -DCLI=... -DMODEL=... -DWORK=... -DCASE=help -DCMD=<command> -DDOC=docs/cli.md -P ...
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 
+# A command that hangs (a FIFO opened for reading) fails after 30 s.
 function(run_cli expect_rc)
-  execute_process(COMMAND ${CLI} ${ARGN} RESULT_VARIABLE rc
+  execute_process(COMMAND ${CLI} ${ARGN} RESULT_VARIABLE rc TIMEOUT 30
                   OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT rc EQUAL expect_rc)
     message(FATAL_ERROR "metaplast ${ARGN}: exit ${rc}, expected ${expect_rc}\n${out}\n${err}")
   endif()
   set(LAST_ERR "${err}" PARENT_SCOPE)
   set(LAST_OUT "${out}" PARENT_SCOPE)
+endfunction()
+
+function(expect_err what)
+  string(FIND "${LAST_ERR}" "${what}" pos)
+  if(pos EQUAL -1)
+    message(FATAL_ERROR "expected '${what}' in:\n${LAST_ERR}")
+  endif()
 endfunction()
 
 if(CASE STREQUAL "determinism")
@@ -53,6 +62,51 @@ elseif(CASE STREQUAL "badargs")
   endif()
   run_cli(2 frobnicate)
   run_cli(0 version)
+  run_cli(2 version extra)
+  # an empty --out is a command-line error, not a failed write (through sh:
+  # execute_process drops empty arguments)
+  set(exp ${SRC}/tests/experiments/valid/vogels_fd/experiment.json)
+  foreach(args "run '${MODEL}' --out ''" "run '${MODEL}' --out=" "meta '${exp}' --out ''")
+    execute_process(COMMAND sh -c "'${CLI}' ${args}" RESULT_VARIABLE rc TIMEOUT 30
+                    OUTPUT_QUIET ERROR_VARIABLE LAST_ERR)
+    if(NOT rc EQUAL 2)
+      message(FATAL_ERROR "metaplast ${args}: exit ${rc}, expected 2\n${LAST_ERR}")
+    endif()
+    expect_err("--out needs a directory, got an empty name")
+  endforeach()
+  # --evaluate writes nothing: an --out beside it is refused, not ignored
+  run_cli(2 meta ${exp} --evaluate --out ${WORK}/eval)
+  expect_err("--evaluate prints the meta-loss and writes nothing")
+  if(EXISTS ${WORK}/eval)
+    message(FATAL_ERROR "meta --evaluate --out created ${WORK}/eval")
+  endif()
+elseif(CASE STREQUAL "inputs")
+  set(exp ${SRC}/tests/experiments/valid/vogels_fd/experiment.json)
+  execute_process(COMMAND mkfifo ${WORK}/fifo.json ${WORK}/log_fifo)
+  file(MAKE_DIRECTORY ${WORK}/dir.json)
+  foreach(cmd check run)
+    run_cli(2 ${cmd} ${WORK}/fifo.json --out ${WORK}/o)
+    expect_err("cannot open model file '${WORK}/fifo.json': is a FIFO, not a regular file")
+    run_cli(2 ${cmd} ${WORK}/dir.json --out ${WORK}/o)
+    expect_err("cannot open model file '${WORK}/dir.json': is a directory")
+  endforeach()
+  run_cli(2 meta ${WORK}/fifo.json --out ${WORK}/o)
+  expect_err("cannot open experiment file '${WORK}/fifo.json': is a FIFO, not a regular file")
+  # a FIFO at log.jsonl of a new run: refused as an output, not read
+  file(MAKE_DIRECTORY ${WORK}/new)
+  file(RENAME ${WORK}/log_fifo ${WORK}/new/log.jsonl)
+  run_cli(1 meta ${exp} --out ${WORK}/new --max-iterations 1 --quiet)
+  expect_err("new/log.jsonl: is not a regular file")
+  # --resume: a FIFO at checkpoint.json, then at log.jsonl of a real run
+  file(MAKE_DIRECTORY ${WORK}/cp)
+  execute_process(COMMAND mkfifo ${WORK}/cp/checkpoint.json)
+  run_cli(2 meta --resume ${WORK}/cp)
+  expect_err("cannot read the checkpoint to resume: is a FIFO, not a regular file")
+  run_cli(0 meta ${exp} --out ${WORK}/res --max-iterations 1 --quiet)
+  file(REMOVE ${WORK}/res/log.jsonl)
+  execute_process(COMMAND mkfifo ${WORK}/res/log.jsonl)
+  run_cli(1 meta --resume ${WORK}/res --max-iterations 2 --quiet)
+  expect_err("cannot read log.jsonl in '${WORK}/res' to resume: is a FIFO, not a regular file")
 elseif(CASE STREQUAL "help")
   # `CMD --help`, `CMD -h`, `CMD MODEL --help` and `help CMD` print the same
   # usage of CMD on stdout and exit 0; its synopsis lines are those of
@@ -64,7 +118,7 @@ elseif(CASE STREQUAL "help")
     message(FATAL_ERROR "${CMD} --help: not its usage on stdout\n${usage}\nstderr: ${LAST_ERR}")
   endif()
   foreach(args "${CMD};-h" "help;${CMD}" "${CMD};${MODEL};--help")
-    if(CMD STREQUAL "plugins" AND args MATCHES "json")
+    if(CMD MATCHES "^(plugins|version|help)$" AND args MATCHES "json")
       continue()
     endif()
     run_cli(0 ${args})

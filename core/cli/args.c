@@ -57,6 +57,11 @@ int mp_cli_parse(int argc, char **argv, int first, const char *cmd,
             if (add_set(o, o->scratch[1]))
                 return MP_EXIT_FAILURE;
         } else if ((v = opt_value(argc, argv, &i, "--out"))) {
+            if (!v[0]) {
+                fprintf(stderr, "metaplast %s: --out needs a directory, got an empty "
+                        "name (see 'metaplast %s --help')\n", cmd, cmd);
+                return MP_EXIT_BADINPUT;
+            }
             o->out = v;
         } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
             o->quiet = 1;

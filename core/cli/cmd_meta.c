@@ -83,6 +83,16 @@ int mp_cmd_meta(int argc, char **argv)
         fprintf(stderr, "metaplast meta: no experiment file and no --resume DIR " SEE_HELP);
         return MP_EXIT_BADINPUT;
     }
+    if ((out && !out[0]) || (resume && !resume[0])) {
+        fprintf(stderr, "metaplast meta: --%s needs a directory, got an empty name "
+                SEE_HELP, out && !out[0] ? "out" : "resume");
+        return MP_EXIT_BADINPUT;
+    }
+    if (evaluate && out) {
+        fprintf(stderr, "metaplast meta: --evaluate prints the meta-loss and writes "
+                "nothing; leave out --out " SEE_HELP);
+        return MP_EXIT_BADINPUT;
+    }
     if (resume && out && strcmp(resume, out) != 0) {
         fprintf(stderr, "metaplast meta: --resume continues in its own directory; "
                 "--out must be the same or left out\n");

@@ -67,8 +67,8 @@ static const command_usage commands[] = {
      HELP_OPTION},
     {"plugins", "", "list the rule plugins on the search path with their parameters",
      HELP_OPTION},
-    {"version", "", "print the version and the rule ABI version", NULL},
-    {"help", "[COMMAND]", "print this text, or a command's usage", NULL},
+    {"version", "", "print the version and the rule ABI version", HELP_OPTION},
+    {"help", "[COMMAND]", "print this text, or a command's usage", HELP_OPTION},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "meta/meta_int.h"
 #include "model/load_int.h"
@@ -26,14 +27,16 @@ static uint64_t text_hash(const char *text, size_t len)
 /* Reads an experiment file whole, with the messages of every failure. */
 static int read_text(const char *path, char **text, size_t *len, mp_error *err)
 {
-    int e = 0;
-    switch (mp_u_read_file(path, text, len, &e)) {
+    int e = 0, r;
+    switch ((r = mp_u_read_file(path, text, len, &e))) {
     case MP_U_READ_OPEN:
+    case MP_U_READ_NOTREG:
         return mp_u_err(err, MP_EIO, path, 0, 0, NULL,
-                        "cannot open experiment file '%s': %s", path, strerror(e));
+                        "cannot open experiment file '%s': %s", path,
+                        mp_u_read_reason(r, e));
     case MP_U_READ_IO:
         return mp_u_err(err, MP_EIO, path, 0, 0, NULL, "cannot read '%s': %s", path,
-                        e ? strerror(e) : "read error");
+                        mp_u_read_reason(r, e));
     case MP_U_READ_NOMEM:
         return mp_u_err(err, MP_ENOMEM, path, 0, 0, NULL, "out of memory");
     default:
@@ -659,11 +662,11 @@ static int top(mp_m_ctx *c, mp_experiment *x, const char *base_dir,
     x->model_file = mp_u_path_join(base_dir, s);
     if (!x->model_file)
         return mp_m_nomem(c);
-    FILE *mf = fopen(x->model_file, "rb");
-    if (!mf)
+    int mfd, e, r = mp_u_open_input(x->model_file, &mfd, &e);
+    if (r != MP_U_READ_OK)
         return mp_m_fail_key(c, "model", MP_EIO, "cannot open model file '%s': %s",
-                             x->model_file, strerror(errno));
-    fclose(mf);
+                             x->model_file, mp_u_read_reason(r, e));
+    close(mfd);
     rc = mp_model_load_flags(x->model_file, NULL, 0, c->flags, &x->model, c->err);
     if (rc != MP_OK)
         return rc;
@@ -715,10 +718,12 @@ static int load_text(const char *text, size_t len, const char *name,
     *out = NULL;
     if (!name)
         name = "<string>";
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    /* the hash (resume compares it with the file's) covers the whole text */
+    size_t bom = mp_m_bom_len(text, len);
+    json_t *root = json_loadb(text + bom, len - bom, JSON_REJECT_DUPLICATES, &je);
     if (!root)
         return mp_m_json_error(err, name, &je);
-    mp_m_ctx c = {.file = name, .text = text, .text_len = len, .err = err,
+    mp_m_ctx c = {.file = name, .text = text + bom, .text_len = len - bom, .err = err,
                   .flags = flags};
     mp_experiment *x = mp_u_calloc(1, sizeof *x);
     if (!x || !(x->file = mp_u_strdup(name)))

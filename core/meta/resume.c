@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "meta/meta_int.h"
 #include "util/util_int.h"
@@ -35,9 +36,14 @@ static int same_file(const char *given, const char *rec)
 int mp_x_resume_experiment(const char *dir, const char *given, char **path,
                            mp_error *err)
 {
-    char *cp = mp_u_path_join(dir, "checkpoint.json");
+    char *cp = mp_u_path_join(dir, "checkpoint.json"), *text = NULL;
+    size_t len = 0;
+    int e = 0, r = cp ? mp_u_read_file(cp, &text, &len, &e) : MP_U_READ_NOMEM;
     json_error_t je;
-    json_t *j = cp ? json_load_file(cp, 0, &je) : NULL;
+    json_t *j = r == MP_U_READ_OK ? json_loadb(text, len, 0, &je) : NULL;
+    mp_u_free(text);
+    if (r != MP_U_READ_OK) /* the system's reason, as json_load_file gave it */
+        snprintf(je.text, sizeof je.text, "%s", mp_u_read_reason(r, e));
     const char *want = json_string_value(json_object_get(j, "experiment_hash"));
     const char *rec = json_string_value(json_object_get(j, "experiment"));
     char got[32];
@@ -66,14 +72,15 @@ int mp_x_resume_experiment(const char *dir, const char *given, char **path,
                       "EXPERIMENT.json --resume %s", dir);
     } else {
         const char *file = given ? given : rec;
-        FILE *f = fopen(file, "rb");
-        if (!f)
+        int fd;
+        r = mp_u_open_input(file, &fd, &e);
+        if (r != MP_U_READ_OK)
             rc = mp_u_err(err, MP_EIO, cp, 0, 0, "experiment",
                           "the experiment file of this run, '%s', cannot be opened (%s); "
                           "restore it, or name it where it is now: metaplast meta "
-                          "EXPERIMENT.json --resume %s", file, strerror(errno), dir);
+                          "EXPERIMENT.json --resume %s", file, mp_u_read_reason(r, e), dir);
         else {
-            fclose(f);
+            close(fd);
             if (differs(file, want, got, err, &rc))
                 rc = mp_u_err(err, MP_EINVAL, cp, 0, 0, "experiment",
                               "the experiment file '%s' changed since this run was "

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "meta/meta_int.h"
 #include "util/util_int.h"
@@ -280,23 +281,30 @@ static int load_checkpoint(state *s, const char *dir, mp_error *err)
     else
         rc = mp_u_err(err, rc == MP_U_READ_NOMEM ? MP_ENOMEM : MP_EIO, path, 0, 0,
                       NULL, "cannot read the checkpoint '%s' to resume: %s", path,
-                      rc == MP_U_READ_NOMEM ? "out of memory" : strerror(e));
+                      mp_u_read_reason(rc, e));
     mp_u_free(text);
     mp_u_free(path);
     return rc;
 }
 
 /* Keeps the first `lines` lines of DIR/log.jsonl (a run interrupted between
- * its log line and its checkpoint leaves one line too many). */
+ * its log line and its checkpoint leaves one line too many). Opened as every
+ * input is (mp_u_open_input): a FIFO there must not hang the run; with
+ * lines 0 nothing is read and the write below judges what is there. */
 static int truncate_log(const char *dir, long long lines, mp_error *err)
 {
     char *path = mp_u_path_join(dir, "log.jsonl");
-    FILE *f = path ? fopen(path, "rb") : NULL;
+    int fd = -1, e = 0, r = path && lines > 0 ? mp_u_open_input(path, &fd, &e)
+                                              : MP_U_READ_NOMEM;
+    FILE *f = r == MP_U_READ_OK ? fdopen(fd, "rb") : NULL;
     if (!f) {
+        if (fd >= 0)
+            close(fd);
         mp_u_free(path);
-        return lines == 0 ? MP_OK
+        return lines == 0 ? mp_u_write_output(dir, "log.jsonl", "", 0, err)
                           : mp_u_err(err, MP_EIO, dir, 0, 0, NULL,
-                                     "cannot read log.jsonl in '%s' to resume", dir);
+                                     "cannot read log.jsonl in '%s' to resume: %s", dir,
+                                     mp_u_read_reason(r, e));
     }
     size_t cap = 1 << 16, n = 0;
     char *buf = mp_u_malloc(cap);

@@ -136,6 +136,11 @@ int mp_m_json_error(mp_error *err, const char *file, const json_error_t *je)
                     je->column > 0 ? je->column : 0, NULL, "invalid JSON: %s", je->text);
 }
 
+size_t mp_m_bom_len(const char *text, size_t len)
+{
+    return len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
 /* ---- words for messages ------------------------------------------------- */
 
 /* Edit distance (Levenshtein), case-insensitive; words longer than 63
@@ -321,6 +326,13 @@ int mp_m_check_steps(mp_m_ctx *c, const char *key, double ms, double dt)
 {
     char a[32], b[32];
     double steps = ms / dt;
+    /* A time under dt/2 rounds to no step at all: the run would simulate
+     * nothing and report success (docs/kernel.md: N = round(T / dt)). */
+    if (round(steps) < 1)
+        return mp_m_fail_rel(c, key, "dt", MP_EINVAL,
+                             "%s ms is 0 steps of dt = %s ms (steps = round(%s / dt)); "
+                             "give at least dt/2 = %.6g ms",
+                             mp_m_fmt_num(ms, a), mp_m_fmt_num(dt, b), key, dt / 2);
     /* the same test as mp_net_run's, on the rounded step count */
     if (round(steps) < (double)MP_MAX_STEPS)
         return MP_OK;
@@ -364,11 +376,23 @@ int mp_m_int(mp_m_ctx *c, const json_t *obj, const char *key,
     }
     size_t old = mp_m_push_key(c, key);
     double x = json_is_real(v) ? json_real_value(v) : 0;
-    /* 100.0 is accepted as 100: a harmless spelling. */
+    char num[32];
+    /* 100.0 is accepted as 100: a harmless spelling. A whole number out of
+     * range is reported as such, however large (1e16, 1e300). */
     if (json_is_integer(v))
         *out = (long long)json_integer_value(v);
+    else if (json_is_real(v) && x == floor(x) && x < (double)lo)
+        rc = mp_m_fail(c, MP_EINVAL, "must be >= %lld (got %s)", lo,
+                       mp_m_fmt_num(x, num));
+    else if (json_is_real(v) && x == floor(x) && x > (double)hi)
+        rc = mp_m_fail(c, MP_EINVAL, "must be <= %lld (got %s)", hi,
+                       mp_m_fmt_num(x, num));
     else if (json_is_real(v) && x == floor(x) && fabs(x) < 9e15)
         *out = (long long)x;
+    else if (json_is_real(v) && x == floor(x)) /* in range: exact? */
+        rc = mp_m_fail(c, MP_EINVAL, "expected an integer, got %s: from 9e15 on, "
+                       "write it in digits (with a point or an exponent it may "
+                       "have been rounded)", mp_m_fmt_num(x, num));
     else
         rc = wrong_type(c, "an integer", v);
     if (rc == MP_OK && *out < lo)

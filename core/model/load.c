@@ -351,6 +351,9 @@ static int load_text(const char *text, size_t len, const char *name,
     /* data sets are drawn here with GSL (rotations, generators): a failed GSL
      * allocation must return NULL, not abort (docs/design-notes.md, 7) */
     gsl_set_error_handler_off();
+    size_t bom = mp_m_bom_len(text, len);
+    text += bom;
+    len -= bom;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!root)
         return mp_m_json_error(err, name, &je);
@@ -395,20 +398,22 @@ int mp_model_load_flags(const char *path, const char *const *overrides,
 {
     char *text = NULL, *dir = NULL;
     size_t len = 0;
-    int e = 0;
+    int e = 0, r;
     if (!out)
         return mp_u_err(err, MP_EINVAL, path, 0, 0, NULL, "no place for the model");
     *out = NULL;
     if (!path)
         return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL, "no model file given");
-    switch (mp_u_read_file(path, &text, &len, &e)) {
+    switch ((r = mp_u_read_file(path, &text, &len, &e))) {
     case MP_U_READ_OPEN:
+    case MP_U_READ_NOTREG:
         return mp_u_err(err, MP_EIO, path, 0, 0, NULL,
-                        "cannot open model file '%s': %s", path, strerror(e));
+                        "cannot open model file '%s': %s", path,
+                        mp_u_read_reason(r, e));
     case MP_U_READ_IO:
         return mp_u_err(err, MP_EIO, path, 0, 0, NULL,
                         "cannot read model file '%s': %s", path,
-                        e ? strerror(e) : "read error");
+                        mp_u_read_reason(r, e));
     case MP_U_READ_NOMEM:
         return mp_u_err(err, MP_ENOMEM, path, 0, 0, NULL, "out of memory");
     default:

@@ -65,6 +65,11 @@ int mp_m_nomem(mp_m_ctx *c);
  * nothing: a failed allocation inside Jansson leaves the message empty). */
 int mp_m_json_error(mp_error *err, const char *file, const json_error_t *je);
 int mp_m_json_oom(const json_error_t *je);
+/* 3 when text starts with a UTF-8 byte-order mark, else 0. The model and
+ * experiment loaders parse the text after it (RFC 8259 lets a parser ignore
+ * one; some editors write it), so positions count from the character after
+ * it, as editors show them (docs/model-format.md). */
+size_t mp_m_bom_len(const char *text, size_t len);
 
 /* The closest of n candidates to word by edit distance, or NULL when none is
  * close enough to be a plausible typo. */
@@ -103,7 +108,8 @@ typedef struct mp_m_range {
 #define MP_MIN_DT_MS 1e-6
 
 /* The time ms (milliseconds) read from key of the current path must be a
- * number of dt steps that fits the step counters (at most MP_MAX_STEPS);
+ * number of dt steps, round(ms / dt), of at least 1 (a shorter time would
+ * simulate nothing) that fits the step counters (below MP_MAX_STEPS);
  * fails at key, stating the limit in steps and in ms. */
 int mp_m_check_steps(mp_m_ctx *c, const char *key, double ms, double dt);
 

@@ -5,7 +5,9 @@
  * step but the last must exist; the last may add a key to an existing object
  * (to set a value the file leaves at its default), and validation then
  * judges it like any other. The value is parsed as JSON and taken as a
- * string when it is not JSON ("--set name=run2").
+ * string when it is not JSON ("--set name=run2"), unless it plainly means
+ * JSON (meant_as_json). An integer beyond Jansson's int64_t is taken as the
+ * number it is (a real), so that the field reports its range.
  *
  * The canonical path of each edit ([name] replaced by [index]) is kept, so
  * that a validation error in an overridden value names the --set argument
@@ -48,12 +50,28 @@ static int bad(walk *w, const char *path, const char *fmt, ...)
     return mp_u_err(w->c->err, MP_EINVAL, where, 0, 0, path, "%s", text);
 }
 
-/* A value that opens an object or an array is meant as JSON: a mistake in
- * it (a duplicate key, a missing comma) is reported, not taken as text. */
+/* A value that opens an object, an array or a JSON string is meant as
+ * JSON: a mistake in it (a duplicate key, a missing comma, an unclosed
+ * quote) is reported, not taken as text (an unclosed '"x.csv' would
+ * otherwise name a file with the quote in it). */
 static int meant_as_json(const char *v)
 {
     v += strspn(v, " \t\r\n");
-    return *v == '{' || *v == '[';
+    return *v == '{' || *v == '[' || *v == '"';
+}
+
+/* An integer too big for Jansson (beyond int64_t: "too big integer"), as a
+ * real with its value, or NULL when v is not such an integer. */
+static json_t *big_integer(const char *v, const json_error_t *je)
+{
+    if (json_error_code(je) != json_error_numeric_overflow)
+        return NULL;
+    const char *d = v + strspn(v, " \t\r\n");
+    d += *d == '-';
+    size_t n = strspn(d, "0123456789");
+    if (n == 0 || d[n + strspn(d + n, " \t\r\n")] != '\0')
+        return NULL;
+    return json_real(strtod(v, NULL));
 }
 
 static void canon_add(walk *w, const char *fmt, const char *s, size_t i)
@@ -189,6 +207,8 @@ static int apply_one(mp_m_ctx *c, json_t *root, const char *arg, char **canon)
     int rc = MP_OK;
     if (oom)
         rc = mp_m_nomem(c);
+    else if (!val && (val = big_integer(eq + 1, &jerr)) != NULL)
+        rc = MP_OK;
     else if (!val && (meant_as_json(eq + 1) ||
                       json_error_code(&jerr) == json_error_duplicate_key))
         rc = bad(&w, shown, "invalid JSON in the value: %s (column %d of the value)",

@@ -155,10 +155,10 @@ int mp_m_spike_file_read(mp_m_ctx *c, mp_m_spike_file *sf)
     char *text = NULL;
     size_t len = 0;
     int e = 0, r = mp_u_read_file(sf->file, &text, &len, &e);
-    if (r == MP_U_READ_OPEN)
+    if (r == MP_U_READ_OPEN || r == MP_U_READ_NOTREG)
         /* Not the CSV's fault: point at the "file" key of the model. */
         return mp_m_fail_key(c, "file", MP_EIO, "cannot open spike file '%s': %s",
-                             sf->file, strerror(e));
+                             sf->file, mp_u_read_reason(r, e));
     if (r == MP_U_READ_NOMEM)
         return mp_m_nomem(c);
     size_t old = mp_m_push_key(c, "file");

@@ -71,10 +71,21 @@ char *mp_u_path_join(const char *dir, const char *name);
 
 /* Reads a whole file into a new NUL-terminated buffer (*text, free it; *len
  * bytes without the NUL). Returns MP_U_READ_OK, or MP_U_READ_OPEN /
- * MP_U_READ_IO with the system's errno in *errnum, or MP_U_READ_NOMEM; the
- * caller words the message (it knows what kind of file it asked for). */
-enum { MP_U_READ_OK, MP_U_READ_OPEN, MP_U_READ_IO, MP_U_READ_NOMEM };
+ * MP_U_READ_IO with the system's errno in *errnum, MP_U_READ_NOTREG when
+ * path is not a regular file (a directory, FIFO, device: *errnum holds its
+ * file type, st_mode & S_IFMT), or MP_U_READ_NOMEM; the caller words the
+ * message (it knows what kind of file it asked for), with the reason of
+ * mp_u_read_reason. The file is opened with O_NONBLOCK, so a FIFO is
+ * refused, never waited on. */
+enum { MP_U_READ_OK, MP_U_READ_OPEN, MP_U_READ_IO, MP_U_READ_NOMEM, MP_U_READ_NOTREG };
 int mp_u_read_file(const char *path, char **text, size_t *len, int *errnum);
+/* Opens path for reading as mp_u_read_file does (regular files only, never
+ * blocking), with the same returns; on MP_U_READ_OK *fd is the descriptor
+ * (close it), blocking again. */
+int mp_u_open_input(const char *path, int *fd, int *errnum);
+/* The reason of a failed mp_u_read_file / mp_u_open_input in words:
+ * "is a directory", "is a FIFO, not a regular file", strerror(errnum), ... */
+const char *mp_u_read_reason(int rc, int errnum);
 
 /* Monotonic wall clock, seconds. */
 double mp_u_wall_seconds(void);

@@ -41,7 +41,9 @@ MP_API int mp_net_open_recorders(mp_net *net, const char *outdir, mp_error *err)
 /* Progress callback: called about every `every_ms` of simulated time. */
 typedef void (*mp_progress_fn)(void *user, double t_ms, double total_ms);
 
-/* Advances the net by duration_ms (rounded to whole steps).
+/* Advances the net by duration_ms, rounded to whole steps (round(T / dt):
+ * a duration under dt/2, 0 included, does no step and returns MP_OK; the
+ * model loader refuses such a model duration, docs/kernel.md).
  * Returns MP_OK, or MP_EUNSTABLE when a rule blew up (NaN/Inf/runaway
  * weights; err says where and when), or another error code. A duration
  * that is negative, not finite, or would bring the net to 2^62 steps or
