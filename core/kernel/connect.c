@@ -35,7 +35,7 @@ typedef struct pairs {
 } pairs;
 
 /* Appends a pair: 0, or MP_ENOMEM, or TOO_MANY at MP_MAX_SYNAPSES, so that a
- * count mp_k_check_sizes could only bound (fixed_probability) stops at the
+ * count mp_m_check_sizes could only bound (fixed_probability) stops at the
  * limit instead of after every pair has been drawn. */
 enum { TOO_MANY = 1 };
 

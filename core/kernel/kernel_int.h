@@ -128,26 +128,6 @@ int mp_k_connect(mp_k_proj *pj, const mp_m_projection *m, const mp_m_source *src
                  gsl_rng *w_rng, const char *file, const char *path, mp_error *err);
 void mp_k_proj_free_arrays(mp_k_proj *pj);
 
-/* ---- sizes (net_sizes.c): what a net will need, checked before it is built */
-
-/* The most synapses of one projection: their indices are uint32_t, and
- * pre_ptr holds counts up to nnz. */
-#define MP_MAX_SYNAPSES (UINT32_MAX - 1u)
-/* The longest delay in steps: a population's arrival ring has one slot per
- * step of its longest delay (+1), and slot + delay must fit in uint32_t. */
-#define MP_MAX_DELAY_STEPS ((uint32_t)INT32_MAX)
-
-/* Refuses a spiking model whose populations, delay rings or projections
- * need more memory than mp_u_mem_limit() allows (MP_ENOMEM) or exceed the
- * index limits above (MP_EINVAL); each message names the model file, the
- * JSON path the size comes from, the owner and the bytes. Allocates
- * nothing. errors: MP_ENOMEM, MP_EINVAL */
-int mp_k_check_sizes(const mp_model *m, mp_error *err);
-/* The state block of projection j's rule (state_size doubles for a
- * n_pre x n_post projection), checked against the memory limit; *n gets
- * the count. Spiking and rate nets. errors: MP_ENOMEM */
-int mp_k_check_rule_state(const mp_model *m, size_t j, uint32_t n_pre,
-                          uint32_t n_post, size_t *n, mp_error *err);
 /* One draw of an initial value (group G 1-based for group_tuned). */
 double mp_k_init_draw(const mp_m_init *in, gsl_rng *r, size_t G);
 

@@ -35,7 +35,7 @@ static mp_k_trace *get_trace(mp_k_source *s, double tau, double dt, int lazy,
     return *rc == MP_OK ? tr : NULL;
 }
 
-/* mp_k_check_sizes let these sizes through, but malloc still failed. */
+/* mp_m_check_sizes let these sizes through, but malloc still failed. */
 static int pop_nomem(const mp_model *m, size_t pi, size_t bytes, mp_error *err)
 {
     char path[48];
@@ -117,7 +117,7 @@ static int init_proj(mp_net *net, size_t j, mp_error *err)
     const double *par = mj->plasticity->params;
     pj->desc = desc;
     size_t ns;
-    if ((rc = mp_k_check_rule_state(m, j, pj->syn.n_pre, pj->syn.n_post, &ns, err)) != MP_OK)
+    if ((rc = mp_m_check_rule_state(m, j, pj->syn.n_pre, pj->syn.n_post, &ns, err)) != MP_OK)
         return rc;
     pj->state = mp_u_calloc(ns ? ns : 1, sizeof *pj->state);
     pj->rng = mp_s_rng_new(mp_u_stream_seed(net->seed, MP_STREAM_RULE, j));
@@ -174,7 +174,9 @@ int mp_net_new(const mp_model *m, uint64_t seed, mp_net **out, mp_error *err)
         *out = net;
         return MP_OK;
     }
-    int rc = mp_k_check_sizes(m, err);
+    /* the loader has refused these already; checked again because the model
+     * may have been changed since (meta-parameters, an embedder) */
+    int rc = mp_m_check_sizes(m, NULL, err);
     if (rc != MP_OK) {
         mp_u_free(net);
         return rc;

@@ -64,18 +64,11 @@ static const char *override_of(const mp_m_ctx *c, const char *path)
     return NULL;
 }
 
-/* other: the path of a second value the failed check compares with, or
- * NULL. When only that one came from --set, the --set caused the failure
- * and is named, as for a value set by it. */
-static int vfail(mp_m_ctx *c, const char *other, int code, const char *fmt,
-                 va_list ap)
+/* The error at c->path: named by the --set ov when one caused it, else by
+ * the file's line:col of the value. */
+static int report(mp_m_ctx *c, const char *ov, int code, const char *text)
 {
-    char text[MP_ERROR_TEXT_LEN];
     int line = 0, col = 0;
-    vsnprintf(text, sizeof text, fmt, ap);
-    const char *ov = override_of(c, c->path);
-    if (!ov && other)
-        ov = override_of(c, other);
     if (ov) {
         char where[MP_ERROR_FILE_LEN];
         mp_m_set_label(ov, where, sizeof where);
@@ -83,6 +76,20 @@ static int vfail(mp_m_ctx *c, const char *other, int code, const char *fmt,
     }
     mp_m_jsonpos(c->text, c->text_len, c->path, &line, &col);
     return mp_u_err(c->err, code, c->file, line, col, c->path, "%s", text);
+}
+
+/* other: the path of a second value the failed check compares with, or
+ * NULL. When only that one came from --set, the --set caused the failure
+ * and is named, as for a value set by it. */
+static int vfail(mp_m_ctx *c, const char *other, int code, const char *fmt,
+                 va_list ap)
+{
+    char text[MP_ERROR_TEXT_LEN];
+    vsnprintf(text, sizeof text, fmt, ap);
+    const char *ov = override_of(c, c->path);
+    if (!ov && other)
+        ov = override_of(c, other);
+    return report(c, ov, code, text);
 }
 
 int mp_m_fail(mp_m_ctx *c, int code, const char *fmt, ...)
@@ -114,6 +121,36 @@ int mp_m_fail_rel(mp_m_ctx *c, const char *key, const char *other, int code,
     vfail(c, other, code, fmt, ap);
     va_end(ap);
     mp_m_pop(c, old);
+    return code;
+}
+
+/* The --set that set path, a parent of it or a value inside it, or NULL. */
+static const char *override_near(const mp_m_ctx *c, const char *path)
+{
+    const char *ov = override_of(c, path);
+    size_t n = strlen(path);
+    for (size_t i = c->n_ov; !ov && i-- > 0;) {
+        const char *o = c->ov_paths[i];
+        if (strncmp(o, path, n) == 0 && (o[n] == '.' || o[n] == '['))
+            ov = c->ov_args[i];
+    }
+    return ov;
+}
+
+int mp_m_fail_at(mp_m_ctx *c, const char *path, const char *const *causes,
+                 size_t n, int code, const char *text)
+{
+    char saved[MP_M_PATH_MAX];
+    size_t old = c->path_len;
+    memcpy(saved, c->path, old + 1);
+    mp_m_pop(c, 0);
+    mp_m_push_key(c, path);
+    const char *ov = override_near(c, c->path);
+    for (size_t i = 0; i < n && !ov; i++)
+        ov = override_near(c, causes[i]);
+    report(c, ov, code, text);
+    memcpy(c->path, saved, old + 1);
+    c->path_len = old;
     return code;
 }
 

@@ -330,6 +330,23 @@ static int top_level(mp_m_ctx *c, mp_model *m, const json_t *root)
     return rc;
 }
 
+/* The sizes of the net the model asks for (net_sizes.c), checked once it is
+ * valid, so that `check` refuses what mp_net_new would, at the position of
+ * the value the message names, or naming the --set that caused it. */
+static int net_sizes(mp_m_ctx *c, const mp_model *m)
+{
+    mp_error e;
+    mp_m_size_causes why;
+    mp_error_clear(&e);
+    int rc = mp_m_check_sizes(m, &why, &e);
+    if (rc == MP_OK)
+        return MP_OK;
+    const char *causes[MP_M_SIZE_CAUSES];
+    for (size_t i = 0; i < why.n; i++)
+        causes[i] = why.path[i];
+    return mp_m_fail_at(c, e.path, causes, why.n, rc, e.text);
+}
+
 /* Loads a model from len bytes of JSON text; name stands for the file in
  * messages, base_dir is where its relative paths resolve from. */
 static int load_text(const char *text, size_t len, const char *name,
@@ -370,6 +387,8 @@ static int load_text(const char *text, size_t len, const char *name,
         rc = mp_m_apply_overrides(&c, root, overrides, n);
     if (rc == MP_OK)
         rc = top_level(&c, m, root);
+    if (rc == MP_OK)
+        rc = net_sizes(&c, m);
     json_decref(root);
     mp_m_ctx_release(&c);
     if (rc != MP_OK) {

@@ -59,6 +59,12 @@ int mp_m_fail_key(mp_m_ctx *c, const char *key, int code, const char *fmt, ...)
  * --set and key's did not, the message names the --set that caused it. */
 int mp_m_fail_rel(mp_m_ctx *c, const char *key, const char *other, int code,
                   const char *fmt, ...) MP_PRINTF(5, 6);
+/* Likewise at the absolute path `path` for a check made after the walk
+ * (the sizes of the whole model, net_sizes.c), with the message text ready:
+ * a --set that set path, a value inside it or one of the n causes (paths
+ * of the values the check computed from) is named instead of the file. */
+int mp_m_fail_at(mp_m_ctx *c, const char *path, const char *const *causes,
+                 size_t n, int code, const char *text);
 int mp_m_nomem(mp_m_ctx *c);
 /* A JSON text Jansson could not parse: MP_EPARSE with Jansson's message and
  * position, or MP_ENOMEM when Jansson ran out of memory (it says so, or says

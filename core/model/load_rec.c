@@ -1,10 +1,18 @@
 /* Recorders: what to write, of which source, population or projection, and
  * to which file of the output directory. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/load_int.h"
+
+/* The longest file name the system creates (a longer one fails with
+ * ENAMETOOLONG only when the run opens it); the whole path, with the
+ * output directory, is known only then and is checked by the open. */
+#ifndef NAME_MAX
+#define NAME_MAX 255
+#endif
 
 /* Index of the projection called name, or -1. */
 long mp_m_projection_find(const mp_model *m, const char *name)
@@ -84,6 +92,12 @@ int mp_m_rec_file(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v,
     const char *s = r->file, *slash = strrchr(s, '/');
     if (s[0] == '\0')
         return mp_m_fail_key(c, "file", MP_EINVAL, "must not be empty");
+    if (strlen(s) > NAME_MAX)
+        return mp_m_fail_key(c, "file", MP_EINVAL,
+                             "'%.32s...' is %zu characters long, more than the %d "
+                             "of a file name%s", s, strlen(s), NAME_MAX,
+                             f ? "" : " (this is the default name: set \"file\" "
+                                      "to a shorter one)");
     if (slash) {
         /* The last part is the likely intended name, when it is one. */
         const char *base = slash[1] && slash[1] != '.' ? slash + 1 : NULL;

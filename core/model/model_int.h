@@ -304,4 +304,40 @@ struct mp_model {
 /* Index of the source called `name`, or -1. */
 long mp_m_source_find(const mp_model *m, const char *name);
 
+/* ---- sizes (net_sizes.c): what the net of a model will need ------------- */
+
+/* The most synapses of one projection: their indices are uint32_t, and
+ * pre_ptr holds counts up to nnz. */
+#define MP_MAX_SYNAPSES (UINT32_MAX - 1u)
+/* The longest delay in steps: a population's arrival ring has one slot per
+ * step of its longest delay (+1), and slot + delay must fit in uint32_t. */
+#define MP_MAX_DELAY_STEPS ((uint32_t)INT32_MAX)
+
+/* The other values a refused size was computed from, besides the one at
+ * the error's path: absolute JSON paths ([index] form; an object stands
+ * for every value inside it), so that the loader can name the --set that
+ * caused the refusal. */
+#define MP_M_SIZE_CAUSES 3
+typedef struct mp_m_size_causes {
+    size_t n;
+    char path[MP_M_SIZE_CAUSES][64];
+} mp_m_size_causes;
+
+/* Refuses a model whose net would exceed the index limits above
+ * (MP_EINVAL; checked first, they hold on every machine) or need more
+ * memory than mp_u_mem_limit() allows (MP_ENOMEM): spiking populations,
+ * delay rings, stimuli, synapses and rule states; rate layers, weights and
+ * rule states. Each message names the model file, the JSON path the size
+ * comes from (no line:col: the loader adds it), the owner and the bytes.
+ * Model-only arithmetic, allocates nothing: the loader runs it at the end
+ * of a successful validation (so `check` refuses what `run` would) and
+ * mp_net_new again before building. causes may be NULL.
+ * errors: MP_EINVAL, MP_ENOMEM */
+int mp_m_check_sizes(const mp_model *m, mp_m_size_causes *causes, mp_error *err);
+/* The state block of projection j's rule (state_size doubles for a
+ * n_pre x n_post projection), checked against the memory limit; *n gets
+ * the count. Spiking and rate nets. errors: MP_ENOMEM */
+int mp_m_check_rule_state(const mp_model *m, size_t j, uint32_t n_pre,
+                          uint32_t n_post, size_t *n, mp_error *err);
+
 #endif

@@ -112,7 +112,7 @@ static int init_proj(mp_r_net *net, size_t j, mp_error *err)
     const mp_rule_desc *d = mj->plasticity->plugin->desc;
     const double *par = mj->plasticity->params;
     size_t ns;
-    int rc = mp_k_check_rule_state(m, j, p->n_pre, p->n_post, &ns, err);
+    int rc = mp_m_check_rule_state(m, j, p->n_pre, p->n_post, &ns, err);
     if (rc != MP_OK)
         return rc;
     p->desc = d;
@@ -142,52 +142,12 @@ static int init_proj(mp_r_net *net, size_t j, mp_error *err)
     return MP_OK;
 }
 
-/* The layers', weights' and rule states' sizes against the memory limit,
- * before anything is allocated (docs/errors.md): a 10^5 x 10^5 layer is
- * refused naming the projection and its bytes. */
-static int check_sizes(const mp_model *m, mp_error *err)
-{
-    char path[64];
-    for (size_t i = 0; i < m->n_populations; i++) {
-        const mp_m_population *p = &m->populations[i];
-        snprintf(path, sizeof path, "populations[%zu].size", i);
-        int rc = mp_u_mem_check(err, mp_u_size_mul(p->size, 5 * sizeof(double)), m->file,
-                                path, "its activations and errors",
-                                "population '%s' (%zu neurons)", p->name, p->size);
-        if (rc != MP_OK)
-            return rc;
-    }
-    const size_t n_out = m->populations[m->chain.order[m->chain.n_order - 1]].size;
-    for (size_t j = 0; j < m->n_projections; j++) {
-        const mp_m_projection *mj = &m->projections[j];
-        const mp_m_population *pre = &m->populations[m->sources[mj->source].index];
-        const mp_m_population *post = &m->populations[mj->target];
-        size_t nw = mp_u_size_mul(pre->size, post->size);
-        size_t rows = mj->feedback == MP_FB_DIRECT        ? n_out
-                      : mj->feedback == MP_FB_FIXED_RANDOM ? post->size
-                                                           : 0;
-        size_t nb = mp_u_size_mul(rows, pre->size);
-        snprintf(path, sizeof path, "projections[%zu]", j);
-        int rc = mp_u_mem_check(err, mp_u_size_mul(mp_u_size_add(nw, nb), sizeof(double)),
-                                m->file, path,
-                                nb ? "its weights W and feedback weights B" : "its weights",
-                                "projection '%s' (%zu x %zu weights, from '%s' to '%s')",
-                                mj->name, post->size, pre->size, pre->name, post->name);
-        size_t ns;
-        if (rc == MP_OK && mj->plasticity)
-            rc = mp_k_check_rule_state(m, j, (uint32_t)pre->size, (uint32_t)post->size,
-                                       &ns, err);
-        if (rc != MP_OK)
-            return rc;
-    }
-    return MP_OK;
-}
-
 int mp_r_net_new(const mp_model *m, uint64_t seed, mp_r_net **out, mp_error *err)
 {
     *out = NULL;
     gsl_set_error_handler_off();
-    int rc0 = check_sizes(m, err);
+    /* the loader has checked them too; a caller may have changed the model */
+    int rc0 = mp_m_check_sizes(m, NULL, err);
     if (rc0 != MP_OK)
         return rc0;
     mp_r_net *net = mp_u_calloc(1, sizeof *net);
