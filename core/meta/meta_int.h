@@ -103,6 +103,13 @@ int mp_x_load_string(const char *text, size_t len, const char *name,
                      const char *base_dir, mp_experiment **out, mp_error *err);
 void mp_x_free_experiment(mp_experiment *x);
 
+/* Parses entry i of an experiment's "free" array into x->free[i]
+ * (experiment_free.c; the loader's context gives messages their place). */
+struct mp_m_ctx;
+struct json_t;
+int mp_x_parse_free(struct mp_m_ctx *c, mp_experiment *x, size_t i,
+                    const struct json_t *v);
+
 /* The hash mp_x_load stores in x->hash, of the file at path without
  * loading it. errors: MP_EIO, MP_ENOMEM */
 int mp_x_file_hash(const char *path, uint64_t *hash, mp_error *err);
