@@ -27,7 +27,7 @@ static const char *shown(const json_t *v, char buf[96])
 {
     char num[32];
     if (json_is_number(v))
-        return mp_m_fmt_num(json_number_value(v), num) ? strcpy(buf, num) : buf;
+        return strcpy(buf, mp_m_fmt_num(json_number_value(v), num));
     if (json_is_string(v)) {
         snprintf(buf, 96, "the string \"%.60s\"", json_string_value(v));
         return buf;
@@ -98,14 +98,16 @@ static int numbers(mp_m_ctx *c, const json_t *obj, const char *key, size_t n,
 
 /* v (n free coefficients, at path key) inside the free parameters' bounds:
  * the optimizers never leave them (Adam clamps, CMA-ES clamps its
- * candidates and its mean is their weighted mean). */
+ * candidates and its mean is their weighted mean, which rounding may put an
+ * ulp or so outside: SLACK). */
+#define SLACK(b) (1e-9 * (1.0 + fabs(b)))
 static int in_bounds(mp_m_ctx *c, const char *key, const double *v,
                      const mp_experiment *x)
 {
     char a[32], lo[32], hi[32];
     for (size_t i = 0; i < x->n_free; i++) {
         const mp_x_free *f = &x->free[i];
-        if (v[i] >= f->lo && v[i] <= f->hi)
+        if (v[i] >= f->lo - SLACK(f->lo) && v[i] <= f->hi + SLACK(f->hi))
             continue;
         size_t old = mp_m_push_key(c, key);
         mp_m_push_index(c, i);
@@ -167,10 +169,12 @@ static int check_adam(mp_m_ctx *c, mp_x_state *s, const json_t *a)
 }
 
 /* The covariance matrix C (n x n, row-major): symmetric, and positive
- * definite (a Cholesky factorization exists), as every CMA-ES update keeps
- * it; the eigendecomposition that sampling uses (B, D) must be orthonormal
- * and positive. B D^2 B^T equals C only after a decomposition (it is redone
- * lazily), so the two are not compared. */
+ * definite as every CMA-ES update keeps it, within rounding: a Cholesky
+ * factorization whose pivots are not negative beyond 1e-9 of their diagonal
+ * (a run that converged may leave C nearly singular; cmaes.c floors its
+ * eigenvalues). The eigendecomposition that sampling uses (B, D) must be
+ * orthonormal and positive. B D^2 B^T equals C only after a decomposition
+ * (it is redone lazily), so the two are not compared. */
 static int check_matrices(mp_m_ctx *c, const mp_cmaes *e, size_t n)
 {
     char a[32], b[32];
@@ -193,16 +197,16 @@ static int check_matrices(mp_m_ctx *c, const mp_cmaes *e, size_t n)
     memcpy(L, e->C, n * n * sizeof *L);
     int pd = 1;
     for (size_t j = 0; j < n && pd; j++) {
-        double d = L[j * n + j];
+        double diag = L[j * n + j], d = diag;
         for (size_t k = 0; k < j; k++)
             d -= L[j * n + k] * L[j * n + k];
-        pd = d > 0 && isfinite(d);
-        L[j * n + j] = pd ? sqrt(d) : 0;
+        pd = diag > 0 && isfinite(d) && d >= -1e-9 * diag;
+        L[j * n + j] = d > 0 ? sqrt(d) : 0;
         for (size_t i = j + 1; i < n && pd; i++) {
             double v = L[i * n + j];
             for (size_t k = 0; k < j; k++)
                 v -= L[i * n + k] * L[j * n + k];
-            L[i * n + j] = v / L[j * n + j];
+            L[i * n + j] = L[j * n + j] > 0 ? v / L[j * n + j] : 0;
         }
     }
     mp_u_free(L);
