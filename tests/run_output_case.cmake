@@ -72,6 +72,24 @@ function(long_experiment out)
   file(WRITE ${out} "${x}")
 endfunction()
 
+# `meta WORK/long.json --out DIR ARGS...` sent SIG (INT, TERM) once its first
+# checkpoint is there must exit with expect_rc; its stderr in LAST_ERR.
+function(meta_signalled sig dir expect_rc)
+  set(script [=[
+"$1" meta "$2" --out "$3" $5 & pid=$!
+i=0
+while [ ! -s "$3/checkpoint.json" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done
+kill -$4 $pid
+wait $pid
+]=])
+  execute_process(COMMAND sh -c "${script}" sh ${CLI} ${WORK}/long.json ${dir} ${sig} ${ARGN}
+                  RESULT_VARIABLE rc ERROR_VARIABLE err)
+  if(NOT rc EQUAL expect_rc)
+    message(FATAL_ERROR "meta after SIG${sig}: exit ${rc}, expected ${expect_rc}\n${err}")
+  endif()
+  set(LAST_ERR "${err}" PARENT_SCOPE)
+endfunction()
+
 if(CASE STREQUAL "run_no_symlinks")
   foreach(pair "${VOGELS}|post_spikes.csv" "${VOGELS}|post_rate.csv"
                "${VOGELS}|post_state.csv" "${VOGELS}|inh_weights.csv"
@@ -132,18 +150,7 @@ elseif(CASE STREQUAL "meta_sigint")
   # SIGINT once the first checkpoint is there; the run finishes its
   # iteration, writes the checkpoint and exits 130.
   long_experiment(${WORK}/long.json)
-  set(script [=[
-"$1" meta "$2" --out "$3" --quiet & pid=$!
-i=0
-while [ ! -s "$3/checkpoint.json" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done
-kill -INT $pid
-wait $pid
-]=])
-  execute_process(COMMAND sh -c "${script}" sh ${CLI} ${WORK}/long.json ${WORK}/int
-                  RESULT_VARIABLE rc ERROR_VARIABLE err)
-  if(NOT rc EQUAL 130)
-    message(FATAL_ERROR "meta after SIGINT: exit ${rc}, expected 130\n${err}")
-  endif()
+  meta_signalled(INT ${WORK}/int 130 --quiet)
   file(READ ${WORK}/int/checkpoint.json cp)
   string(JSON k GET "${cp}" iter)
   file(READ ${WORK}/int/result.json res)
@@ -161,6 +168,88 @@ wait $pid
   endforeach()
   if(NOT log_one STREQUAL log_int)
     message(FATAL_ERROR "logs differ\n--- one go\n${log_one}\n--- interrupted\n${log_int}")
+  endif()
+elseif(CASE STREQUAL "meta_sigterm")
+  # SIGTERM as SIGINT: the iteration finishes, its checkpoint and result.json
+  # are written, no temporary file is left, exit 143 (128 + 15).
+  long_experiment(${WORK}/long.json)
+  meta_signalled(TERM ${WORK}/term 143)
+  expect_in("${LAST_ERR}" "meta: interrupted after ")
+  expect_in("${LAST_ERR}" "continue with: metaplast meta --resume ${WORK}/term")
+  file(READ ${WORK}/term/result.json res)
+  string(JSON fin GET "${res}" finished)
+  if(fin)
+    message(FATAL_ERROR "after SIGTERM: result.json says finished")
+  endif()
+  file(GLOB left ${WORK}/term/*.tmp.*)
+  if(left)
+    message(FATAL_ERROR "temporary files left behind: ${left}")
+  endif()
+  cli(0 meta ${WORK}/long.json --resume ${WORK}/term --quiet --max-iterations 5)
+  # --max-iterations says so, not "interrupted"
+  cli(0 meta ${WORK}/long.json --resume ${WORK}/term --max-iterations 6)
+  expect_in("${LAST_ERR}" "meta: stopped (--max-iterations) after 6 iterations")
+elseif(CASE STREQUAL "meta_stale_temps")
+  # temporary files of a killed run (dead pid) are removed by a new run and by
+  # --resume; links, directories, other names and files of a live process
+  # (pid 1) are kept
+  set(d ${WORK}/out)
+  file(WRITE ${WORK}/target.txt "untouched\n")
+  foreach(step new resume)
+    file(MAKE_DIRECTORY ${d})
+    file(WRITE ${d}/checkpoint.json.tmp.999999999.0 "{}")
+    file(WRITE ${d}/result.json.tmp.999999998.12 "{}")
+    file(WRITE ${d}/checkpoint.json.tmp.999999999.0.x "{}")
+    file(WRITE ${d}/checkpoint.json.tmp.1.0 "{}")
+    file(WRITE ${d}/log.jsonl.tmp.999999999.0 "{}")
+    file(MAKE_DIRECTORY ${d}/checkpoint.json.tmp.999999997.0)
+    file(REMOVE ${d}/result.json.tmp.999999996.0)
+    file(CREATE_LINK ../target.txt ${d}/result.json.tmp.999999996.0 SYMBOLIC)
+    if(step STREQUAL "new")
+      cli(0 meta ${EXP} --out ${d} --max-iterations 1)
+    else()
+      cli(0 meta ${EXP} --resume ${d} --max-iterations 2)
+    endif()
+    expect_in("${LAST_ERR}" "meta: removed 2 temporary files that a killed run left in ${d}")
+    foreach(gone checkpoint.json.tmp.999999999.0 result.json.tmp.999999998.12)
+      if(EXISTS ${d}/${gone})
+        message(FATAL_ERROR "${step}: stale ${gone} not removed")
+      endif()
+    endforeach()
+    foreach(kept checkpoint.json.tmp.999999999.0.x checkpoint.json.tmp.1.0
+                 log.jsonl.tmp.999999999.0 checkpoint.json.tmp.999999997.0)
+      if(NOT EXISTS ${d}/${kept})
+        message(FATAL_ERROR "${step}: ${kept} was removed")
+      endif()
+    endforeach()
+    if(NOT IS_SYMLINK ${d}/result.json.tmp.999999996.0)
+      message(FATAL_ERROR "${step}: a link with a temporary name was removed")
+    endif()
+    file(READ ${WORK}/target.txt t)
+    if(NOT t STREQUAL "untouched\n")
+      message(FATAL_ERROR "${step}: the link's target was written")
+    endif()
+  endforeach()
+elseif(CASE STREQUAL "meta_command_quoted")
+  # result.json's command reruns the experiment as written, with a space and
+  # a quote in the experiment's path and the output directory
+  file(READ ${EXP} x)
+  string(REPLACE "../../../../models/" "${SRC}/models/" x "${x}")
+  string(REPLACE "\"iterations\": 6" "\"iterations\": 1" x "${x}")
+  file(WRITE "${WORK}/sp ace/e x'q.json" "${x}")
+  execute_process(COMMAND ${CLI} meta "sp ace/e x'q.json" --out "o ut" --quiet
+                  WORKING_DIRECTORY ${WORK} RESULT_VARIABLE rc ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "meta: exit ${rc}\n${err}")
+  endif()
+  file(READ "${WORK}/o ut/result.json" res)
+  string(JSON cmd GET "${res}" command)
+  file(REMOVE_RECURSE "${WORK}/o ut")
+  get_filename_component(bindir ${CLI} DIRECTORY)
+  execute_process(COMMAND ${CMAKE_COMMAND} -E env "PATH=${bindir}:$ENV{PATH}" sh -c "${cmd}"
+                  WORKING_DIRECTORY ${WORK} RESULT_VARIABLE rc ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0 OR NOT EXISTS "${WORK}/o ut/result.json")
+    message(FATAL_ERROR "sh -c '${cmd}': exit ${rc}, result.json written: no\n${err}")
   endif()
 elseif(CASE STREQUAL "run_failed_summary")
   cli(0 run ${VOGELS} --out ${WORK}/ok --quiet --duration 100)

@@ -205,7 +205,7 @@ static void test_checkpoint(void)
     for (size_t i = 0; i < x->n_free; i++)
         k += snprintf(good + k, sizeof good - (size_t)k, "%s0.5", i ? "," : "");
     k += snprintf(good + k, sizeof good - (size_t)k, "],\"best_iter\":0,"
-                  "\"best_loss\":1,\"adam\":{\"t\":1,\"m\":[");
+                  "\"best_loss\":1,\"last_loss\":1,\"adam\":{\"t\":1,\"m\":[");
     for (size_t i = 0; i < x->n_free; i++)
         k += snprintf(good + k, sizeof good - (size_t)k, "%s0", i ? "," : "");
     k += snprintf(good + k, sizeof good - (size_t)k, "],\"v\":[");

@@ -14,7 +14,8 @@ enum {
     MP_EXIT_FAILURE = 1,  /* run-time failure: I/O, plugin bug, out of memory */
     MP_EXIT_BADINPUT = 2, /* bad command line, model file or data file */
     MP_EXIT_UNSTABLE = 3, /* the simulation blew up (NaN, runaway weights) */
-    MP_EXIT_INTERRUPTED = 130 /* meta stopped by SIGINT (128 + 2), checkpoint written */
+    MP_EXIT_INTERRUPTED = 130, /* meta stopped by SIGINT (128 + 2), checkpoint written */
+    MP_EXIT_TERMINATED = 143   /* meta stopped by SIGTERM (128 + 15), checkpoint written */
 };
 
 /* mp_cli_parse's answer to --help: the usage is printed, exit MP_EXIT_OK. */

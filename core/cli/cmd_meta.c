@@ -12,16 +12,53 @@
 #include "meta/meta_int.h"
 #include "util/util_int.h"
 
-static volatile int g_stop;
+static volatile int g_stop; /* the signal that stopped the run, or 0 */
 
-/* The first Ctrl-C lets the current iteration finish and its checkpoint be
- * written; the second one kills at once (the previous checkpoint stays
- * whole: it is replaced atomically). */
-static void on_sigint(int sig)
+/* The first Ctrl-C (SIGINT) or SIGTERM lets the current iteration finish
+ * and its checkpoint be written (so that no temporary file is left behind);
+ * a second one kills at once (the previous checkpoint stays whole: it is
+ * replaced atomically). */
+static void on_stop_signal(int sig)
 {
-    (void)sig;
-    g_stop = 1;
-    signal(SIGINT, SIG_DFL);
+    g_stop = sig;
+    signal(sig, SIG_DFL);
+}
+
+/* s quoted for a POSIX shell when it needs it: as is when every character
+ * is safe, else in single quotes with each ' written '\''. malloc'ed. */
+static char *shell_quote(const char *s)
+{
+    static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                               "0123456789_@%+=:,./-";
+    size_t n = strlen(s), quotes = 0;
+    for (const char *p = s; *p; p++)
+        quotes += *p == '\'';
+    char *q = malloc(n + 3 * quotes + 3);
+    if (!q || (n && strspn(s, safe) == n))
+        return q ? strcpy(q, s) : NULL;
+    char *w = q;
+    *w++ = '\'';
+    for (const char *p = s; *p; p++)
+        if (*p == '\'') {
+            memcpy(w, "'\\''", 4);
+            w += 4;
+        } else
+            *w++ = *p;
+    *w++ = '\'';
+    *w = '\0';
+    return q;
+}
+
+/* The command that reruns this experiment, for result.json. */
+static char *rerun_command(const char *exp, const char *out, long long threads)
+{
+    char *qe = shell_quote(exp), *qo = shell_quote(out), *cmd = NULL;
+    size_t len = qe && qo ? strlen(qe) + strlen(qo) + 64 : 0;
+    if (len && (cmd = malloc(len)))
+        snprintf(cmd, len, "metaplast meta %s --out %s --threads %lld", qe, qo, threads);
+    free(qe);
+    free(qo);
+    return cmd;
 }
 
 #define SEE_HELP "(see 'metaplast meta --help')\n"
@@ -127,16 +164,19 @@ int mp_cmd_meta(int argc, char **argv)
             printf("%s\n", json);
         mp_u_free(json);
     } else {
-        /* The command that reruns this experiment, for result.json. */
-        size_t len = strlen(exp) + strlen(out) + 64;
-        char *cmd = malloc(len);
-        if (cmd)
-            snprintf(cmd, len, "metaplast meta %s --out %s --threads %lld", exp, out,
-                     threads);
-        signal(SIGINT, on_sigint);
+        char *cmd = rerun_command(exp, out, threads);
+        signal(SIGINT, on_stop_signal);
+        signal(SIGTERM, on_stop_signal);
         mp_x_run_opts o = {out, (int)threads, resume != NULL, maxit, quiet, cmd, &g_stop};
         rc = mp_x_run(x, &o, &err);
         signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        if (g_stop && rc == MP_OK && !quiet) {
+            char *qo = shell_quote(out);
+            fprintf(stderr, "meta: continue with: metaplast meta --resume %s\n",
+                    qo ? qo : out);
+            free(qo);
+        }
         free(cmd);
     }
     if (rc != MP_OK)
@@ -145,8 +185,8 @@ int mp_cmd_meta(int argc, char **argv)
     free(recorded);
     /* Interrupted: the checkpoint and result.json are written, and the exit
      * status says the run did not finish, as a shell reports a process that
-     * SIGINT killed (docs/cli.md). */
+     * the signal killed: 130 for SIGINT, 143 for SIGTERM (docs/cli.md). */
     if (g_stop && rc == MP_OK)
-        return MP_EXIT_INTERRUPTED;
+        return g_stop == SIGTERM ? MP_EXIT_TERMINATED : MP_EXIT_INTERRUPTED;
     return mp_cli_exit_code(rc);
 }

@@ -217,6 +217,22 @@ int mp_cmaes_tell(mp_cmaes *es, const double *X, const double *f);
 
 /* ---- the run (run.c) --------------------------------------------------------------- */
 
+/* What a run carries from one iteration to the next: what checkpoint.json
+ * holds. */
+typedef struct mp_x_state {
+    const mp_experiment *x;
+    size_t n;
+    double *theta;
+    mp_adam adam;
+    mp_cmaes es;
+    double *lo, *hi;
+    long long iter; /* iterations done */
+    double best_loss;
+    double *best_theta;
+    long long best_iter;
+    double last_loss;
+} mp_x_state;
+
 typedef struct mp_x_run_opts {
     const char *out;      /* output directory */
     int threads;
@@ -241,6 +257,26 @@ int mp_x_run(const mp_experiment *x, const mp_x_run_opts *o, mp_error *err);
  * MP_ENOMEM */
 int mp_x_resume_experiment(const char *dir, const char *given, char **path,
                            mp_error *err);
+/* ---- checkpoints (checkpoint.c) ------------------------------------------------------ */
+
+#define MP_X_CHECKPOINT_VERSION 1
+
+struct json_t;
+/* Parses a checkpoint's text (path names it in messages) and checks its
+ * header: an object of format "metaplast-meta-checkpoint", version
+ * MP_X_CHECKPOINT_VERSION, an experiment_hash of 16 hex digits, an
+ * "experiment" that is absent or a string. *root is the caller's
+ * (json_decref). Messages name path:line:col, the field, the reason and the
+ * fix. errors: MP_EPARSE (not JSON), MP_EINVAL, MP_ENOMEM */
+int mp_x_checkpoint_parse(const char *text, size_t len, const char *path,
+                          struct json_t **root, mp_error *err);
+/* Fills s (initialized for its experiment) from a checkpoint's text after
+ * checking every field against the experiment and against what its
+ * optimizer's state always satisfies (docs/meta.md "checkpoint.json").
+ * errors: MP_EPARSE, MP_EINVAL (also: the experiment's hash differs),
+ * MP_ENOMEM */
+int mp_x_checkpoint_read(mp_x_state *s, const char *text, size_t len,
+                         const char *path, mp_error *err);
 /* Reads a checkpoint of experiment x from memory, as --resume does with
  * DIR/checkpoint.json before iterating, and drops it: MP_OK when a resume
  * from it would start, else the error (name stands for the file). For the

@@ -38,27 +38,28 @@ int mp_x_resume_experiment(const char *dir, const char *given, char **path,
 {
     char *cp = mp_u_path_join(dir, "checkpoint.json"), *text = NULL;
     size_t len = 0;
-    int e = 0, r = cp ? mp_u_read_file(cp, &text, &len, &e) : MP_U_READ_NOMEM;
-    json_error_t je;
-    json_t *j = r == MP_U_READ_OK ? json_loadb(text, len, 0, &je) : NULL;
-    mp_u_free(text);
-    if (r != MP_U_READ_OK) /* the system's reason, as json_load_file gave it */
-        snprintf(je.text, sizeof je.text, "%s", mp_u_read_reason(r, e));
-    const char *want = json_string_value(json_object_get(j, "experiment_hash"));
-    const char *rec = json_string_value(json_object_get(j, "experiment"));
+    int e = 0, rd = cp ? mp_u_read_file(cp, &text, &len, &e) : MP_U_READ_NOMEM;
+    json_t *j = NULL;
     char got[32];
     int rc = MP_OK;
     *path = NULL;
-    if (!cp)
+    if (rd == MP_U_READ_NOMEM)
         rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    else if (!j)
+    else if (rd == MP_U_READ_OPEN && e == ENOENT)
         rc = mp_u_err(err, MP_EIO, cp, 0, 0, NULL,
                       "cannot read the checkpoint to resume: %s (a run started with "
-                      "--out %s writes it after its first iteration)", je.text, dir);
-    else if (!want)
-        rc = mp_u_err(err, MP_EPARSE, cp, 0, 0, "experiment_hash",
-                      "damaged checkpoint: expected the experiment's hash (a string)");
-    else if (given && !same_file(given, rec)) {
+                      "--out %s writes it after its first iteration)", strerror(e), dir);
+    else if (rd != MP_U_READ_OK)
+        rc = mp_u_err(err, MP_EIO, cp, 0, 0, NULL, "cannot read the checkpoint to "
+                      "resume: %s", mp_u_read_reason(rd, e));
+    else
+        rc = mp_x_checkpoint_parse(text, len, cp, &j, err);
+    /* the header is checked: a string of 16 hex digits; a string or NULL */
+    const char *want = json_string_value(json_object_get(j, "experiment_hash"));
+    const char *rec = json_string_value(json_object_get(j, "experiment"));
+    if (rc != MP_OK) {
+        /* reported */
+    } else if (given && !same_file(given, rec)) {
         if (differs(given, want, got, err, &rc))
             rc = mp_u_err(err, MP_EINVAL, cp, 0, 0, "experiment",
                           "'%s' is not the experiment file of this run (its hash %s, "
@@ -73,7 +74,7 @@ int mp_x_resume_experiment(const char *dir, const char *given, char **path,
     } else {
         const char *file = given ? given : rec;
         int fd;
-        r = mp_u_open_input(file, &fd, &e);
+        int r = mp_u_open_input(file, &fd, &e);
         if (r != MP_U_READ_OK)
             rc = mp_u_err(err, MP_EIO, cp, 0, 0, "experiment",
                           "the experiment file of this run, '%s', cannot be opened (%s); "
@@ -92,6 +93,7 @@ int mp_x_resume_experiment(const char *dir, const char *given, char **path,
     if (rc == MP_OK && !(*path = mp_u_strdup(given ? given : rec)))
         rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     json_decref(j);
+    mp_u_free(text);
     mp_u_free(cp);
     return rc;
 }

@@ -117,19 +117,6 @@ static json_t *arr(const double *v, size_t n)
     return a;
 }
 
-static int get_arr(const json_t *a, double *v, size_t n)
-{
-    if (!json_is_array(a) || json_array_size(a) != n)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        json_t *e = json_array_get(a, i);
-        if (!json_is_number(e))
-            return -1;
-        v[i] = json_number_value(e);
-    }
-    return 0;
-}
-
 /* checkpoint.json and result.json replace their previous version
  * atomically and durably (core/util/output.c). */
 static int write_json_atomic(const char *dir, const char *name, json_t *j,
@@ -169,27 +156,15 @@ static void analysis(const batch *b, const double *theta, json_t *j)
 
 /* ---- the state of a run ---------------------------------------------------------- */
 
-typedef struct state {
-    const mp_experiment *x;
-    size_t n;
-    double *theta;
-    mp_adam adam;
-    mp_cmaes es;
-    double *lo, *hi;
-    long long iter; /* iterations done */
-    double best_loss;
-    double *best_theta;
-    long long best_iter;
-    double last_loss;
-} state;
+typedef mp_x_state state; /* meta_int.h */
 
 static json_t *checkpoint_json(const state *s)
 {
     char h[32];
     snprintf(h, sizeof h, "%016llx", (unsigned long long)s->x->hash);
     json_t *j = json_pack("{s:s,s:i,s:s,s:I,s:o,s:o,s:I,s:o}", "format",
-                          "metaplast-meta-checkpoint", "version", 1, "experiment_hash",
-                          h, "iter", (json_int_t)s->iter, "theta",
+                          "metaplast-meta-checkpoint", "version", MP_X_CHECKPOINT_VERSION,
+                          "experiment_hash", h, "iter", (json_int_t)s->iter, "theta",
                           arr(s->theta, s->n), "best_theta", arr(s->best_theta, s->n),
                           "best_iter", (json_int_t)s->best_iter, "best_loss",
                           num(s->best_loss));
@@ -214,70 +189,13 @@ static json_t *checkpoint_json(const state *s)
     return j;
 }
 
-/* Fills s from the checkpoint text; path names it in messages. */
-static int checkpoint_from_text(state *s, const char *text, size_t len,
-                                const char *path, mp_error *err)
-{
-    json_error_t je;
-    json_t *j = json_loadb(text, len, 0, &je);
-    int rc = MP_OK;
-    char h[32];
-    snprintf(h, sizeof h, "%016llx", (unsigned long long)s->x->hash);
-    size_t n = s->n;
-    if (!j) {
-        rc = mp_u_err(err, MP_EPARSE, path, je.line > 0 ? je.line : 0,
-                      je.column > 0 ? je.column : 0, NULL,
-                      "damaged checkpoint '%s': invalid JSON: %s", path, je.text);
-        goto out;
-    }
-    const char *hh = json_string_value(json_object_get(j, "experiment_hash"));
-    if (!hh || strcmp(hh, h) != 0) {
-        rc = mp_u_err(err, MP_EINVAL, path, 0, 0, NULL,
-                      "the experiment file '%s' changed since this run was started "
-                      "(its hash %s differs from the checkpoint's %s); resume with the "
-                      "same file or start a new run", s->x->file, h, hh ? hh : "(none)");
-        goto out;
-    }
-    s->iter = json_integer_value(json_object_get(j, "iter"));
-    s->best_iter = json_integer_value(json_object_get(j, "best_iter"));
-    json_t *bl = json_object_get(j, "best_loss"), *ll = json_object_get(j, "last_loss");
-    s->best_loss = json_is_number(bl) ? json_number_value(bl) : HUGE_VAL;
-    s->last_loss = json_is_number(ll) ? json_number_value(ll) : NAN;
-    int bad = get_arr(json_object_get(j, "theta"), s->theta, n) ||
-              get_arr(json_object_get(j, "best_theta"), s->best_theta, n);
-    if (s->x->opt == MP_X_OPT_ADAM) {
-        json_t *a = json_object_get(j, "adam");
-        s->adam.t = json_integer_value(json_object_get(a, "t"));
-        bad = bad || get_arr(json_object_get(a, "m"), s->adam.m, n) ||
-              get_arr(json_object_get(a, "v"), s->adam.v, n);
-    } else {
-        json_t *c = json_object_get(j, "cmaes");
-        mp_cmaes *e = &s->es;
-        e->sigma = json_number_value(json_object_get(c, "sigma"));
-        e->counteval = json_integer_value(json_object_get(c, "counteval"));
-        e->eigeneval = json_integer_value(json_object_get(c, "eigeneval"));
-        e->gen = json_integer_value(json_object_get(c, "gen"));
-        bad = bad || get_arr(json_object_get(c, "mean"), e->mean, n) ||
-              get_arr(json_object_get(c, "C"), e->C, n * n) ||
-              get_arr(json_object_get(c, "B"), e->B, n * n) ||
-              get_arr(json_object_get(c, "D"), e->D, n) ||
-              get_arr(json_object_get(c, "pc"), e->pc, n) ||
-              get_arr(json_object_get(c, "ps"), e->ps, n);
-    }
-    if (bad || s->iter < 0)
-        rc = mp_u_err(err, MP_EPARSE, path, 0, 0, NULL, "damaged checkpoint '%s'", path);
-out:
-    json_decref(j);
-    return rc;
-}
-
 static int load_checkpoint(state *s, const char *dir, mp_error *err)
 {
     char *path = mp_u_path_join(dir, "checkpoint.json"), *text = NULL;
     size_t len = 0;
     int e = 0, rc = path ? mp_u_read_file(path, &text, &len, &e) : MP_U_READ_NOMEM;
     if (rc == MP_U_READ_OK)
-        rc = checkpoint_from_text(s, text, len, path, err);
+        rc = mp_x_checkpoint_read(s, text, len, path, err);
     else
         rc = mp_u_err(err, rc == MP_U_READ_NOMEM ? MP_ENOMEM : MP_EIO, path, 0, 0,
                       NULL, "cannot read the checkpoint '%s' to resume: %s", path,
@@ -530,7 +448,7 @@ int mp_x_checkpoint_load_string(const mp_experiment *x, const char *text,
     state s;
     int rc = state_init(&s, x, err);
     if (rc == MP_OK)
-        rc = checkpoint_from_text(&s, text, len, name ? name : "<string>", err);
+        rc = mp_x_checkpoint_read(&s, text, len, name ? name : "<string>", err);
     state_release(&s);
     return rc;
 }
@@ -565,6 +483,13 @@ int mp_x_run(const mp_experiment *x, const mp_x_run_opts *o, mp_error *err)
     int rc = state_init(&s, x, err);
     if (rc == MP_OK)
         rc = mp_u_mkdir_p(o->out, err);
+    /* what a killed run left (SIGKILL, a crash, a power cut); SIGINT and
+     * SIGTERM let the iteration finish and leave none */
+    static const char *const temps[] = {"checkpoint.json", "result.json", NULL};
+    int stale = rc == MP_OK ? mp_u_remove_stale_temps(o->out, temps) : 0;
+    if (stale && !o->quiet)
+        fprintf(stderr, "meta: removed %d temporary file%s that a killed run left in %s\n",
+                stale, stale == 1 ? "" : "s", o->out);
     if (rc == MP_OK && o->resume)
         rc = load_checkpoint(&s, o->out, err);
     if (rc == MP_OK)
@@ -626,9 +551,12 @@ int mp_x_run(const mp_experiment *x, const mp_x_run_opts *o, mp_error *err)
     int finished = s.iter >= (long long)x->iterations;
     if (rc == MP_OK)
         rc = write_result(&s, o, finished, err);
+    const char *how = finished                ? "done"
+                      : o->stop && *o->stop ? "interrupted"
+                                            : "stopped (--max-iterations)";
     if (rc == MP_OK && !o->quiet)
         fprintf(stderr, "meta: %s after %lld iteration%s; result in %s/result.json\n",
-                finished ? "done" : "stopped", s.iter, s.iter == 1 ? "" : "s", o->out);
+                how, s.iter, s.iter == 1 ? "" : "s", o->out);
     state_release(&s);
     return rc;
 }

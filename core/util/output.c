@@ -10,8 +10,10 @@
  * directory descriptor (openat), so a directory swapped for a link between
  * the check and the write is refused as well. */
 #define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -195,6 +197,51 @@ int mp_u_write_output(const char *dir, const char *name, const char *text, size_
     return rc != MP_OK ? rc : rc2;
 }
 
+/* The temporary names of write_temp: LEAF.tmp.<pid>.<k>, both decimal. */
+#define TEMP_FMT "%s.tmp.%ld.%u"
+
+/* The pid of a temporary name of leaf (LEAF.tmp.<digits>.<digits>, exactly),
+ * or -1 when name is not one. */
+static long temp_pid(const char *name, const char *leaf)
+{
+    size_t n = strlen(leaf);
+    if (strncmp(name, leaf, n) != 0 || strncmp(name + n, ".tmp.", 5) != 0)
+        return -1;
+    const char *p = name + n + 5, *dot = strchr(p, '.');
+    if (!dot || dot == p || strspn(p, "0123456789") != (size_t)(dot - p) || !dot[1] ||
+        strspn(dot + 1, "0123456789") != strlen(dot + 1) || dot - p > 9)
+        return -1;
+    return strtol(p, NULL, 10);
+}
+
+int mp_u_remove_stale_temps(const char *dir, const char *const *leaves)
+{
+    int dfd = open(dir && dir[0] ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+    if (!d) {
+        if (dfd >= 0)
+            close(dfd);
+        return 0;
+    }
+    int removed = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        long pid = -1;
+        for (size_t i = 0; leaves[i] && pid < 0; i++)
+            pid = temp_pid(e->d_name, leaves[i]);
+        if (pid <= 0)
+            continue;
+        /* a live process (kill answers, or refuses: EPERM) may still rename
+         * its file into place */
+        int alive = kill((pid_t)pid, 0) == 0 || errno != ESRCH;
+        struct stat st;
+        if (!alive && fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISREG(st.st_mode))
+            removed += unlinkat(dfd, e->d_name, 0) == 0;
+    }
+    closedir(d);
+    return removed;
+}
+
 /* Writes text to a new file beside LEAF, created exclusively (a file or a
  * link already at the temporary name is never opened: the next name is
  * tried), flushed to disk; returns its descriptor and its name in tmp. */
@@ -203,7 +250,7 @@ static int write_temp(int dfd, const char *leaf, const char *path, const char *t
 {
     int fd = -1;
     for (unsigned k = 0; fd < 0 && k < 100; k++) {
-        snprintf(tmp, tmp_size, "%s.tmp.%ld.%u", leaf, (long)getpid(), k);
+        snprintf(tmp, tmp_size, TEMP_FMT, leaf, (long)getpid(), k);
         fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
         if (fd < 0 && errno != EEXIST) {
             int e = errno;

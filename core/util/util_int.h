@@ -65,6 +65,13 @@ int mp_u_write_output(const char *dir, const char *name, const char *text, size_
  * and the directory fsync'ed; a reader sees the old file or the new one. */
 int mp_u_replace_output(const char *dir, const char *name, const char *text, size_t len,
                         mp_error *err);
+/* Removes from DIR the temporary files that mp_u_replace_output leaves when
+ * its process is killed between creating one and renaming it: names
+ * LEAF.tmp.<pid>.<k> exactly, for each LEAF of the NULL-terminated list,
+ * regular files only (links are never followed nor removed), and only when
+ * no process <pid> is alive here (a live one may still rename its file).
+ * Returns how many were removed; a directory that cannot be read is left. */
+int mp_u_remove_stale_temps(const char *dir, const char *const *leaves);
 
 /* Joins dir and name into a new string ("name" if it is absolute). */
 char *mp_u_path_join(const char *dir, const char *name);
