@@ -101,26 +101,32 @@ int mp_m_fail(mp_m_ctx *c, int code, const char *fmt, ...)
     return code;
 }
 
-int mp_m_fail_key(mp_m_ctx *c, const char *key, int code, const char *fmt, ...)
+/* vfail at c->path + "." + key (other: see mp_m_fail_rel). */
+static int vfail_key(mp_m_ctx *c, const char *key, const char *other, int code,
+                     const char *fmt, va_list ap)
 {
     size_t old = mp_m_push_key(c, key);
+    vfail(c, other, code, fmt, ap);
+    mp_m_pop(c, old);
+    return code;
+}
+
+int mp_m_fail_key(mp_m_ctx *c, const char *key, int code, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vfail(c, NULL, code, fmt, ap);
+    vfail_key(c, key, NULL, code, fmt, ap);
     va_end(ap);
-    mp_m_pop(c, old);
     return code;
 }
 
 int mp_m_fail_rel(mp_m_ctx *c, const char *key, const char *other, int code,
                   const char *fmt, ...)
 {
-    size_t old = mp_m_push_key(c, key);
     va_list ap;
     va_start(ap, fmt);
-    vfail(c, other, code, fmt, ap);
+    vfail_key(c, key, other, code, fmt, ap);
     va_end(ap);
-    mp_m_pop(c, old);
     return code;
 }
 
