@@ -74,6 +74,16 @@ static inline void fuzz_setup(void)
     fuzz_write_idx(MP_FUZZ_FILES "/fashion/t10k-labels-idx1-ubyte.gz", 0, 10);
 }
 
+/* The libFuzzer initializer of a target that needs nothing but fuzz_setup. */
+#define FUZZ_PLAIN_INITIALIZE                                                   \
+    int LLVMFuzzerInitialize(int *argc, char ***argv)                         \
+    {                                                                          \
+        (void)argc;                                                            \
+        (void)argv;                                                            \
+        fuzz_setup();                                                          \
+        return 0;                                                              \
+    }
+
 static inline int fuzz_ends_with(const char *s, const char *end)
 {
     size_t a = strlen(s), b = strlen(end);
