@@ -109,11 +109,14 @@ static json_t *named(const mp_experiment *x, const double *v)
     return o;
 }
 
+/* A non-finite entry is written as null: json_real refuses it, and a
+ * dropped element would shift every later index (a checkpoint read back
+ * then names the null instead of miscounting). */
 static json_t *arr(const double *v, size_t n)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, json_real(v[i]));
+        json_array_append_new(a, num(v[i]));
     return a;
 }
 
