@@ -6,7 +6,7 @@
 # picks targets. Each target starts from the seeds of its format (the
 # shipped files, BUILD_DIR/fuzz/corpus/<target>, and the hand seeds and
 # regression inputs of tests/fuzz/seeds/<target>), keeps what it finds in
-# BUILD_DIR/fuzz/work/<target> and writes a crashing, leaking or hanging
+# BUILD_DIR/fuzz/grown/<target> and writes a crashing, leaking or hanging
 # input to BUILD_DIR/fuzz/findings/. Exits non-zero on the first finding.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -22,8 +22,8 @@ n=0
 for t in $targets; do
   bin="$build/fuzz/fuzz_$t"
   [ -x "$bin" ] || { echo "run.sh: no $bin (configure with -DMP_FUZZ=ON)" >&2; exit 2; }
-  work="$build/fuzz/work/$t"
-  mkdir -p "$work"
+  grown="$build/fuzz/grown/$t"
+  mkdir -p "$grown"
   seeds=("$build/fuzz/corpus/$t")
   [ -d "$here/seeds/$t" ] && seeds+=("$here/seeds/$t")
   echo "== fuzz_$t ${opts[*]}"
@@ -32,7 +32,7 @@ for t in $targets; do
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "$bin" -max_len="${max_len[$t]:-16384}" -timeout=10 -rss_limit_mb=2048 \
       -dict="$here/${dict[$t]:-$t}.dict" -print_final_stats=1 \
-      -artifact_prefix="$build/fuzz/findings/$t-" "${opts[@]}" "$work" "${seeds[@]}"
+      -artifact_prefix="$build/fuzz/findings/$t-" "${opts[@]}" "$grown" "${seeds[@]}"
   n=$((n + 1))
 done
 # the closing line CI logs are read for (set -e ended the script at a finding)
