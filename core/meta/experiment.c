@@ -24,31 +24,11 @@ static uint64_t text_hash(const char *text, size_t len)
     return h;
 }
 
-/* Reads an experiment file whole, with the messages of every failure. */
-static int read_text(const char *path, char **text, size_t *len, mp_error *err)
-{
-    int e = 0, r;
-    switch ((r = mp_u_read_file(path, text, len, &e))) {
-    case MP_U_READ_OPEN:
-    case MP_U_READ_NOTREG:
-        return mp_u_err(err, MP_EIO, path, 0, 0, NULL,
-                        "cannot open experiment file '%s': %s", path,
-                        mp_u_read_reason(r, e));
-    case MP_U_READ_IO:
-        return mp_u_err(err, MP_EIO, path, 0, 0, NULL, "cannot read '%s': %s", path,
-                        mp_u_read_reason(r, e));
-    case MP_U_READ_NOMEM:
-        return mp_u_err(err, MP_ENOMEM, path, 0, 0, NULL, "out of memory");
-    default:
-        return MP_OK;
-    }
-}
-
 int mp_x_file_hash(const char *path, uint64_t *hash, mp_error *err)
 {
     char *text = NULL;
     size_t len = 0;
-    int rc = read_text(path, &text, &len, err);
+    int rc = mp_u_read_input(path, "experiment", &text, &len, err);
     if (rc == MP_OK)
         *hash = text_hash(text, len);
     mp_u_free(text);
@@ -547,7 +527,7 @@ int mp_x_load_flags(const char *path, unsigned flags, mp_experiment **out,
     char *text = NULL;
     size_t len = 0;
     *out = NULL;
-    int rc = read_text(path, &text, &len, err);
+    int rc = mp_u_read_input(path, "experiment", &text, &len, err);
     if (rc != MP_OK)
         return rc;
     /* The experiment file's folder: "a/b.json" -> "a", "/b.json" -> "/",

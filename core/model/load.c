@@ -417,31 +417,17 @@ int mp_model_load_flags(const char *path, const char *const *overrides,
 {
     char *text = NULL, *dir = NULL;
     size_t len = 0;
-    int e = 0, r;
     if (!out)
         return mp_u_err(err, MP_EINVAL, path, 0, 0, NULL, "no place for the model");
     *out = NULL;
     if (!path)
         return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL, "no model file given");
-    switch ((r = mp_u_read_file(path, &text, &len, &e))) {
-    case MP_U_READ_OPEN:
-    case MP_U_READ_NOTREG:
-        return mp_u_err(err, MP_EIO, path, 0, 0, NULL,
-                        "cannot open model file '%s': %s", path,
-                        mp_u_read_reason(r, e));
-    case MP_U_READ_IO:
-        return mp_u_err(err, MP_EIO, path, 0, 0, NULL,
-                        "cannot read model file '%s': %s", path,
-                        mp_u_read_reason(r, e));
-    case MP_U_READ_NOMEM:
-        return mp_u_err(err, MP_ENOMEM, path, 0, 0, NULL, "out of memory");
-    default:
-        break;
-    }
-    int rc = (dir = dir_of(path)) ? load_text(text, len, path, dir, overrides, n,
-                                              flags, out, err)
-                                  : mp_u_err(err, MP_ENOMEM, path, 0, 0, NULL,
-                                             "out of memory");
+    int rc = mp_u_read_input(path, "model", &text, &len, err);
+    if (rc != MP_OK)
+        return rc;
+    rc = (dir = dir_of(path)) ? load_text(text, len, path, dir, overrides, n, flags,
+                                          out, err)
+                              : mp_u_err(err, MP_ENOMEM, path, 0, 0, NULL, "out of memory");
     mp_u_free(dir);
     mp_u_free(text);
     return rc;

@@ -103,3 +103,22 @@ int mp_u_read_file(const char *path, char **text, size_t *len, int *errnum)
     *len = n;
     return MP_U_READ_OK;
 }
+
+int mp_u_read_input(const char *path, const char *what, char **text, size_t *len,
+                    mp_error *err)
+{
+    int e = 0, r = mp_u_read_file(path, text, len, &e);
+    switch (r) {
+    case MP_U_READ_OPEN:
+    case MP_U_READ_NOTREG:
+        return mp_u_err(err, MP_EIO, path, 0, 0, NULL, "cannot open %s file '%s': %s",
+                        what, path, mp_u_read_reason(r, e));
+    case MP_U_READ_IO:
+        return mp_u_err(err, MP_EIO, path, 0, 0, NULL, "cannot read %s file '%s': %s",
+                        what, path, mp_u_read_reason(r, e));
+    case MP_U_READ_NOMEM:
+        return mp_u_err(err, MP_ENOMEM, path, 0, 0, NULL, "out of memory");
+    default:
+        return MP_OK;
+    }
+}

@@ -86,6 +86,10 @@ char *mp_u_path_join(const char *dir, const char *name);
  * refused, never waited on. */
 enum { MP_U_READ_OK, MP_U_READ_OPEN, MP_U_READ_IO, MP_U_READ_NOMEM, MP_U_READ_NOTREG };
 int mp_u_read_file(const char *path, char **text, size_t *len, int *errnum);
+/* mp_u_read_file with its failures as errors: "cannot open WHAT file 'path':
+ * reason" (MP_EIO), "cannot read ...", out of memory (MP_ENOMEM). */
+int mp_u_read_input(const char *path, const char *what, char **text, size_t *len,
+                    mp_error *err);
 /* Opens path for reading as mp_u_read_file does (regular files only, never
  * blocking), with the same returns; on MP_U_READ_OK *fd is the descriptor
  * (close it), blocking again. */
