@@ -337,7 +337,7 @@ static void header_errors(void)
     expect_header_error("{'descr': '<f2', 'fortran_order': False, 'shape': ()}",
                         F | MP_U_NPY_INT,
                         "t.npy: unsupported dtype '<f2': supported are float64 ('<f8', "
-                        "'>f8') and float32 ('<f4', '>f4'), int64 ('<i8', '>i8'), int32 "
+                        "'>f8'), float32 ('<f4', '>f4'), int64 ('<i8', '>i8'), int32 "
                         "('<i4', '>i4') and uint8 ('|u1') (convert with "
                         "a.astype(np.float64))");
 

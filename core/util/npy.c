@@ -36,7 +36,10 @@ static const dtype dtypes[] = {
     {"|u1", 1, 1, 0}};
 
 #define FLOATS_TEXT "float64 ('<f8', '>f8') and float32 ('<f4', '>f4')"
-#define INTS_TEXT "int64 ('<i8', '>i8'), int32 ('<i4', '>i4') and uint8 ('|u1')"
+#define ALL_TEXT                                                               \
+    "float64 ('<f8', '>f8'), float32 ('<f4', '>f4'), int64 ('<i8', '>i8'), "   \
+    "int32 ('<i4', '>i4') and uint8 ('|u1')"
+#define SUPPORTED(accept) ((accept) & MP_U_NPY_INT ? ALL_TEXT : FLOATS_TEXT)
 
 /* The header being parsed: its bytes, the file offset of its first byte. */
 typedef struct cursor {
@@ -203,9 +206,8 @@ static int descr(cursor *c, unsigned accept, const dtype **dt, mp_u_npy *a)
     if (c->i < c->n && c->s[c->i] == '[')
         return mp_u_err(c->err, MP_EPARSE, c->name, 0, 0, NULL,
                         "unsupported dtype: a structured dtype (a list of fields); "
-                        "supported are %s%s%s",
-                        FLOATS_TEXT, accept & MP_U_NPY_INT ? ", " : "",
-                        accept & MP_U_NPY_INT ? INTS_TEXT : "");
+                        "supported are %s",
+                        SUPPORTED(accept));
     char name[24];
     int rc = string(c, name, sizeof name, "a dtype string (the value of 'descr')");
     if (rc != MP_OK)
@@ -221,11 +223,9 @@ static int descr(cursor *c, unsigned accept, const dtype **dt, mp_u_npy *a)
                         name);
     if (!*dt)
         return mp_u_err(c->err, MP_EPARSE, c->name, 0, 0, NULL,
-                        "unsupported dtype '%s': supported are %s%s%s (convert with "
+                        "unsupported dtype '%s': supported are %s (convert with "
                         "a.astype(np.float64))",
-                        name, accept & MP_U_NPY_INT ? "" : FLOATS_TEXT,
-                        accept & MP_U_NPY_INT ? FLOATS_TEXT ", " : "",
-                        accept & MP_U_NPY_INT ? INTS_TEXT : "");
+                        name, SUPPORTED(accept));
     memcpy(a->descr, (*dt)->descr, 4);
     a->integer = (*dt)->integer;
     return MP_OK;
