@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "meta/grad_int.h"
+#include "rate/episode_int.h"
 #include "meta/meta_int.h"
 #include "rate/rate_int.h"
 #include "util/util_int.h"
@@ -230,12 +230,12 @@ static int rate_grad(const mp_experiment *x, const mcopy *mc, const mp_task *t,
         return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL,
                         "out of memory for the rules' parameter gradients");
     }
-    mp_g_episode ep = {m->data.train, t->train, t->train_label, x->ways * x->shots,
+    mp_r_episode ep = {m->data.train, t->train, t->train_label, x->ways * x->shots,
                        t->query, t->query_label, x->ways * x->queries, net_seed};
     mp_error e;
     mp_error_clear(&e);
     double acc = NAN;
-    rc = mp_g_episode_grad(m, (const double *const *)mc->par, &ep, &r->loss, &acc,
+    rc = mp_r_episode_grad(m, (const double *const *)mc->par, &ep, &r->loss, &acc,
                            g, &e);
     if (rc == MP_OK && r->want_align) {
         /* the alignment needs the adapted net: replay the episode forward

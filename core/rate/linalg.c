@@ -55,7 +55,7 @@ long mp_r_scan(const double *restrict w, size_t n, double lo, double hi)
     return -1;
 }
 
-/* The reverse-mode loops (core/meta/grad_episode.c): the same summation
+/* The reverse-mode loops (core/rate/episode.c): the same summation
  * order as mp_r_gemv's rows (8 partial sums combined pairwise, then the
  * tail in order), written with 8-double vectors so that GCC keeps the
  * partial sums in registers; every ISA clone gives the same bits. */

@@ -19,14 +19,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "meta/grad_int.h"
+#include "rate/episode_int.h"
 #include "plugin/plugin_int.h"
 #include "rate/rate_int.h"
 #include "util/util_int.h"
 
-typedef struct g_ctx {
+typedef struct e_ctx {
     const mp_model *m;
-    const mp_g_episode *ep;
+    const mp_r_episode *ep;
     mp_r_net *net;
     size_t nL, nP;
     const mp_rule_grad **ext; /* nP; NULL: static */
@@ -39,9 +39,9 @@ typedef struct g_ctx {
     double *scratch;          /* step_vjp scratch (largest need) */
     int detach_sym;
     size_t bytes;             /* engine allocations (peak accounting) */
-} g_ctx;
+} e_ctx;
 
-static void *g_alloc(g_ctx *c, size_t n)
+static void *e_alloc(e_ctx *c, size_t n)
 {
     void *p = mp_u_calloc(n ? n : 1, sizeof(double));
     if (p)
@@ -93,10 +93,10 @@ static double dfp(mp_m_act act, double beta, double y)
 
 /* ---- checks ---------------------------------------------------------------- */
 
-static int check_model(g_ctx *c, const double *const *params, mp_error *err)
+static int check_model(e_ctx *c, const double *const *params, mp_error *err)
 {
     const mp_model *m = c->m;
-    const mp_g_episode *ep = c->ep;
+    const mp_r_episode *ep = c->ep;
     if (m->network != MP_NET_RATE)
         return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
                         "meta-gradients: the model is not a rate network");
@@ -178,7 +178,7 @@ static int check_model(g_ctx *c, const double *const *params, mp_error *err)
 
 /* ---- forward --------------------------------------------------------------- */
 
-static int fwd_step(g_ctx *c, size_t t, mp_error *err)
+static int fwd_step(e_ctx *c, size_t t, mp_error *err)
 {
     mp_r_net *net = c->net;
     const mp_dataset *ds = c->ep->data;
@@ -189,14 +189,14 @@ static int fwd_step(g_ctx *c, size_t t, mp_error *err)
     return mp_r_plasticity(net, err);
 }
 
-static void save_w(const g_ctx *c, double *dst)
+static void save_w(const e_ctx *c, double *dst)
 {
     for (size_t j = 0; j < c->nP; j++)
         memcpy(dst + c->woff[j], c->net->P[j].W,
                (c->woff[j + 1] - c->woff[j]) * sizeof(double));
 }
 
-static void load_w(g_ctx *c, const double *src)
+static void load_w(e_ctx *c, const double *src)
 {
     for (size_t j = 0; j < c->nP; j++)
         memcpy(c->net->P[j].W, src + c->woff[j],
@@ -206,18 +206,18 @@ static void load_w(g_ctx *c, const double *src)
 /* ---- reverse --------------------------------------------------------------- */
 
 /* One recorded step: W_t, then z, y, e, fp of every layer. */
-typedef struct g_rec {
+typedef struct e_rec {
     double *W, *z, *y, *e, *fp;
-} g_rec;
+} e_rec;
 
-static g_rec rec_at(const g_ctx *c, double *base, size_t i)
+static e_rec rec_at(const e_ctx *c, double *base, size_t i)
 {
     double *p = base + i * (c->nW + 4 * c->nN);
-    return (g_rec){p, p + c->nW, p + c->nW + c->nN, p + c->nW + 2 * c->nN,
+    return (e_rec){p, p + c->nW, p + c->nW + c->nN, p + c->nW + 2 * c->nN,
                    p + c->nW + 3 * c->nN};
 }
 
-static void rec_save(const g_ctx *c, g_rec r)
+static void rec_save(const e_ctx *c, e_rec r)
 {
     for (size_t k = 0; k < c->nL; k++) {
         const mp_r_layer *l = &c->net->L[k];
@@ -230,7 +230,7 @@ static void rec_save(const g_ctx *c, g_rec r)
 }
 
 /* gW (adjoint of W_{t+1}) -> gWin (adjoint of W_t); gp += dL/dtheta. */
-static int rev_step(g_ctx *c, g_rec r, int32_t label, const double *gW,
+static int rev_step(e_ctx *c, e_rec r, int32_t label, const double *gW,
                     double *gWin, double *gy, double *ge, double *gtmp,
                     double *tmp, double **gp, mp_error *err)
 {
@@ -335,10 +335,10 @@ static int rev_step(g_ctx *c, g_rec r, int32_t label, const double *gW,
 }
 
 /* Query loss and accuracy at the current W; gW += dL/dW when gW. */
-static double query(g_ctx *c, double *acc, double *gW, double *gy, double *gz)
+static double query(e_ctx *c, double *acc, double *gW, double *gy, double *gz)
 {
     mp_r_net *net = c->net;
-    const mp_g_episode *ep = c->ep;
+    const mp_r_episode *ep = c->ep;
     const mp_dataset *ds = ep->data;
     const size_t L = c->nL - 1;
     const mp_r_layer *o = &net->L[L];
@@ -388,11 +388,11 @@ static size_t isqrt_up(size_t t)
     return k ? k : 1;
 }
 
-static int run(g_ctx *c, const double *const *params, double *loss,
+static int run(e_ctx *c, const double *const *params, double *loss,
                double *accuracy, double **grad, mp_error *err)
 {
     const mp_model *m = c->m;
-    const mp_g_episode *ep = c->ep;
+    const mp_r_episode *ep = c->ep;
     c->nP = m->n_projections;
     c->nL = m->chain.n_order;
     c->ext = mp_u_calloc(c->nP ? c->nP : 1, sizeof *c->ext);
@@ -453,7 +453,7 @@ static int run(g_ctx *c, const double *const *params, double *loss,
         return rc;
     double *ck = NULL;
     if (grad) {
-        ck = g_alloc(c, nck * c->nW);
+        ck = e_alloc(c, nck * c->nW);
         if (!ck)
             return nomem(err);
     }
@@ -467,20 +467,20 @@ static int run(g_ctx *c, const double *const *params, double *loss,
     double *gW = NULL, *gWin = NULL, *gy = NULL, *ge = NULL, *gtmp = NULL,
            *tmp = NULL, *seg = NULL, **gp = NULL;
     if (grad) {
-        gW = g_alloc(c, c->nW);
-        gWin = g_alloc(c, c->nW);
-        gy = g_alloc(c, c->nN);
-        ge = g_alloc(c, c->nN);
-        gtmp = g_alloc(c, most);
-        tmp = g_alloc(c, 2 * most); /* tmp, tmp2 */
+        gW = e_alloc(c, c->nW);
+        gWin = e_alloc(c, c->nW);
+        gy = e_alloc(c, c->nN);
+        ge = e_alloc(c, c->nN);
+        gtmp = e_alloc(c, most);
+        tmp = e_alloc(c, 2 * most); /* tmp, tmp2 */
         c->most = most;
-        c->scratch = g_alloc(c, scr);
-        seg = g_alloc(c, K * (c->nW + 4 * c->nN));
+        c->scratch = e_alloc(c, scr);
+        seg = e_alloc(c, K * (c->nW + 4 * c->nN));
         gp = mp_u_calloc(c->nP ? c->nP : 1, sizeof *gp);
         if (!gW || !gWin || !gy || !ge || !gtmp || !tmp || !c->scratch || !seg || !gp)
             rc = nomem(err);
         for (size_t j = 0; j < c->nP && rc == MP_OK; j++)
-            if (c->ext[j] && !(gp[j] = g_alloc(c, net->P[j].desc->n_params)))
+            if (c->ext[j] && !(gp[j] = e_alloc(c, net->P[j].desc->n_params)))
                 rc = nomem(err);
     }
     double acc = 0.0;
@@ -492,7 +492,7 @@ static int run(g_ctx *c, const double *const *params, double *loss,
         const size_t t0 = s * K, t1 = t0 + K < T ? t0 + K : T;
         load_w(c, ck + s * c->nW);
         for (size_t t = t0; t < t1 && rc == MP_OK; t++) {
-            g_rec r = rec_at(c, seg, t - t0);
+            e_rec r = rec_at(c, seg, t - t0);
             save_w(c, r.W);
             rc = fwd_step(c, t, err);
             rec_save(c, r);
@@ -543,19 +543,19 @@ static int run(g_ctx *c, const double *const *params, double *loss,
     return rc;
 }
 
-int mp_g_episode_grad_ex(const mp_model *m, const double *const *params,
-                         const mp_g_episode *ep, double *loss, double *accuracy,
-                         double **grad, unsigned flags, mp_g_stats *stats,
+int mp_r_episode_grad_ex(const mp_model *m, const double *const *params,
+                         const mp_r_episode *ep, double *loss, double *accuracy,
+                         double **grad, unsigned flags, mp_r_grad_stats *stats,
                          mp_error *err)
 {
     if (!m || !ep)
         return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
                         "meta-gradients: no model or episode");
-    g_ctx c;
+    e_ctx c;
     memset(&c, 0, sizeof c);
     c.m = m;
     c.ep = ep;
-    c.detach_sym = (flags & MP_G_DETACH_SYMMETRIC) != 0;
+    c.detach_sym = (flags & MP_R_DETACH_SYMMETRIC) != 0;
     int rc = run(&c, params, loss, accuracy, grad, err);
     if (stats) {
         size_t T = ep->n_train ? ep->n_train : 1;
@@ -575,9 +575,9 @@ int mp_g_episode_grad_ex(const mp_model *m, const double *const *params,
     return rc;
 }
 
-int mp_g_episode_grad(const mp_model *m, const double *const *params,
-                      const mp_g_episode *ep, double *loss, double *accuracy,
+int mp_r_episode_grad(const mp_model *m, const double *const *params,
+                      const mp_r_episode *ep, double *loss, double *accuracy,
                       double **grad, mp_error *err)
 {
-    return mp_g_episode_grad_ex(m, params, ep, loss, accuracy, grad, 0, NULL, err);
+    return mp_r_episode_grad_ex(m, params, ep, loss, accuracy, grad, 0, NULL, err);
 }

@@ -1,10 +1,10 @@
 /* Exact meta-gradients of a rate network's query loss through the whole
  * unrolled online inner loop (Shervani-Tabar & Rosenbaum 2023, Algorithm 1).
  * The contract between the meta-layer (core/meta/, optimizers) and the
- * reverse-mode engine (core/meta/grad_*.c).
+ * reverse-mode engine (core/rate/episode.c).
  */
-#ifndef MP_GRAD_INT_H
-#define MP_GRAD_INT_H
+#ifndef MP_RATE_EPISODE_INT_H
+#define MP_RATE_EPISODE_INT_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -16,7 +16,7 @@
 /* One episode: a fresh network (W, B drawn from init_seed exactly as
  * mp_net_new(model, init_seed) draws them), trained online on the train
  * samples in the given order, then scored on the query samples. */
-typedef struct mp_g_episode {
+typedef struct mp_r_episode {
     const mp_dataset *data;
     const size_t *train;        /* n_train sample indices, online order */
     const int32_t *train_label; /* their labels (output units) */
@@ -25,7 +25,7 @@ typedef struct mp_g_episode {
     const int32_t *query_label;
     size_t n_query;
     uint64_t init_seed;
-} mp_g_episode;
+} mp_r_episode;
 
 /* params[j]: the parameter vector (descriptor order) used for projection j's
  * rule instead of the model's (NULL: the model's values; ignored for static
@@ -38,32 +38,32 @@ typedef struct mp_g_episode {
  * naming the rule. A blow-up (NaN/Inf/weight guard) returns MP_EUNSTABLE.
  * Thread-safe for different calls (no shared mutable state).
  * errors: MP_EUNSTABLE, MP_EPLUGIN, MP_EINVAL, MP_ENOMEM */
-int mp_g_episode_grad(const mp_model *m, const double *const *params,
-                      const mp_g_episode *ep, double *loss, double *accuracy,
+int mp_r_episode_grad(const mp_model *m, const double *const *params,
+                      const mp_r_episode *ep, double *loss, double *accuracy,
                       double **grad, mp_error *err);
 
-/* Variants (flags of mp_g_episode_grad_ex). */
-enum mp_g_flag {
+/* Variants (flags of mp_r_episode_grad_ex). */
+enum mp_r_grad_flag {
     /* symmetric feedback: treat the feedback copy B = W_t as a constant, as
      * the paper's BP baseline does (its code copies W into B with .data).
      * Default (0): B = W_t is differentiated like every other use of W_t,
      * the exact derivative of what the kernel computes. */
-    MP_G_DETACH_SYMMETRIC = 1u << 0
+    MP_R_DETACH_SYMMETRIC = 1u << 0
 };
 
 /* What an episode cost (filled even on error, as far as known). */
-typedef struct mp_g_stats {
+typedef struct mp_r_grad_stats {
     size_t checkpoint_every; /* K = ceil(sqrt(n_train)) */
     size_t n_checkpoints;    /* ceil(n_train / K) */
     size_t weight_doubles;   /* doubles of all W together */
     size_t engine_bytes;     /* peak bytes the engine and its net allocate
                                 (checkpoints, segment, adjoints, W, B) */
-} mp_g_stats;
+} mp_r_grad_stats;
 
-/* mp_g_episode_grad with flags (mp_g_flag bits) and stats (may be NULL). */
-int mp_g_episode_grad_ex(const mp_model *m, const double *const *params,
-                         const mp_g_episode *ep, double *loss, double *accuracy,
-                         double **grad, unsigned flags, mp_g_stats *stats,
+/* mp_r_episode_grad with flags (mp_r_grad_flag bits) and stats (may be NULL). */
+int mp_r_episode_grad_ex(const mp_model *m, const double *const *params,
+                         const mp_r_episode *ep, double *loss, double *accuracy,
+                         double **grad, unsigned flags, mp_r_grad_stats *stats,
                          mp_error *err);
 
 #endif
