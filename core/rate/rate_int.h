@@ -28,6 +28,16 @@ double mp_r_act1(mp_m_act act, double beta, double z);
  * y > 0; linear: 1; softmax: its diagonal y (1 - y)). */
 void mp_r_act_deriv(mp_m_act act, double beta, const double *y, double *fp,
                     uint32_t n);
+/* One element of mp_r_act_deriv: fp = f' through y. */
+double mp_r_fp1(mp_m_act act, double beta, double y);
+/* Elementwise activations only (softmax's Jacobian is not diagonal: the
+ * callers treat it themselves), for the reverse pass:
+ * df/dz of exactly what mp_r_act1 computes, at z with y = f(z) (relu: the
+ * step, 0 at z = 0; linear: 1); */
+double mp_r_act_dz1(mp_m_act act, double beta, double z, double y);
+/* and d fp / dy of fp = mp_r_fp1(y) (softplus: beta exp(-beta y); sigmoid
+ * and softmax's diagonal: 1 - 2y; tanh: -2y; relu, linear: 0). */
+double mp_r_fp_dy1(mp_m_act act, double beta, double y);
 
 /* ---- linalg.c: the hot loops ------------------------------------------- */
 
