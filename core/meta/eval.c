@@ -9,7 +9,11 @@
  * fresh projections array and fresh mp_m_plasticity/params for the plastic
  * projections gives every evaluation its own parameters while populations,
  * stimuli, plugins and data stay shared and read-only; no kernel edit is
- * needed and the shared model is never written (so threads are safe). */
+ * needed and the shared model is never written (so threads are safe).
+ *
+ * Rate models are evaluated through rate/episode_int.h alone (the seam:
+ * run an episode, its exact gradient, the PC distance); this file never
+ * builds or reads a rate net. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
