@@ -10,6 +10,7 @@
  *            e_0 with y_0 = x when synthetic_e0)
  *            W_{t+1} = W_t + dW(W_t, y, e; theta)      (rule step_vjp)
  *   query:   L = mean_q -log softmax(z_L)[label_q]
+ * The reverse of one step and of the query loss is reverse.c.
  * Memory: W of every projection is checkpointed every K = ceil(sqrt(T))
  * steps; a segment of K steps is recomputed from its checkpoint, keeping
  * W_t, z, y, e, fp of each of its steps, and then reversed. Peak: about
@@ -19,29 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "meta/grad_int.h"
 #include "plugin/plugin_int.h"
 #include "rate/rate_int.h"
+#include "rate/reverse_int.h"
 #include "util/util_int.h"
 
-typedef struct g_ctx {
-    const mp_model *m;
-    const mp_g_episode *ep;
-    mp_r_net *net;
-    size_t nL, nP;
-    const mp_rule_grad **ext; /* nP; NULL: static */
-    const double **par;       /* nP: the parameters each rule uses */
-    size_t *woff;             /* nP+1: offsets of W_j in a weight copy */
-    size_t nW;                /* doubles of all W */
-    size_t *noff;             /* nL+1: offsets of layer k in a neuron vector */
-    size_t nN;
-    size_t most;              /* largest layer */
-    double *scratch;          /* step_vjp scratch (largest need) */
-    int detach_sym;
-    size_t bytes;             /* engine allocations (peak accounting) */
-} g_ctx;
 
-static void *g_alloc(g_ctx *c, size_t n)
+static void *e_alloc(mp_r_rev_ctx *c, size_t n)
 {
     void *p = mp_u_calloc(n ? n : 1, sizeof(double));
     if (p)
@@ -68,35 +53,12 @@ static const char *act_name(mp_m_act a)
     return "?";
 }
 
-/* df/dz of the elementwise activations, of the function mp_r_act1 computes. */
-static double dact(mp_m_act act, double beta, double z, double y)
-{
-    switch (act) {
-    case MP_ACT_SOFTPLUS:
-        return beta * z > 20.0 ? 1.0 : 1.0 / (1.0 + exp(-beta * z));
-    case MP_ACT_SIGMOID: return y * (1.0 - y);
-    case MP_ACT_TANH: return 1.0 - y * y;
-    default: return 1.0; /* linear */
-    }
-}
-
-/* d fp / dy of fp = mp_r_act_deriv(y) (softplus: -expm1(-beta y)). */
-static double dfp(mp_m_act act, double beta, double y)
-{
-    switch (act) {
-    case MP_ACT_SOFTPLUS: return beta * exp(-beta * y);
-    case MP_ACT_SIGMOID: return 1.0 - 2.0 * y;
-    case MP_ACT_TANH: return -2.0 * y;
-    default: return 0.0; /* linear */
-    }
-}
-
 /* ---- checks ---------------------------------------------------------------- */
 
-static int check_model(g_ctx *c, const double *const *params, mp_error *err)
+static int check_model(mp_r_rev_ctx *c, const double *const *params, mp_error *err)
 {
     const mp_model *m = c->m;
-    const mp_g_episode *ep = c->ep;
+    const mp_r_episode *ep = c->ep;
     if (m->network != MP_NET_RATE)
         return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
                         "meta-gradients: the model is not a rate network");
@@ -152,33 +114,12 @@ static int check_model(g_ctx *c, const double *const *params, mp_error *err)
                                 "value %g", pj->name, d->params[k].name,
                                 pj->plasticity->params[k]);
     }
-    const mp_dataset *ds = ep->data;
-    const size_t nin = m->populations[m->chain.order[0]].size;
-    const size_t nout = m->populations[m->chain.order[nL - 1]].size;
-    if (!ds || ds->dim != nin)
-        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
-                        "meta-gradients: the data set has dimension %zu, the "
-                        "input layer %zu", ds ? ds->dim : 0, nin);
-    if (ep->n_query == 0)
-        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
-                        "meta-gradients: the episode has no query samples");
-    for (int s = 0; s < 2; s++) {
-        const size_t *ix = s ? ep->query : ep->train;
-        const int32_t *lb = s ? ep->query_label : ep->train_label;
-        size_t n = s ? ep->n_query : ep->n_train;
-        for (size_t i = 0; i < n; i++)
-            if (ix[i] >= ds->n || lb[i] < 0 || (size_t)lb[i] >= nout)
-                return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
-                                "meta-gradients: %s sample %zu: index %zu or "
-                                "label %d out of range", s ? "query" : "train",
-                                i, ix[i], (int)lb[i]);
-    }
-    return MP_OK;
+    return mp_r_episode_check_data(m, ep, "meta-gradients", err);
 }
 
 /* ---- forward --------------------------------------------------------------- */
 
-static int fwd_step(g_ctx *c, size_t t, mp_error *err)
+static int fwd_step(mp_r_rev_ctx *c, size_t t, mp_error *err)
 {
     mp_r_net *net = c->net;
     const mp_dataset *ds = c->ep->data;
@@ -189,191 +130,18 @@ static int fwd_step(g_ctx *c, size_t t, mp_error *err)
     return mp_r_plasticity(net, err);
 }
 
-static void save_w(const g_ctx *c, double *dst)
+static void save_w(const mp_r_rev_ctx *c, double *dst)
 {
     for (size_t j = 0; j < c->nP; j++)
         memcpy(dst + c->woff[j], c->net->P[j].W,
                (c->woff[j + 1] - c->woff[j]) * sizeof(double));
 }
 
-static void load_w(g_ctx *c, const double *src)
+static void load_w(mp_r_rev_ctx *c, const double *src)
 {
     for (size_t j = 0; j < c->nP; j++)
         memcpy(c->net->P[j].W, src + c->woff[j],
                (c->woff[j + 1] - c->woff[j]) * sizeof(double));
-}
-
-/* ---- reverse --------------------------------------------------------------- */
-
-/* One recorded step: W_t, then z, y, e, fp of every layer. */
-typedef struct g_rec {
-    double *W, *z, *y, *e, *fp;
-} g_rec;
-
-static g_rec rec_at(const g_ctx *c, double *base, size_t i)
-{
-    double *p = base + i * (c->nW + 4 * c->nN);
-    return (g_rec){p, p + c->nW, p + c->nW + c->nN, p + c->nW + 2 * c->nN,
-                   p + c->nW + 3 * c->nN};
-}
-
-static void rec_save(const g_ctx *c, g_rec r)
-{
-    for (size_t k = 0; k < c->nL; k++) {
-        const mp_r_layer *l = &c->net->L[k];
-        size_t o = c->noff[k];
-        memcpy(r.z + o, l->z, l->n * sizeof(double));
-        memcpy(r.y + o, l->y, l->n * sizeof(double));
-        memcpy(r.e + o, l->e, l->n * sizeof(double));
-        memcpy(r.fp + o, l->fp, l->n * sizeof(double));
-    }
-}
-
-/* gW (adjoint of W_{t+1}) -> gWin (adjoint of W_t); gp += dL/dtheta. */
-static int rev_step(g_ctx *c, g_rec r, int32_t label, const double *gW,
-                    double *gWin, double *gy, double *ge, double *gtmp,
-                    double *tmp, double **gp, mp_error *err)
-{
-    mp_r_net *net = c->net;
-    const size_t L = c->nL - 1;
-    double *tmp2 = tmp + c->most;
-    memset(gWin, 0, c->nW * sizeof(double));
-    memset(gy, 0, c->nN * sizeof(double));
-    memset(ge, 0, c->nN * sizeof(double));
-    /* 1. the updates W_{t+1} = W_t + dW_t */
-    for (size_t j = 0; j < c->nP; j++) {
-        const mp_r_proj *p = &net->P[j];
-        const size_t o = c->woff[j], n = c->woff[j + 1] - o;
-        if (!c->ext[j]) {
-            for (size_t i = 0; i < n; i++)
-                gWin[o + i] += gW[o + i];
-            continue;
-        }
-        mp_rule_io io = p->io;
-        io.W = r.W + o;
-        io.y_pre = r.y + c->noff[p->pre];
-        io.y_post = r.y + c->noff[p->post];
-        io.e_pre = r.e + c->noff[p->pre];
-        io.e_post = r.e + c->noff[p->post];
-        io.p = c->par[j];
-        io.state = c->scratch;
-        mp_error_clear(&net->hook_err);
-        int rc = c->ext[j]->step_vjp(&io, gW + o, gp[j], gWin + o,
-                                     gy + c->noff[p->pre], gy + c->noff[p->post],
-                                     ge + c->noff[p->pre], ge + c->noff[p->post]);
-        if (rc != 0)
-            return mp_u_err(err, rc > 0 ? MP_EUNSTABLE : MP_EPLUGIN, NULL, 0, 0,
-                            NULL, "projection '%s' (rule %s): step_vjp returned "
-                            "%d%s%s", p->m->name, p->desc->name, rc,
-                            net->hook_err.text[0] ? ": " : "", net->hook_err.text);
-    }
-    /* 2. the errors, in the reverse of mp_r_backward's order */
-    for (size_t k = 1; k <= L; k++) {
-        const mp_r_proj *p = &net->P[net->L[k].ff];
-        const size_t pre = k - 1, op = c->noff[pre], n = p->n_pre;
-        if (k == 1 && !c->m->training.synthetic_e0)
-            continue;
-        const mp_m_feedback fb = p->m->feedback;
-        if (fb == MP_FB_NONE)
-            continue;
-        const double *M = fb == MP_FB_SYMMETRIC ? r.W + c->woff[net->L[k].ff] : p->B;
-        const uint32_t rows = fb == MP_FB_DIRECT ? p->b_rows : p->n_post;
-        const size_t src = fb == MP_FB_DIRECT ? L : k;
-        const double *ek = r.e + c->noff[src];
-        double *gek = ge + c->noff[src];
-        const mp_m_population *a = pre == 0 ? net->L[1].m : net->L[pre].m;
-        for (size_t i = 0; i < n; i++)
-            gtmp[i] = ge[op + i] * r.fp[op + i];
-        /* tmp2 = M g_t; tmp = M^T e (what the forward pass multiplied by
-         * fp; not needed for e_0, whose y_0 is the input) */
-        if (pre >= 1) {
-            mp_r_gemv_tn(M, ek, tmp, gtmp, tmp2, rows, (uint32_t)n);
-            for (size_t i = 0; i < n; i++)
-                gy[op + i] += ge[op + i] * tmp[i] * dfp(a->act, a->beta, r.y[op + i]);
-        } else {
-            mp_r_gemv(M, gtmp, tmp2, rows, (uint32_t)n);
-        }
-        for (uint32_t q = 0; q < rows; q++)
-            gek[q] += tmp2[q];
-        if (fb == MP_FB_SYMMETRIC && !c->detach_sym)
-            mp_r_ger(gWin + c->woff[net->L[k].ff], ek, gtmp, rows, (uint32_t)n);
-    }
-    { /* e_L = y_L - onehot */
-        const size_t o = c->noff[L];
-        for (uint32_t i = 0; i < net->L[L].n; i++)
-            gy[o + i] += ge[o + i];
-    }
-    (void)label;
-    /* 3. the forward pass z_k = W_k y_{k-1}, y_k = f(z_k) */
-    for (size_t k = L; k >= 1; k--) {
-        const mp_r_layer *l = &net->L[k];
-        const size_t ff = l->ff, ok = c->noff[k], op = c->noff[k - 1];
-        const uint32_t m = l->n, n = net->P[ff].n_pre;
-        double *gz = tmp;
-        if (k == L) {
-            double s = 0.0;
-            for (uint32_t i = 0; i < m; i++)
-                s += r.y[ok + i] * gy[ok + i];
-            for (uint32_t i = 0; i < m; i++)
-                gz[i] = r.y[ok + i] * (gy[ok + i] - s);
-        } else {
-            for (uint32_t i = 0; i < m; i++)
-                gz[i] = gy[ok + i] *
-                        dact(l->m->act, l->m->beta, r.z[ok + i], r.y[ok + i]);
-        }
-        const double *W = r.W + c->woff[ff];
-        double *gw = gWin + c->woff[ff];
-        const double *x = r.y + op;
-        mp_r_ger(gw, gz, x, m, n);
-        if (k >= 2) {
-            mp_r_gemv_t(W, gz, gtmp, m, n);
-            for (uint32_t i = 0; i < n; i++)
-                gy[op + i] += gtmp[i];
-        }
-    }
-    return MP_OK;
-}
-
-/* Query loss and accuracy at the current W; gW += dL/dW when gW. */
-static double query(g_ctx *c, double *acc, double *gW, double *gy, double *gz)
-{
-    mp_r_net *net = c->net;
-    const mp_g_episode *ep = c->ep;
-    const mp_dataset *ds = ep->data;
-    const size_t L = c->nL - 1;
-    const mp_r_layer *o = &net->L[L];
-    double sum = 0.0;
-    size_t right = 0;
-    const double inv = 1.0 / (double)ep->n_query;
-    for (size_t q = 0; q < ep->n_query; q++) {
-        const int32_t lab = ep->query_label[q];
-        mp_r_forward(net, ds->x + ep->query[q] * ds->dim);
-        uint32_t best = 0;
-        for (uint32_t k = 1; k < o->n; k++)
-            best = o->y[k] > o->y[best] ? k : best;
-        right += (int32_t)best == lab;
-        sum += mp_r_loss(net, lab);
-        if (!gW)
-            continue;
-        for (uint32_t i = 0; i < o->n; i++)
-            gz[i] = (o->y[i] - (i == (uint32_t)lab ? 1.0 : 0.0)) * inv;
-        for (size_t k = L; k >= 1; k--) {
-            const mp_r_layer *l = &net->L[k];
-            const mp_r_proj *p = &net->P[l->ff];
-            double *gw = gW + c->woff[l->ff];
-            const double *x = net->L[k - 1].y;
-            mp_r_ger(gw, gz, x, l->n, p->n_pre);
-            if (k == 1)
-                break;
-            const mp_r_layer *pl = &net->L[k - 1];
-            mp_r_gemv_t(p->W, gz, gy, l->n, p->n_pre);
-            for (uint32_t b = 0; b < pl->n; b++)
-                gz[b] = gy[b] * dact(pl->m->act, pl->m->beta, pl->z[b], pl->y[b]);
-        }
-    }
-    if (acc)
-        *acc = (double)right * inv;
-    return sum * inv;
 }
 
 /* ---- the episode ------------------------------------------------------------ */
@@ -388,11 +156,11 @@ static size_t isqrt_up(size_t t)
     return k ? k : 1;
 }
 
-static int run(g_ctx *c, const double *const *params, double *loss,
+static int run(mp_r_rev_ctx *c, const double *const *params, double *loss,
                double *accuracy, double **grad, mp_error *err)
 {
     const mp_model *m = c->m;
-    const mp_g_episode *ep = c->ep;
+    const mp_r_episode *ep = c->ep;
     c->nP = m->n_projections;
     c->nL = m->chain.n_order;
     c->ext = mp_u_calloc(c->nP ? c->nP : 1, sizeof *c->ext);
@@ -453,7 +221,7 @@ static int run(g_ctx *c, const double *const *params, double *loss,
         return rc;
     double *ck = NULL;
     if (grad) {
-        ck = g_alloc(c, nck * c->nW);
+        ck = e_alloc(c, nck * c->nW);
         if (!ck)
             return nomem(err);
     }
@@ -467,24 +235,24 @@ static int run(g_ctx *c, const double *const *params, double *loss,
     double *gW = NULL, *gWin = NULL, *gy = NULL, *ge = NULL, *gtmp = NULL,
            *tmp = NULL, *seg = NULL, **gp = NULL;
     if (grad) {
-        gW = g_alloc(c, c->nW);
-        gWin = g_alloc(c, c->nW);
-        gy = g_alloc(c, c->nN);
-        ge = g_alloc(c, c->nN);
-        gtmp = g_alloc(c, most);
-        tmp = g_alloc(c, 2 * most); /* tmp, tmp2 */
+        gW = e_alloc(c, c->nW);
+        gWin = e_alloc(c, c->nW);
+        gy = e_alloc(c, c->nN);
+        ge = e_alloc(c, c->nN);
+        gtmp = e_alloc(c, most);
+        tmp = e_alloc(c, 2 * most); /* tmp, tmp2 */
         c->most = most;
-        c->scratch = g_alloc(c, scr);
-        seg = g_alloc(c, K * (c->nW + 4 * c->nN));
+        c->scratch = e_alloc(c, scr);
+        seg = e_alloc(c, K * (c->nW + 4 * c->nN));
         gp = mp_u_calloc(c->nP ? c->nP : 1, sizeof *gp);
         if (!gW || !gWin || !gy || !ge || !gtmp || !tmp || !c->scratch || !seg || !gp)
             rc = nomem(err);
         for (size_t j = 0; j < c->nP && rc == MP_OK; j++)
-            if (c->ext[j] && !(gp[j] = g_alloc(c, net->P[j].desc->n_params)))
+            if (c->ext[j] && !(gp[j] = e_alloc(c, net->P[j].desc->n_params)))
                 rc = nomem(err);
     }
     double acc = 0.0;
-    double l = rc == MP_OK ? query(c, &acc, gW, gy, gtmp) : 0.0;
+    double l = rc == MP_OK ? mp_r_rev_query(c, &acc, gW, gy, gtmp) : 0.0;
     if (rc == MP_OK && !isfinite(l))
         rc = mp_u_err(err, MP_EUNSTABLE, NULL, 0, 0, NULL,
                       "meta-gradients: the query loss is %g", l);
@@ -492,14 +260,14 @@ static int run(g_ctx *c, const double *const *params, double *loss,
         const size_t t0 = s * K, t1 = t0 + K < T ? t0 + K : T;
         load_w(c, ck + s * c->nW);
         for (size_t t = t0; t < t1 && rc == MP_OK; t++) {
-            g_rec r = rec_at(c, seg, t - t0);
+            mp_r_rev_rec r = mp_r_rec_at(c, seg, t - t0);
             save_w(c, r.W);
             rc = fwd_step(c, t, err);
-            rec_save(c, r);
+            mp_r_rec_save(c, r);
         }
         for (size_t t = t1; t-- > t0 && rc == MP_OK;) {
-            rc = rev_step(c, rec_at(c, seg, t - t0), ep->train_label[t], gW,
-                          gWin, gy, ge, gtmp, tmp, gp, err);
+            rc = mp_r_rev_step(c, mp_r_rec_at(c, seg, t - t0), gW, gWin, gy, ge,
+                               gtmp, tmp, gp, err);
             double *sw = gW;
             gW = gWin;
             gWin = sw;
@@ -543,19 +311,19 @@ static int run(g_ctx *c, const double *const *params, double *loss,
     return rc;
 }
 
-int mp_g_episode_grad_ex(const mp_model *m, const double *const *params,
-                         const mp_g_episode *ep, double *loss, double *accuracy,
-                         double **grad, unsigned flags, mp_g_stats *stats,
+int mp_r_episode_grad_ex(const mp_model *m, const double *const *params,
+                         const mp_r_episode *ep, double *loss, double *accuracy,
+                         double **grad, unsigned flags, mp_r_grad_stats *stats,
                          mp_error *err)
 {
     if (!m || !ep)
         return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
                         "meta-gradients: no model or episode");
-    g_ctx c;
+    mp_r_rev_ctx c;
     memset(&c, 0, sizeof c);
     c.m = m;
     c.ep = ep;
-    c.detach_sym = (flags & MP_G_DETACH_SYMMETRIC) != 0;
+    c.detach_sym = (flags & MP_R_DETACH_SYMMETRIC) != 0;
     int rc = run(&c, params, loss, accuracy, grad, err);
     if (stats) {
         size_t T = ep->n_train ? ep->n_train : 1;
@@ -575,9 +343,9 @@ int mp_g_episode_grad_ex(const mp_model *m, const double *const *params,
     return rc;
 }
 
-int mp_g_episode_grad(const mp_model *m, const double *const *params,
-                      const mp_g_episode *ep, double *loss, double *accuracy,
+int mp_r_episode_grad(const mp_model *m, const double *const *params,
+                      const mp_r_episode *ep, double *loss, double *accuracy,
                       double **grad, mp_error *err)
 {
-    return mp_g_episode_grad_ex(m, params, ep, loss, accuracy, grad, 0, NULL, err);
+    return mp_r_episode_grad_ex(m, params, ep, loss, accuracy, grad, 0, NULL, err);
 }
