@@ -41,8 +41,22 @@ void mp_ds_free(mp_dataset *ds)
         return;
     mp_u_free(ds->x);
     mp_u_free(ds->label);
+    mp_u_free(ds->target);
     mp_u_free(ds->source);
     mp_u_free(ds);
+}
+
+int mp_ds_add_targets(mp_dataset *ds, size_t k, mp_error *err)
+{
+    size_t count = mp_u_size_mul(ds->n ? ds->n : 1, k);
+    double *t = count < SIZE_MAX / sizeof *t ? mp_u_calloc(count, sizeof *t) : NULL;
+    if (!t)
+        return mp_u_err(err, MP_ENOMEM, ds->source, 0, 0, NULL,
+                        "out of memory for %zu x %zu targets", ds->n, k);
+    mp_u_free(ds->target);
+    ds->target = t;
+    ds->target_dim = k;
+    return MP_OK;
 }
 
 int mp_ds_class_counts(const mp_dataset *ds, size_t *counts, mp_error *err)
