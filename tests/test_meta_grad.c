@@ -6,8 +6,9 @@
  *     ten nonzero, for feedback symmetric, fixed_random and direct;
  *   - pseudo_gradient, ehebb, oja (both forms), a mix of rules with a static
  *     projection, sigmoid / tanh / linear hidden layers, synthetic_e0 off;
- *   - the loss with grad == NULL is bit-identical to the loss with grad and
- *     to an ordinary mp_net run of the same episode (same init_seed);
+ *   - the loss with grad == NULL is bit-identical to the loss with grad, to
+ *     an ordinary mp_net run of the same episode (same init_seed) and to
+ *     the forward episode mp_r_episode_run (with its alignment angles);
  *   - MP_R_DETACH_SYMMETRIC changes symmetric gradients only;
  *   - refusals (relu, a rule without the extension, bad labels, checkpoints
  *     beyond the memory limit).
@@ -276,6 +277,25 @@ static void kernel_consistency(const char *fb)
         printf("  %s: episode loss %.17g == mp_net loss %.17g\n", fb, l, want);
         mp_net_free(net);
     }
+    /* the meta-layer's forward episode (mp_r_episode_run): the same loss and
+     * accuracy; alignment per layer, 0 at the output (one shared e_L) and
+     * everywhere for symmetric feedback (e == e^BP) */
+    double lr = NAN, ar = NAN, al[8];
+    size_t na = 99;
+    CHECK_OK(mp_r_episode_run(m, &ep, &lr, &ar, al, 8, &na, &err));
+    CHECK_(lr == l && ar == acc, "%s: mp_r_episode_run loss %.17g acc %g, "
+           "mp_r_episode_grad %.17g %g", fb, lr, ar, l, acc);
+    CHECK_EQ(na, 4);
+    for (size_t k = 0; k < na && k < 8; k++) {
+        CHECK(al[k] >= 0 && al[k] <= 180);
+        if (!strcmp(fb, "symmetric"))
+            CHECK_NEAR(al[k], 0.0, 0, 1e-5);
+    }
+    CHECK_NEAR(al[3], 0.0, 0, 1e-5); /* acos of 1 - rounding */
+    if (strcmp(fb, "symmetric"))
+        CHECK(al[1] > 1.0);
+    CHECK_OK(mp_r_episode_run(m, &ep, &lr, &ar, al, 3, &na, &err));
+    CHECK_EQ(na, 0); /* more layers than max_align: none */
     free(ti);
     free(tl);
     mp_model_free(m);
@@ -378,7 +398,18 @@ static void refusals(void)
         int32_t bad = tr_lab[3];
         tr_lab[3] = 9;
         CHECK_EQ(mp_r_episode_grad(m, NULL, &ep, &l, NULL, NULL, &err), MP_EINVAL);
+        CHECK_STR(err.text, "meta-gradients: train sample 3: index 21 or label 9 "
+                            "out of range");
+        double acc;
+        mp_error_clear(&err);
+        CHECK_EQ(mp_r_episode_run(m, &ep, &l, &acc, NULL, 0, NULL, &err), MP_EINVAL);
+        CHECK_STR(err.text, "episode: train sample 3: index 21 or label 9 out of range");
         tr_lab[3] = bad;
+        ep.n_query = 0;
+        mp_error_clear(&err);
+        CHECK_EQ(mp_r_episode_run(m, &ep, &l, &acc, NULL, 0, NULL, &err), MP_EINVAL);
+        CHECK_STR(err.text, "episode: the episode has no query samples");
+        ep.n_query = NQ;
         /* a blow-up is MP_EUNSTABLE */
         double p[10] = {50, 0, 0, 0, 0, 0, 0, 0, 0, 0}, *par[3] = {p, p, p};
         double g0[10], g1[10], g2[10], *g[3] = {g0, g1, g2};

@@ -112,28 +112,7 @@ static int check_model(mp_r_rev_ctx *c, const double *const *params, mp_error *e
                                 "value %g", pj->name, d->params[k].name,
                                 pj->plasticity->params[k]);
     }
-    const mp_dataset *ds = ep->data;
-    const size_t nin = m->populations[m->chain.order[0]].size;
-    const size_t nout = m->populations[m->chain.order[nL - 1]].size;
-    if (!ds || ds->dim != nin)
-        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
-                        "meta-gradients: the data set has dimension %zu, the "
-                        "input layer %zu", ds ? ds->dim : 0, nin);
-    if (ep->n_query == 0)
-        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
-                        "meta-gradients: the episode has no query samples");
-    for (int s = 0; s < 2; s++) {
-        const size_t *ix = s ? ep->query : ep->train;
-        const int32_t *lb = s ? ep->query_label : ep->train_label;
-        size_t n = s ? ep->n_query : ep->n_train;
-        for (size_t i = 0; i < n; i++)
-            if (ix[i] >= ds->n || lb[i] < 0 || (size_t)lb[i] >= nout)
-                return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
-                                "meta-gradients: %s sample %zu: index %zu or "
-                                "label %d out of range", s ? "query" : "train",
-                                i, ix[i], (int)lb[i]);
-    }
-    return MP_OK;
+    return mp_r_episode_check_data(m, ep, "meta-gradients", err);
 }
 
 /* ---- forward --------------------------------------------------------------- */

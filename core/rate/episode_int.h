@@ -1,7 +1,17 @@
-/* Exact meta-gradients of a rate network's query loss through the whole
- * unrolled online inner loop (Shervani-Tabar & Rosenbaum 2023, Algorithm 1).
- * The contract between the meta-layer (core/meta/, optimizers) and the
- * reverse-mode engine (core/rate/episode.c).
+/* The seam between the meta-layer (core/meta/) and rate networks: the
+ * only rate header core/meta/ includes. What the meta-layer can ask of a
+ * rate model, without seeing a net:
+ *   - an episode's inner loop and query loss, accuracy and alignment
+ *     (mp_r_episode_run, episode_run.c);
+ *   - the same loss with its exact gradient with respect to the rules'
+ *     coefficients through the whole unrolled online inner loop
+ *     (Shervani-Tabar & Rosenbaum 2023, Algorithm 1; mp_r_episode_grad,
+ *     episode.c and reverse.c, docs/meta-gradients.md);
+ *   - the PC distance after unsupervised training (mp_r_pc_distance).
+ * Every call builds its own net from the model (the meta-parameters reach
+ * it through the model's rule parameters, or params[] for the gradient)
+ * and frees it: the start of the interface "set meta-parameters, reset,
+ * run the inner loop, read loss and gradient" of issue 9.
  */
 #ifndef MP_RATE_EPISODE_INT_H
 #define MP_RATE_EPISODE_INT_H
@@ -26,6 +36,35 @@ typedef struct mp_r_episode {
     size_t n_query;
     uint64_t init_seed;
 } mp_r_episode;
+
+/* ---- without gradients (episode_run.c) ---------------------------------- */
+
+/* The episode on a fresh net of m (its rules read m's parameters): online
+ * training on the train samples (rule steps from mp_r_backward's errors;
+ * training.bp_reference also computes e^BP, as mp_r_train does), then the
+ * query set: *loss = mean mp_r_loss (the model's training.loss), *accuracy
+ * = fraction whose argmax (first maximum) is the label. With align !=
+ * NULL and a net of at most max_align layers, align[l] (l < *n_align =
+ * the number of layers, else *n_align = 0) = degrees between the query
+ * means of e_l (the feedback modes) and e_l^BP (through W), as the
+ * alignment recorder computes them. A blow-up (rule, weight guard) returns
+ * MP_EUNSTABLE; a non-finite loss is returned as it is. Thread-safe.
+ * errors: MP_EUNSTABLE, MP_EPLUGIN, MP_EINVAL, MP_ENOMEM */
+int mp_r_episode_run(const mp_model *m, const mp_r_episode *ep, double *loss,
+                     double *accuracy, double *align, size_t max_align,
+                     size_t *n_align, mp_error *err);
+
+/* pc_distance (Confavreux et al. 2020): a fresh net of m (seed) trained on
+ * n_samples of m's data set (mp_r_train: its order, unsupervised or not),
+ * then the mean over the rows k < min(n_post, dim) of projection proj's W
+ * of 1 - |cos(W_k, u_k)|, u_k the k-th principal axis (column k of
+ * m->data.rotation, dim x dim). Thread-safe.
+ * errors: MP_EUNSTABLE, MP_EPLUGIN, MP_EINVAL (no rotation, proj out of
+ * range), MP_ENOMEM */
+int mp_r_pc_distance(const mp_model *m, uint64_t seed, size_t n_samples,
+                     size_t proj, double *dist, mp_error *err);
+
+/* ---- exact gradients (episode.c, reverse.c) ------------------------------ */
 
 /* params[j]: the parameter vector (descriptor order) used for projection j's
  * rule instead of the model's (NULL: the model's values; ignored for static

@@ -130,10 +130,25 @@ void mp_r_output_error(mp_r_net *net, int32_t label);
 void mp_r_backward(mp_r_net *net);
 /* ebp of every layer: e_L propagated through W with the same f'. */
 void mp_r_backward_bp(mp_r_net *net);
+/* Forward pass of x, then: *right += whether the argmax of y_L (first
+ * maximum) is label; returns mp_r_loss (label must be a valid unit). */
+double mp_r_score(mp_r_net *net, const double *x, int32_t label, size_t *right);
+/* Alignment sums: after mp_r_backward and mp_r_backward_bp of a sample,
+ * se += e and sb += e^BP of every layer (chain order, layer after layer). */
+void mp_r_align_add(const mp_r_net *net, double *se, double *sb);
+/* Degrees between two vectors from their dot product and squared norms;
+ * 0 when either norm is not positive (zero or NaN). */
+double mp_r_angle_deg(double dot, double na, double nb);
 
 /* plasticity.c: every rule's step from the same pre-update quantities, then
  * the guard checks. MP_EUNSTABLE / MP_EPLUGIN with a message. */
 int mp_r_plasticity(mp_r_net *net, mp_error *err);
+
+/* episode_run.c: checks of an episode's data set and samples against m
+ * (what: the message's prefix). errors: MP_EINVAL */
+struct mp_r_episode;
+int mp_r_episode_check_data(const mp_model *m, const struct mp_r_episode *ep,
+                            const char *what, mp_error *err);
 
 /* train.c */
 int mp_r_train(mp_r_net *net, size_t n, mp_progress_fn progress, void *user,
