@@ -24,7 +24,6 @@ typedef struct mp_r_rev_ctx {
     size_t *noff;             /* nL+1: offsets of layer k in a neuron vector */
     size_t nN;
     size_t most;              /* largest layer */
-    double *scratch;          /* step_vjp scratch (largest need) */
     int detach_sym;
     size_t bytes;             /* engine allocations (peak accounting) */
 } mp_r_rev_ctx;
