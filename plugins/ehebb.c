@@ -78,23 +78,27 @@ static MP_CLONES int row_2(double *restrict w, uint32_t n, double a,
     return bad;
 }
 
-static int missing(const mp_rule_io *io, int r, double th, const char *vec)
+static uint32_t ehebb_needs(const double *p)
 {
-    if (io->api)
-        io->api->error(io->host,
+    return (p[P_T0] != 0.0 || p[P_T2] != 0.0 ? MP_NEED_E_POST : 0u) |
+           (p[P_T2] != 0.0 ? MP_NEED_E_PRE : 0u);
+}
+
+static int missing(const mp_rate_io *io, int r, double th, const char *vec)
+{
+    if (io->c.api)
+        io->c.api->error(io->c.host,
                        "theta%d = %g needs %s, but %s is NULL (a network "
                        "without a loss); set theta%d to 0",
                        r, th, vec, vec, r);
     return MP_RULE_BUG;
 }
 
-static int ehebb_step(const mp_rule_io *io)
+static int ehebb_step(const mp_rate_io *io)
 {
-    if (mp_rule_require_rate_io(io) != MP_RULE_OK)
-        return MP_RULE_BUG;
-    const double t0 = io->p[P_T0], t2 = io->p[P_T2];
+    const double t0 = io->c.p[P_T0], t2 = io->c.p[P_T2];
     const double *e = io->e_post;
-    const uint32_t n = io->n_pre, m = io->n_post;
+    const uint32_t n = io->c.n_pre, m = io->c.n_post;
     if (n == 0 || m == 0 || (t0 == 0.0 && t2 == 0.0))
         return MP_RULE_OK; /* nothing to update; the vectors may be NULL */
     if (!e && t0 != 0.0)
@@ -118,23 +122,25 @@ static int ehebb_step(const mp_rule_io *io)
 }
 
 
-/* ---- reverse mode (MP_RULE_GRAD_V1) -------------------------------------
+/* ---- reverse mode (step_vjp) -------------------------------------
  * W' = W - t0 e x^T - t2 e f^T (x = y_pre, f = e_pre, e = e_post). With
  * G = dL/dW', a = G x, b = G f:
  *   gW_in += G, g_t0 += -a . e, g_t2 += -b . e,
  *   g_e_post += -t0 a - t2 b, g_y_pre += -t0 G^T e, g_e_pre += -t2 G^T e. */
-static int ehebb_step_vjp(const mp_rule_io *io, const double *gW, double *gp,
-                          double *gW_in, double *gx, double *gy, double *gf,
-                          double *ge)
+static int ehebb_step_vjp(const mp_rate_io *io, const mp_rate_adj *adj)
 {
+    const double *gW = adj->gW;
+    double *gp = adj->gp, *gW_in = adj->gW_in;
+    double *gx = adj->g_y_pre, *gy = adj->g_y_post;
+    double *gf = adj->g_e_pre, *ge = adj->g_e_post;
     (void)gy;
-    const double t0 = io->p[P_T0], t2 = io->p[P_T2];
-    const uint32_t n = io->n_pre, m = io->n_post;
+    const double t0 = io->c.p[P_T0], t2 = io->c.p[P_T2];
+    const uint32_t n = io->c.n_pre, m = io->c.n_post;
     if (n == 0 || m == 0)
         return MP_RULE_OK;
-    if (!MP_RULE_IO_HAS_RATE(io) || !io->e_post || !io->e_pre) {
-        if (io->api)
-            io->api->error(io->host, "step_vjp needs e_pre and e_post (a "
+    if (!io->e_post || !io->e_pre) {
+        if (io->c.api)
+            io->c.api->error(io->c.host, "step_vjp needs e_pre and e_post (a "
                                      "network with a loss)");
         return MP_RULE_BUG;
     }
@@ -161,26 +167,19 @@ static int ehebb_step_vjp(const mp_rule_io *io, const double *gW, double *gp,
     return MP_RULE_OK;
 }
 
-static const mp_rule_grad grad_ext = {(uint32_t)sizeof(mp_rule_grad), ehebb_step_vjp,
-                                      NULL};
-
-MP_RULE_GRAD_EXTENSION(ehebb_extension, grad_ext)
-
 static const mp_rule_desc desc = {
     MP_RULE_HEADER,
-    "ehebb",
-    "1.0",
-    "pseudo-gradient + error Hebb: dW = -theta0 e_post y_pre^T - theta2 "
-    "e_post e_pre^T (F0 + F2; rate)",
-    MP_RULE_RATE,
-    params,
-    N_PARAMS,
-    NULL, /* state_size */
-    NULL, /* reset */
-    NULL, /* on_pre */
-    NULL, /* on_post */
-    ehebb_extension,
-    ehebb_step,
+    .name = "ehebb",
+    .version = "1.0",
+    .summary = "pseudo-gradient + error Hebb: dW = -theta0 e_post y_pre^T - "
+               "theta2 e_post e_pre^T (F0 + F2; rate)",
+    .kind = MP_RULE_RATE,
+    .params = params,
+    .n_params = N_PARAMS,
+    .needs = MP_NEED_E_POST | MP_NEED_E_PRE,
+    .needs_of = ehebb_needs,
+    .step = ehebb_step,
+    .step_vjp = ehebb_step_vjp,
 };
 
 MP_RULE_DEFINE(ehebb, desc)

@@ -63,17 +63,20 @@ static MP_CLONES int row_1(double *restrict w, uint32_t n, double a,
     return bad;
 }
 
-static int pg_step(const mp_rule_io *io)
+static uint32_t pg_needs(const double *p)
 {
-    if (mp_rule_require_rate_io(io) != MP_RULE_OK)
-        return MP_RULE_BUG;
-    const double eta = io->p[P_ETA];
-    const uint32_t n = io->n_pre, m = io->n_post;
+    return p[P_ETA] != 0.0 ? MP_NEED_E_POST : 0u;
+}
+
+static int pg_step(const mp_rate_io *io)
+{
+    const double eta = io->c.p[P_ETA];
+    const uint32_t n = io->c.n_pre, m = io->c.n_post;
     if (eta == 0.0 || n == 0 || m == 0)
         return MP_RULE_OK; /* nothing to update; the vectors may be NULL */
     if (!io->e_post) {
-        if (io->api)
-            io->api->error(io->host, "eta = %g needs e_post, but e_post is "
+        if (io->c.api)
+            io->c.api->error(io->c.host, "eta = %g needs e_post, but e_post is "
                                      "NULL (a network without a loss)", eta);
         return MP_RULE_BUG;
     }
@@ -85,22 +88,24 @@ static int pg_step(const mp_rule_io *io)
 }
 
 
-/* ---- reverse mode (MP_RULE_GRAD_V1) -------------------------------------
+/* ---- reverse mode (step_vjp) -------------------------------------
  * W' = W - eta e x^T (x = y_pre, e = e_post). With G = dL/dW' and a = G x:
  *   gW_in += G, g_eta += -a . e, g_e_post += -eta a, g_y_pre += -eta G^T e.
  * y_post and e_pre do not enter. */
-static int pg_step_vjp(const mp_rule_io *io, const double *gW, double *gp,
-                       double *gW_in, double *gx, double *gy, double *gf,
-                       double *ge)
+static int pg_step_vjp(const mp_rate_io *io, const mp_rate_adj *adj)
 {
+    const double *gW = adj->gW;
+    double *gp = adj->gp, *gW_in = adj->gW_in;
+    double *gx = adj->g_y_pre, *gy = adj->g_y_post;
+    double *gf = adj->g_e_pre, *ge = adj->g_e_post;
     (void)gy, (void)gf;
-    const double eta = io->p[P_ETA];
-    const uint32_t n = io->n_pre, m = io->n_post;
+    const double eta = io->c.p[P_ETA];
+    const uint32_t n = io->c.n_pre, m = io->c.n_post;
     if (n == 0 || m == 0)
         return MP_RULE_OK;
-    if (!MP_RULE_IO_HAS_RATE(io) || !io->e_post) {
-        if (io->api)
-            io->api->error(io->host, "step_vjp needs e_post (a network with "
+    if (!io->e_post) {
+        if (io->c.api)
+            io->c.api->error(io->c.host, "step_vjp needs e_post (a network with "
                                      "a loss)");
         return MP_RULE_BUG;
     }
@@ -123,26 +128,19 @@ static int pg_step_vjp(const mp_rule_io *io, const double *gW, double *gp,
     return MP_RULE_OK;
 }
 
-static const mp_rule_grad grad_ext = {(uint32_t)sizeof(mp_rule_grad), pg_step_vjp,
-                                      NULL};
-
-MP_RULE_GRAD_EXTENSION(pg_extension, grad_ext)
-
 static const mp_rule_desc desc = {
     MP_RULE_HEADER,
-    "pseudo_gradient",
-    "1.0",
-    "pseudo-gradient dW = -eta e_post y_pre^T (F0; BP / feedback alignment; "
-    "rate)",
-    MP_RULE_RATE,
-    params,
-    N_PARAMS,
-    NULL, /* state_size */
-    NULL, /* reset */
-    NULL, /* on_pre */
-    NULL, /* on_post */
-    pg_extension,
-    pg_step,
+    .name = "pseudo_gradient",
+    .version = "1.0",
+    .summary = "pseudo-gradient dW = -eta e_post y_pre^T (F0; BP / feedback "
+               "alignment; rate)",
+    .kind = MP_RULE_RATE,
+    .params = params,
+    .n_params = N_PARAMS,
+    .needs = MP_NEED_E_POST,
+    .needs_of = pg_needs,
+    .step = pg_step,
+    .step_vjp = pg_step_vjp,
 };
 
 MP_RULE_DEFINE(pseudo_gradient, desc)

@@ -1,5 +1,5 @@
 /* mp_plugin_gradcheck (include/metaplast/plugin.h): a rate rule's
- * MP_RULE_GRAD_V1 step_vjp against finite differences of its own step.
+ * step_vjp against finite differences of its own step.
  *
  * phi(W, y_pre, y_post, e_pre, e_post, p) = <R, W + dW>, R random, so that
  * d phi / d(argument) is exactly what step_vjp adds for gW = R. Every
@@ -24,7 +24,6 @@ static const char *const vec_name[A_VECTORS] = {"W", "y_pre", "y_post", "e_pre",
 
 typedef struct gc {
     const mp_rule_desc *d;
-    const mp_rule_grad *g;
     uint32_t n_pre, n_post;
     size_t len[A_VECTORS];
     double *in[A_VECTORS];  /* the point */
@@ -36,16 +35,17 @@ typedef struct gc {
     uint64_t seed;
 } gc;
 
-/* The instance's io at W, with state (the step's) or scratch (step_vjp's)
- * zeroed and the stream reseeded: every evaluation of the point sees the
+/* The instance's io at W, with state and scratch zeroed and the stream
+ * reseeded: every evaluation of the point sees the
  * same state and the same draws, as finite differences need. */
-static mp_rule_io make_io(gc *c, double *W, int scratch)
+static mp_rate_io make_io(gc *c, double *W)
 {
     mp_p_rule *r = c->rule;
-    mp_rule_io io = r->io;
-    io.state = scratch ? r->scratch : r->state;
-    memset(io.state, 0, (scratch ? r->n_scratch : r->n_state) * sizeof(double));
+    mp_rate_io io = r->rio;
+    memset(r->state, 0, r->n_state * sizeof(double));
+    memset(r->scratch, 0, r->n_scratch * sizeof(double));
     mp_u_rng_seed(r->rng, c->seed);
+    io.t = 1.0;
     io.dt = 1.0;
     io.W = W;
     io.y_pre = c->in[A_YPRE];
@@ -67,7 +67,7 @@ static int hook_failed(gc *c, const char *hook, int rc, mp_error *err)
 static int phi(gc *c, double *out, mp_error *err)
 {
     memcpy(c->Wc, c->in[A_W], c->len[A_W] * sizeof(double));
-    mp_rule_io io = make_io(c, c->Wc, 0);
+    mp_rate_io io = make_io(c, c->Wc);
     int rc = c->d->step(&io);
     if (rc != MP_RULE_OK)
         return hook_failed(c, "step", rc, err);
@@ -80,9 +80,12 @@ static int phi(gc *c, double *out, mp_error *err)
 
 static int vjp(gc *c, mp_error *err)
 {
-    mp_rule_io io = make_io(c, c->in[A_W], 1);
-    int rc = c->g->step_vjp(&io, c->R, c->gp, c->out[A_W], c->out[A_YPRE],
-                            c->out[A_YPOST], c->out[A_EPRE], c->out[A_EPOST]);
+    mp_rate_io io = make_io(c, c->in[A_W]);
+    const mp_rate_adj adj = {(uint32_t)sizeof adj, c->R, c->gp,
+                             (double *const *)c->rule->g_syn, c->out[A_W],
+                             c->out[A_YPRE], c->out[A_YPOST], c->out[A_EPRE],
+                             c->out[A_EPOST]};
+    int rc = c->d->step_vjp(&io, &adj);
     return rc == MP_RULE_OK ? MP_OK : hook_failed(c, "step_vjp", rc, err);
 }
 
@@ -198,7 +201,7 @@ static int contract(gc *c, mp_gradcheck *g, double *fresh, mp_error *err)
     return MP_OK;
 }
 
-static int check_rule(const mp_plugin *p, const mp_rule_grad **out, mp_error *err)
+static int check_rule(const mp_plugin *p, mp_error *err)
 {
     const mp_rule_desc *d = p->desc;
     if (!(d->kind & MP_RULE_RATE) || !d->step)
@@ -206,13 +209,11 @@ static int check_rule(const mp_plugin *p, const mp_rule_grad **out, mp_error *er
                         "gradcheck: rule '%s' is not a rate rule (no step hook): "
                         "only the derivative hooks of rate rules can be checked",
                         d->name);
-    const mp_rule_grad *g = mp_p_rule_grad_ext(d);
-    if (!g)
+    if (!d->step_vjp)
         return mp_u_err(err, MP_EINVAL, p->path, 0, 0, NULL,
-                        "gradcheck: rule '%s' offers no derivative hooks (the %s "
-                        "extension with step_vjp, rule.h): nothing to check",
-                        d->name, MP_RULE_GRAD_V1);
-    *out = g;
+                        "gradcheck: rule '%s' offers no derivative hooks (its "
+                        "descriptor's step_vjp is NULL, rule.h): nothing to check",
+                        d->name);
     return MP_OK;
 }
 
@@ -224,7 +225,7 @@ int mp_plugin_gradcheck(const mp_plugin *p, mp_gradcheck *g, mp_error *err)
     gc c;
     memset(&c, 0, sizeof c);
     c.d = p->desc;
-    int rc = check_rule(p, &c.g, err);
+    int rc = check_rule(p, err);
     if (rc != MP_OK)
         return rc;
     double tol = g->tol > 0 ? g->tol : 1e-6;
@@ -259,6 +260,7 @@ int mp_plugin_gradcheck(const mp_plugin *p, mp_gradcheck *g, mp_error *err)
         mp_u_free(blk);
         return rc;
     }
+    mp_p_rule_bind_rate(c.rule, NULL, NULL, NULL, NULL, NULL); /* make_io fills it */
     c.p = c.rule->params; /* what draw_point and fd write */
     /* the inputs and the outputs each contiguous (W first), as contract()
      * needs */
