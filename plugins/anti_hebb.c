@@ -62,7 +62,7 @@ static const mp_param_desc params[N_PARAMS] = {
      HUGE_VAL, MP_PARAM_COEF},
     {"lower_only", "1",
      "1: with n_pre == n_post update only k < j (hierarchical lateral)", 1.0,
-     0.0, 1.0, 0},
+     0.0, 1.0, MP_PARAM_TOGGLE},
 };
 
 #define NONFINITE(r) ((r) - (r) != 0.0)

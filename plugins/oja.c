@@ -66,7 +66,7 @@ static const mp_param_desc params[N_PARAMS] = {
      HUGE_VAL, MP_PARAM_COEF | MP_PARAM_PER_SYNAPSE},
     {"subspace", "1",
      "1: layer form eta y_post (y_pre - W^T y_post)^T; 0: per neuron", 1.0,
-     0.0, 1.0, 0},
+     0.0, 1.0, MP_PARAM_TOGGLE},
 };
 
 #define NONFINITE(r) ((r) - (r) != 0.0)

@@ -144,6 +144,11 @@ static void scratch_and_arrays_of_a_gradient_rule(void)
     size_t ns, nx;
     mp_p_rule_sizes(pl->desc, par, 5, 3, &ns, &nx);
     CHECK(ns == 0 && nx == 10);
+    double half[2] = {0.01, 0.5}; /* subspace is MP_PARAM_TOGGLE */
+    CHECK_EQ(mp_p_rule_set_params(r, half, &err), MP_EINVAL);
+    CHECK_STR(err.text, "projection 'w' (rule oja): parameter 'subspace' = 0.5 is not 0 or "
+                        "1 (a switch)");
+    mp_error_clear(&err);
     double per_neuron[2] = {0.01, 0.0};
     CHECK_OK(mp_p_rule_set_params(r, per_neuron, &err));
     CHECK_EQ(r->n_scratch, 10);

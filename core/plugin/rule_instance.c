@@ -1,5 +1,6 @@
 /* Rule instances: one constructor for every network kind (rule_instance.h
  * says what an instance owns and who fills which part of its io). */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -148,6 +149,13 @@ int mp_p_rule_set_params(mp_p_rule *r, const double *p, mp_error *err)
         const mp_param_desc *q = &d->params[k];
         if (!(p[k] >= q->lo && p[k] <= q->hi))
             return out_of_bounds(r, q, p[k], "", err);
+        if (((q->flags & MP_PARAM_TOGGLE) && p[k] != 0 && p[k] != 1) ||
+            ((q->flags & MP_PARAM_INTEGER) && p[k] != floor(p[k])))
+            return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                            "projection '%s' (rule %s): parameter '%s' = %.17g is not "
+                            "%s", who(r), d->name, q->name, p[k],
+                            (q->flags & MP_PARAM_TOGGLE) ? "0 or 1 (a switch)"
+                                                         : "a whole number");
     }
     size_t ns, nx;
     mp_p_rule_sizes(d, p, r->n_pre, r->n_post, &ns, &nx);
