@@ -44,8 +44,8 @@
 enum { P_ETA, N_PARAMS };
 
 static const mp_param_desc params[N_PARAMS] = {
-    {"eta", "1", "learning rate: dW = -eta e_post y_pre^T", 1e-3, -HUGE_VAL,
-     HUGE_VAL, MP_PARAM_COEF},
+    {"eta", "1", "learning rate, scalar or per synapse: dW = -eta e_post y_pre^T",
+     1e-3, -HUGE_VAL, HUGE_VAL, MP_PARAM_COEF | MP_PARAM_PER_SYNAPSE},
 };
 
 #define NONFINITE(r) ((r) - (r) != 0.0)
@@ -68,8 +68,26 @@ static uint32_t pg_needs(const double *p)
     return p[P_ETA] != 0.0 ? MP_NEED_E_POST : 0u;
 }
 
+/* W_jk -= E_jk e_j x_k with a per-synapse learning rate E (n_post x n_pre) */
+static int pg_step_array(const mp_rate_io *io, const double *E)
+{
+    const uint32_t n = io->c.n_pre, m = io->c.n_post;
+    const double *x = io->y_pre, *e = io->e_post;
+    int bad = 0;
+    for (uint32_t j = 0; j < m; j++)
+        for (uint32_t k = 0; k < n; k++) {
+            size_t s = (size_t)j * n + k;
+            double r = io->W[s] + -(E[s] * e[j]) * x[k];
+            io->W[s] = r;
+            bad |= NONFINITE(r);
+        }
+    return bad ? MP_RULE_BLOWUP : MP_RULE_OK;
+}
+
 static int pg_step(const mp_rate_io *io)
 {
+    if (io->c.p_syn[P_ETA] && io->e_post)
+        return pg_step_array(io, io->c.p_syn[P_ETA]);
     const double eta = io->c.p[P_ETA];
     const uint32_t n = io->c.n_pre, m = io->c.n_post;
     if (eta == 0.0 || n == 0 || m == 0)
@@ -110,6 +128,20 @@ static int pg_step_vjp(const mp_rate_io *io, const mp_rate_adj *adj)
         return MP_RULE_BUG;
     }
     const double *x = io->y_pre, *e = io->e_post;
+    const double *E = io->c.p_syn[P_ETA];
+    if (E) { /* per synapse: gE_jk += -G_jk e_j x_k */
+        double *gE = adj->gp_syn[P_ETA];
+        for (uint32_t j = 0; j < m; j++)
+            for (uint32_t k = 0; k < n; k++) {
+                size_t s = (size_t)j * n + k;
+                if (gE)
+                    gE[s] -= gW[s] * e[j] * x[k];
+                gW_in[s] += gW[s];
+                gx[k] -= E[s] * e[j] * gW[s];
+                ge[j] -= E[s] * gW[s] * x[k];
+            }
+        return MP_RULE_OK;
+    }
     double geta = 0.0;
     for (uint32_t j = 0; j < m; j++) {
         const double *gj = gW + (size_t)j * n;

@@ -5,7 +5,9 @@
  * d phi / d(argument) is exactly what step_vjp adds for gW = R. Every
  * coordinate of every argument is differentiated with the fourth-order
  * central formula (8 (f(h) - f(-h)) - (f(2h) - f(-2h))) / 12 h, h = 1e-3
- * (scaled by |x| above 1): for the polynomial rules of the papers it is
+ * (scaled by |x| above 1); a MP_PARAM_PER_SYNAPSE parameter is also
+ * given as an array and its per-synapse gradient checked entry by entry
+ * ("p.<name>[synapse]"). For the polynomial rules of the papers it is
  * exact up to rounding, for smooth ones its error is O(h^4). */
 #include <math.h>
 #include <stdio.h>
@@ -178,6 +180,43 @@ static int trial(gc *c, mp_gradcheck *g, double *fdbuf, mp_error *err)
     return MP_OK;
 }
 
+/* Arg a: the per-synapse gradient of MP_PARAM_PER_SYNAPSE parameter k.
+ * The instance is given an array of random values in its bounds (clipped
+ * to [-1, 1]); step_vjp's gp_syn[k] is compared with finite differences
+ * of every entry; the array is dropped again. */
+static int trial_array(gc *c, mp_gradcheck *g, uint32_t k, size_t a, double *fdbuf,
+                       mp_xo *rx, mp_error *err)
+{
+    mp_p_rule *r = c->rule;
+    const mp_param_desc *q = &c->d->params[k];
+    const size_t n = c->len[A_W];
+    const double lo = q->lo > -1.0 ? q->lo : -1.0, hi = q->hi < 1.0 ? q->hi : 1.0;
+    for (size_t i = 0; i < n; i++)
+        fdbuf[i] = lo < hi ? lo + (hi - lo) * mp_xo_uniform(rx) : q->def;
+    int rc = mp_p_rule_set_param_array(r, k, fdbuf, n, err);
+    if (rc != MP_OK)
+        return rc;
+    memset(c->out[0], 0, c->n_all * sizeof(double));
+    memset(c->gp, 0, c->d->n_params * sizeof(double));
+    mp_p_rule_zero_grads(r);
+    rc = vjp(c, err);
+    if (rc == MP_OK)
+        memcpy(c->saved, r->g_syn[k], n * sizeof(double));
+    for (size_t i = 0; i < n && rc == MP_OK; i++)
+        rc = fd(c, &r->p_syn[k][i], &fdbuf[i], err);
+    if (rc == MP_OK) {
+        double diff, scale;
+        compare(c->saved, fdbuf, n, &diff, &scale);
+        double rel = scale > 0.0 ? diff / scale : diff;
+        if (!(rel <= g->arg[a].rel_err))
+            g->arg[a].rel_err = rel;
+        if (scale > g->arg[a].scale)
+            g->arg[a].scale = scale;
+    }
+    int rc2 = mp_p_rule_set_param_array(r, k, NULL, 0, err);
+    return rc != MP_OK ? rc : rc2;
+}
+
 /* step_vjp adds into its outputs and leaves W and its inputs alone. */
 static int contract(gc *c, mp_gradcheck *g, double *fresh, mp_error *err)
 {
@@ -287,12 +326,23 @@ int mp_plugin_gradcheck(const mp_plugin *p, mp_gradcheck *g, mp_error *err)
                      c.d->params[k].name);
             na++;
         }
+    const size_t n_scalar = na;
+    for (uint32_t k = 0; k < np && na < MP_GRADCHECK_MAX_ARGS; k++)
+        if (c.d->params[k].flags & MP_PARAM_PER_SYNAPSE) {
+            snprintf(g->arg[na].name, sizeof g->arg[na].name, "p.%s[synapse]",
+                     c.d->params[k].name);
+            na++;
+        }
     g->n_args = na;
     mp_xo r;
     mp_xo_seed(&r, seed);
     for (unsigned t = 0; t < trials && rc == MP_OK; t++) {
         draw_point(&c, &r);
         rc = trial(&c, g, fdbuf, err);
+        size_t a = n_scalar;
+        for (uint32_t k = 0; k < np && a < na && rc == MP_OK; k++)
+            if (c.d->params[k].flags & MP_PARAM_PER_SYNAPSE)
+                rc = trial_array(&c, g, k, a++, fdbuf, &r, err);
     }
     if (rc == MP_OK)
         rc = contract(&c, g, fresh, err);
