@@ -34,8 +34,8 @@
  *   beta      1     0         (-inf, inf)       coef      per postsynaptic spike
  *   gamma     1     1         (-inf, inf)       coef      x_pre at a post spike
  *   kappa     1     1         (-inf, inf)       coef      x_post at a pre spike
- *   tau_pre   ms    20        [1e-3, inf)       tau_pre   presynaptic trace
- *   tau_post  ms    20        [1e-3, inf)       tau_post  postsynaptic trace
+ *   tau_pre   ms    20        [1e-3, inf)       log       presynaptic trace
+ *   tau_post  ms    20        [1e-3, inf)       log       postsynaptic trace
  *   w_min     1     0         (-inf, inf)                 lower weight bound
  *   w_max     1     inf       (-inf, inf]                 upper weight bound
  *

@@ -25,8 +25,8 @@
  *   name       unit  default  bounds        flags     meaning
  *   a_plus     1     0.01     (-inf, inf)   coef      potentiation amplitude
  *   a_minus    1     0.0105   (-inf, inf)   coef      depression amplitude
- *   tau_plus   ms    16.8     [1e-3, inf)   tau_pre   presynaptic trace
- *   tau_minus  ms    33.7     [1e-3, inf)   tau_post  postsynaptic trace
+ *   tau_plus   ms    16.8     [1e-3, inf)   log       presynaptic trace
+ *   tau_minus  ms    33.7     [1e-3, inf)   log       postsynaptic trace
  *   w_min      1     0        (-inf, inf)             lower weight bound
  *   w_max      1     1        (-inf, inf)             upper weight bound
  *
