@@ -52,6 +52,6 @@ set_tests_properties(gradcheck_wrong_derivative_named gradcheck_refuses_spiking_
   PROPERTIES ENVIRONMENT "${MP_TEST_ENV}")
 add_test(NAME plugins_listing
   COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:metaplast_cli> -DARGS= -DRC=0
-          "-DHAS=plugin search path (in order):|name:    istdp|tau_pre|coef|step_vjp|plugin files, 0 failed to load"
+          "-DHAS=plugin search path (in order):|name:    istdp|tau_pre|coef|step_vjp|plugin files, 0 failed to load|trace 2: postsynaptic, time constant tau_y|needs:   e_post e_pre (as its parameters ask)|coef,per_synapse|toggle|log"
           -P ${MP_PLUGINS_CASE})
 set_tests_properties(plugins_listing PROPERTIES ENVIRONMENT "${MP_TEST_ENV}")

@@ -751,6 +751,60 @@ static void check_masked(rig *g, const char *what, const double *dWv,
     free(want), free(mag);
 }
 
+/* A per-synapse learning rate whose entries all equal the scalar gives
+ * the scalar's bits (oja both forms, pseudo_gradient); a varying one gives
+ * W0 + eta_jk times the scalar rule's update at eta = 1 (the update is
+ * linear in eta). */
+static void per_synapse_rule(const char *name, const char *form, double form_v)
+{
+    mp_p_plugin *pl = load_named(name);
+    if (!pl)
+        return;
+    for (int s = 0; s < N_SIZES; s++) {
+        const int m = sizes[s][0], n = sizes[s][1], nw = m * n;
+        if (nw == 0)
+            continue;
+        rig g;
+        rig_init(&g, pl, m, n);
+        if (form)
+            setp(&g, form, form_v);
+        setp(&g, "eta", 0.37);
+        CHECK_EQ(rig_step(&g), MP_RULE_OK);
+        double *scalar = malloc(sizeof(double) * (size_t)nw);
+        double *unit = malloc(sizeof(double) * (size_t)nw);
+        double *eta = malloc(sizeof(double) * (size_t)nw);
+        memcpy(scalar, g.W, sizeof(double) * (size_t)nw);
+        for (int i = 0; i < nw; i++)
+            eta[i] = 0.37;
+        g.p_syn[0] = eta;
+        CHECK_EQ(rig_step(&g), MP_RULE_OK);
+        CHECK_(memcmp(scalar, g.W, sizeof(double) * (size_t)nw) == 0,
+               "%s %s=%g (%dx%d): a constant per-synapse eta changed the bits", name,
+               form ? form : "", form_v, m, n);
+        g.p_syn[0] = NULL;
+        setp(&g, "eta", 1.0);
+        CHECK_EQ(rig_step(&g), MP_RULE_OK);
+        memcpy(unit, g.W, sizeof(double) * (size_t)nw);
+        for (int i = 0; i < nw; i++)
+            eta[i] = 0.1 + 0.05 * (i % 7);
+        g.p_syn[0] = eta;
+        CHECK_EQ(rig_step(&g), MP_RULE_OK);
+        for (int i = 0; i < nw; i++)
+            CHECK_NEAR(g.W[i], g.W0[i] + eta[i] * (unit[i] - g.W0[i]), 1e-13, 1e-15);
+        g.p_syn[0] = NULL;
+        free(scalar), free(unit), free(eta);
+        rig_free(&g);
+    }
+    mp_p_plugin_free(pl);
+}
+
+static void test_per_synapse(void)
+{
+    per_synapse_rule("oja", "subspace", 1);
+    per_synapse_rule("oja", "subspace", 0);
+    per_synapse_rule("pseudo_gradient", NULL, 0);
+}
+
 static void test_anti_hebb(void)
 {
     mp_p_plugin *pl = load_named("anti_hebb");
@@ -937,6 +991,7 @@ int main(void)
     test_special_cases();
     test_small_rules_errors();
     test_oja();
+    test_per_synapse();
     test_anti_hebb();
     test_volterra();
     return CHECK_DONE();

@@ -3,9 +3,9 @@
  * give a rule its errors is refused at load time, at the projection's
  * plasticity, instead of failing (or reading zeros) at the first step.
  *
- * e_post of a projection into layer l exists when the model has a loss.
- * e_pre, the error of its source layer s, is nonzero only where an error
- * reaches s: s is the output layer, or the feedforward projection out of
+ * e_post and e_pre, the errors of a projection's target and source
+ * layers, exist when the model has a loss and are nonzero only where an
+ * error reaches the layer: s is the output layer, or the feedforward projection out of
  * s carries errors back (feedback not "none") from a layer they reach
  * (direct feedback takes them from the output), and, for the input layer,
  * training.synthetic_e0 asks for e_0 at all (core/rate/backward.c). */
@@ -56,13 +56,13 @@ int mp_m_rate_rule_needs(mp_m_ctx *c, const mp_model *m)
         size_t o = mp_m_push_index(c, j);
         const size_t pre = m->sources[p->source].index;
         const char *why = NULL;
-        if ((need & MP_NEED_E_POST) && m->training.loss == MP_LOSS_NONE)
+        if ((need & MP_NEED_E_POST) && !error_reaches(m, chain_pos(m, p->target), &why))
             rc = mp_m_fail_key(c, "plasticity", MP_EINVAL,
                                "rule '%s' with these parameters reads the "
-                               "postsynaptic error e_post, but the model has no "
-                               "loss (training.loss is \"none\"): give it a loss, "
-                               "or parameters or a rule that need no error",
-                               d->name);
+                               "postsynaptic error e_post, but no error reaches "
+                               "population '%s': %s; change that, or use "
+                               "parameters or a rule that need no error",
+                               d->name, m->populations[p->target].name, why);
         else if ((need & MP_NEED_E_PRE) && !error_reaches(m, chain_pos(m, pre), &why))
             rc = mp_m_fail_key(c, "plasticity", MP_EINVAL,
                                "rule '%s' with these parameters reads the "

@@ -89,10 +89,11 @@ enum mp_param_flag {
  * desc->needs_of): checked when a model is loaded, so a model that cannot
  * give them is refused there, naming the projection, not at the first step. */
 enum mp_rule_need {
-    MP_NEED_E_POST = 1u << 0, /* the postsynaptic error: the model has a loss */
-    MP_NEED_E_PRE = 1u << 1   /* the presynaptic error: an error reaches the
-                                 source layer (a loss, and feedback into it,
-                                 or synthetic_e0 for the input layer) */
+    /* the postsynaptic / presynaptic error: an error reaches the target /
+     * source layer (a loss, feedback carrying it back to the layer, and
+     * synthetic_e0 for the input layer; docs/rule-abi.md section 3) */
+    MP_NEED_E_POST = 1u << 0,
+    MP_NEED_E_PRE = 1u << 1
 };
 #define MP_NEED_KNOWN (MP_NEED_E_POST | MP_NEED_E_PRE)
 
