@@ -16,13 +16,15 @@
  *   W_jk <- W_jk + (-(theta0 e_post_j)) y_pre_k + (-(theta2 e_post_j)) e_pre_k
  *
  * Parameters
- *   name    unit  default  bounds       flags  meaning
- *   theta0  1     1e-3     (-inf, inf)  coef   F0 pseudo-gradient
- *   theta2  1     0        (-inf, inf)  coef   F2 error Hebb
+ *   name    unit  default  bounds       flags             meaning
+ *   theta0  1     1e-3     (-inf, inf)  coef, per_synapse F0 pseudo-gradient
+ *   theta2  1     0        (-inf, inf)  coef, per_synapse F2 error Hebb
+ * Either coefficient may be given per synapse (theta_jk in place of theta;
+ * a separate loop, so the scalar path keeps its bits).
  *
- * Errors. Needs e_post (and e_pre when theta2 != 0): in a network without a
- * loss step returns MP_RULE_BUG with a message unless the coefficients that
- * read the missing vector are 0. Returns MP_RULE_BLOWUP when a weight
+ * Errors. Needs e_post (and e_pre when theta2 != 0; needs_of tells the host,
+ * which refuses a model that cannot give them when it is loaded); step
+ * returns MP_RULE_BUG with a message when it gets NULL errors it needs. Returns MP_RULE_BLOWUP when a weight
  * becomes NaN or infinite.
  *
  * References
@@ -46,9 +48,9 @@ enum { P_T0, P_T2, N_PARAMS };
 
 static const mp_param_desc params[N_PARAMS] = {
     {"theta0", "1", "F0 = -e_post y_pre^T (pseudo-gradient)", 1e-3, -HUGE_VAL,
-     HUGE_VAL, MP_PARAM_COEF},
+     HUGE_VAL, MP_PARAM_COEF | MP_PARAM_PER_SYNAPSE},
     {"theta2", "1", "F2 = -e_post e_pre^T (error Hebb)", 0.0, -HUGE_VAL,
-     HUGE_VAL, MP_PARAM_COEF},
+     HUGE_VAL, MP_PARAM_COEF | MP_PARAM_PER_SYNAPSE},
 };
 
 #define NONFINITE(r) ((r) - (r) != 0.0)
@@ -94,8 +96,35 @@ static int missing(const mp_rate_io *io, int r, double th, const char *vec)
     return MP_RULE_BUG;
 }
 
+/* dW_jk = -theta0_jk e_j x_k - theta2_jk e_j f_k with one or both
+ * coefficients per synapse (a coefficient given as an array counts as
+ * nonzero: its term and the error it reads are used). */
+static int ehebb_step_array(const mp_rate_io *io)
+{
+    const uint32_t n = io->c.n_pre, m = io->c.n_post;
+    const double *x = io->y_pre, *f = io->e_pre, *e = io->e_post;
+    const int use2 = io->c.p_syn[P_T2] || io->c.p[P_T2] != 0.0;
+    if (!e)
+        return missing(io, io->c.p_syn[P_T0] ? 0 : 2, 0.0, "e_post");
+    if (use2 && !f)
+        return missing(io, 2, io->c.p[P_T2], "e_pre");
+    int bad = 0;
+    for (uint32_t j = 0; j < m; j++)
+        for (uint32_t k = 0; k < n; k++) {
+            size_t s = (size_t)j * n + k;
+            double r = io->W[s] - mp_rule_param_at(&io->c, P_T0, s) * e[j] * x[k];
+            if (use2)
+                r -= mp_rule_param_at(&io->c, P_T2, s) * e[j] * f[k];
+            io->W[s] = r;
+            bad |= NONFINITE(r);
+        }
+    return bad ? MP_RULE_BLOWUP : MP_RULE_OK;
+}
+
 static int ehebb_step(const mp_rate_io *io)
 {
+    if ((io->c.p_syn[P_T0] || io->c.p_syn[P_T2]) && io->c.n_pre && io->c.n_post)
+        return ehebb_step_array(io);
     const double t0 = io->c.p[P_T0], t2 = io->c.p[P_T2];
     const double *e = io->e_post;
     const uint32_t n = io->c.n_pre, m = io->c.n_post;
@@ -145,6 +174,33 @@ static int ehebb_step_vjp(const mp_rate_io *io, const mp_rate_adj *adj)
         return MP_RULE_BUG;
     }
     const double *x = io->y_pre, *f = io->e_pre, *e = io->e_post;
+    if (io->c.p_syn[P_T0] || io->c.p_syn[P_T2]) {
+        /* per synapse: g_theta_jk = -G_jk e_j (x_k or f_k), into gp_syn when
+         * the instance holds an array, else summed into gp */
+        const int use2 = io->c.p_syn[P_T2] || t2 != 0.0;
+        double *gs0 = io->c.p_syn[P_T0] ? adj->gp_syn[P_T0] : NULL;
+        double *gs2 = io->c.p_syn[P_T2] ? adj->gp_syn[P_T2] : NULL;
+        for (uint32_t j = 0; j < m; j++)
+            for (uint32_t k = 0; k < n; k++) {
+                size_t s = (size_t)j * n + k;
+                const double g = gW[s];
+                const double a0 = mp_rule_param_at(&io->c, P_T0, s);
+                const double a2 = use2 ? mp_rule_param_at(&io->c, P_T2, s) : 0.0;
+                gW_in[s] += g;
+                gx[k] -= a0 * e[j] * g;
+                gf[k] -= a2 * e[j] * g;
+                ge[j] -= g * (a0 * x[k] + a2 * f[k]);
+                if (gs0)
+                    gs0[s] -= g * e[j] * x[k];
+                else if (!io->c.p_syn[P_T0])
+                    gp[P_T0] -= g * e[j] * x[k];
+                if (gs2)
+                    gs2[s] -= g * e[j] * f[k];
+                else if (!io->c.p_syn[P_T2])
+                    gp[P_T2] -= g * e[j] * f[k];
+            }
+        return MP_RULE_OK;
+    }
     double g0 = 0.0, g2 = 0.0;
     for (uint32_t j = 0; j < m; j++) {
         const double *gj = gW + (size_t)j * n;

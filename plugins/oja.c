@@ -29,15 +29,19 @@
  *                  (one pass)
  *
  * Parameters
- *   name      unit  default  bounds       flags  meaning
- *   eta       1     1e-3     (-inf, inf)  coef   learning rate
- *   subspace  1     1        [0, 1]              1: layer (subspace) form,
- *                                                0: per-neuron form
+ *   name      unit  default  bounds       flags             meaning
+ *   eta       1     1e-3     (-inf, inf)  coef, per_synapse learning rate
+ *   subspace  1     1        [0, 1]       toggle            1: layer (subspace)
+ *                                                           form, 0: per neuron
+ * With eta given per synapse, eta_jk takes the place of eta in W_jk's update
+ * (Lindsey & Litwin-Kumar 2020 meta-learn such a coefficient per synapse);
+ * a separate loop, so the scalar path keeps its bits.
  *
- * reset returns MP_RULE_BUG (with a message) unless subspace is 0 or 1; step
- * returns MP_RULE_BLOWUP when a weight becomes NaN or infinite. The subspace
- * form keeps u in the projection's state block (n_pre doubles of scratch,
- * rewritten by every step). Needs no errors.
+ * reset returns MP_RULE_BUG (with a message) unless subspace is 0 or 1 (the
+ * loader refuses other values already); step returns MP_RULE_BLOWUP when a
+ * weight becomes NaN or infinite. The subspace form keeps u in the scratch
+ * block (scratch_size: 2 n_pre doubles, for step_vjp too). No state, and
+ * needs no errors.
  *
  * References
  *   Oja E (1982). Simplified neuron model as a principal component analyzer.

@@ -14,8 +14,9 @@
  *   dW = -eta e_post y_pre^T,   i.e.  W_jk <- W_jk + (-(eta e_post_j)) y_pre_k
  *
  * Parameters
- *   name  unit  default  bounds       flags  meaning
- *   eta   1     1e-3     (-inf, inf)  coef   learning rate (theta0 of pool)
+ *   name  unit  default  bounds       flags             meaning
+ *   eta   1     1e-3     (-inf, inf)  coef, per_synapse learning rate (theta0 of pool);
+ *                                                     eta_jk when given per synapse
  *
  * Errors. Needs e_post: in a network without a loss (e_post NULL) step
  * returns MP_RULE_BUG with a message unless eta is 0. Returns

@@ -191,6 +191,7 @@ static int run(mp_r_rev_ctx *c, const double *const *params, double *loss,
             (rc = mp_p_rule_reset(p->rule, mp_u_stream_seed(net->seed, MP_STREAM_RULE, j),
                                   err)) != MP_OK)
             return rc;
+        mp_p_rule_zero_grads(p->rule); /* per-synapse gradients of the episode */
     }
     c->nW = c->woff[c->nP];
     c->bytes += (c->nW + 4 * c->nN) * sizeof(double); /* the net's own arrays */
