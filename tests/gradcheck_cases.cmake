@@ -24,7 +24,7 @@ foreach(rule oja pseudo_gradient ehebb)
   add_test(NAME gradcheck_${rule}_per_synapse
     COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:metaplast_cli>
             "-DARGS=--gradcheck|${rule}" -DRC=0
-            "-DHAS=p.eta[synapse]" -DHASNT=FAILED -P ${MP_PLUGINS_CASE})
+            "-DHAS=[synapse]  " -DHASNT=FAILED -P ${MP_PLUGINS_CASE})
   set_tests_properties(gradcheck_${rule}_per_synapse PROPERTIES ENVIRONMENT "${MP_TEST_ENV}")
 endforeach()
 add_test(NAME gradcheck_wrong_per_synapse_derivative_named
