@@ -173,8 +173,8 @@ static int oja_step(const mp_rate_io *io)
         double *d = io->c.scratch;
         if (!d) {
             if (io->c.api)
-                io->c.api->error(io->c.host, "no state block (n_pre doubles of "
-                                         "scratch) was allocated");
+                io->c.api->error(io->c.host, "no scratch block (n_pre doubles) "
+                                         "was allocated");
             return MP_RULE_BUG;
         }
         for (uint32_t k = 0; k < n; k++)

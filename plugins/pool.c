@@ -45,7 +45,7 @@
  *   applied row by row, W_j <- (1 - theta3) W_j + A_j x + B_j f + C_j d,
  *   with the terms whose coefficients are all zero left out (theta0 alone:
  *   no pass 1 and one rank-one pass). The scratch vectors u, v live in the
- *   projection's state block (2 n_pre doubles; not carried across steps).
+ *   projection's scratch block (not carried across steps).
  *
  * Parameters
  *   name     unit  default  bounds        flags  meaning
@@ -59,6 +59,9 @@
  *   theta7   1     0        (-inf, inf)   coef   F7
  *   theta8   1     0        (-inf, inf)   coef   F8
  *   theta9   1     0        (-inf, inf)   coef   F9 Oja (subspace)
+ *   Every theta is also MP_PARAM_PER_SYNAPSE: given as an array (n_post x
+ *   n_pre), theta_r,jk takes the place of theta_r in W_jk's update, through
+ *   the plain evaluation of pool_syn.h (the fused path keeps its bits).
  *
  * Errors. Terms that read an error vector need it: e_post for F0, F2, F5,
  * F7, F8; e_pre for F1, F2, F4, F6, F7, F8. In a network without a loss
@@ -91,7 +94,7 @@
 enum { P_T0, P_T1, P_T2, P_T3, P_T4, P_T5, P_T6, P_T7, P_T8, P_T9, N_PARAMS };
 
 #define COEF(name, def, doc)                                                   \
-    {name, "1", doc, def, -HUGE_VAL, HUGE_VAL, MP_PARAM_COEF}
+    {name, "1", doc, def, -HUGE_VAL, HUGE_VAL, MP_PARAM_COEF | MP_PARAM_PER_SYNAPSE}
 static const mp_param_desc params[N_PARAMS] = {
     COEF("theta0", 1e-3, "F0 = -e_post y_pre^T (pseudo-gradient)"),
     COEF("theta1", 0.0, "F1 = -y_post e_pre^T"),
@@ -109,6 +112,8 @@ static const mp_param_desc params[N_PARAMS] = {
 
 /* 1 when r is NaN or infinite (r - r is then NaN), else 0. */
 #define NONFINITE(r) ((r) - (r) != 0.0)
+
+#include "pool_syn.h" /* the per-synapse path */
 
 /* Row updates w[k] <- EXPR for k < n; returns nonzero if a result is not
  * finite. a0..a2 multiply v0..v2; g scales the old weight. */
@@ -188,6 +193,8 @@ static int refuse(const mp_rate_io *io, int r, double th, const char *vec)
 
 static int pool_step(const mp_rate_io *io)
 {
+    if (pool_has_arrays(&io->c) && io->c.n_pre && io->c.n_post)
+        return pool_step_syn(io);
     const double *th = io->c.p;
     const uint32_t n = io->c.n_pre, m = io->c.n_post;
     const double *x = io->y_pre, *y = io->y_post;
@@ -214,8 +221,8 @@ static int pool_step(const mp_rate_io *io)
     if (need_u || need_v) {
         if (!io->c.scratch) {
             if (io->c.api)
-                io->c.api->error(io->c.host, "no state block (2 n_pre doubles of "
-                                         "scratch) was allocated");
+                io->c.api->error(io->c.host, "no scratch block (2 n_pre doubles) "
+                                         "was allocated");
             return MP_RULE_BUG;
         }
         u = io->c.scratch;
@@ -430,6 +437,8 @@ static size_t pool_scratch_size(const double *p, uint32_t n_pre, uint32_t n_post
 
 static int pool_step_vjp(const mp_rate_io *io, const mp_rate_adj *adj)
 {
+    if (pool_has_arrays(&io->c) && io->c.scratch && io->c.n_pre && io->c.n_post)
+        return pool_vjp_syn(io, adj);
     const double *gW = adj->gW;
     double *gp = adj->gp, *gW_in = adj->gW_in;
     double *gx = adj->g_y_pre, *gy = adj->g_y_post;

@@ -17,10 +17,10 @@ add_test(NAME gradcheck_wrong_derivative_named
           "-DARGS=--gradcheck|${MP_RATE_FIXTURE_DIR}/bad_vjp_y_post.so" -DRC=1
           "-DHAS=FAILED: bad_vjp_y_post: y_post (|gradcheck of rule 'bad_vjp_y_post' failed"
           "-DHASNT=y_pre (|p.eta (|W (" -P ${MP_PLUGINS_CASE})
-# oja, pseudo_gradient (eta) and ehebb (theta0, theta2) take per-synapse
+# oja, pseudo_gradient (eta), ehebb (theta0, theta2) and pool (every theta) take per-synapse
 # coefficients: their gradient
 # is checked entry by entry
-foreach(rule oja pseudo_gradient ehebb)
+foreach(rule oja pseudo_gradient ehebb pool)
   add_test(NAME gradcheck_${rule}_per_synapse
     COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:metaplast_cli>
             "-DARGS=--gradcheck|${rule}" -DRC=0

@@ -180,12 +180,23 @@ static int trial(gc *c, mp_gradcheck *g, double *fdbuf, mp_error *err)
     return MP_OK;
 }
 
+/* Keeps the worse of arg's relative error and diff / den. */
+static void note(mp_gradcheck_arg *arg, double diff, double scale, double den)
+{
+    double rel = den > 0.0 ? diff / den : 0.0;
+    if (!(rel <= arg->rel_err)) /* NaN sticks */
+        arg->rel_err = rel;
+    if (scale > arg->scale)
+        arg->scale = scale;
+}
+
 /* Arg a: the per-synapse gradient of MP_PARAM_PER_SYNAPSE parameter k.
  * The instance is given an array of random values in its bounds (clipped
- * to [-1, 1]); step_vjp's gp_syn[k] is compared with finite differences
- * of every entry; the array is dropped again. */
+ * to [-1, 1]); step_vjp's gp_syn[k] and its adjoints of W and the vectors
+ * (the rule's per-synapse path) are compared with finite differences of
+ * every entry; the array is dropped again. */
 static int trial_array(gc *c, mp_gradcheck *g, uint32_t k, size_t a, double *fdbuf,
-                       mp_xo *rx, mp_error *err)
+                       double *fresh, mp_xo *rx, mp_error *err)
 {
     mp_p_rule *r = c->rule;
     const mp_param_desc *q = &c->d->params[k];
@@ -200,18 +211,27 @@ static int trial_array(gc *c, mp_gradcheck *g, uint32_t k, size_t a, double *fdb
     memset(c->gp, 0, c->d->n_params * sizeof(double));
     mp_p_rule_zero_grads(r);
     rc = vjp(c, err);
-    if (rc == MP_OK)
+    if (rc == MP_OK) {
         memcpy(c->saved, r->g_syn[k], n * sizeof(double));
+        memcpy(fresh, c->out[0], c->n_all * sizeof(double));
+    }
+    double diff[A_VECTORS + 1], scale[A_VECTORS + 1], top = 0.0;
     for (size_t i = 0; i < n && rc == MP_OK; i++)
         rc = fd(c, &r->p_syn[k][i], &fdbuf[i], err);
+    if (rc == MP_OK)
+        compare(c->saved, fdbuf, n, &diff[A_VECTORS], &scale[A_VECTORS]);
+    for (int v = 0, off = 0; v < A_VECTORS && rc == MP_OK; off += (int)c->len[v], v++) {
+        for (size_t i = 0; i < c->len[v] && rc == MP_OK; i++)
+            rc = fd(c, &c->in[v][i], &fdbuf[i], err);
+        compare(fresh + off, fdbuf, c->len[v], &diff[v], &scale[v]);
+    }
     if (rc == MP_OK) {
-        double diff, scale;
-        compare(c->saved, fdbuf, n, &diff, &scale);
-        double rel = scale > 0.0 ? diff / scale : diff;
-        if (!(rel <= g->arg[a].rel_err))
-            g->arg[a].rel_err = rel;
-        if (scale > g->arg[a].scale)
-            g->arg[a].scale = scale;
+        for (int v = 0; v <= A_VECTORS; v++)
+            top = scale[v] > top ? scale[v] : top;
+        for (int v = 0; v < A_VECTORS; v++)
+            note(&g->arg[v], diff[v], scale[v], scale[v] > 1e-9 * top ? scale[v] : 1e-9 * top);
+        note(&g->arg[a], diff[A_VECTORS], scale[A_VECTORS],
+             scale[A_VECTORS] > 1e-9 * top ? scale[A_VECTORS] : 1e-9 * top);
     }
     int rc2 = mp_p_rule_set_param_array(r, k, NULL, 0, err);
     return rc != MP_OK ? rc : rc2;
@@ -342,7 +362,7 @@ int mp_plugin_gradcheck(const mp_plugin *p, mp_gradcheck *g, mp_error *err)
         size_t a = n_scalar;
         for (uint32_t k = 0; k < np && a < na && rc == MP_OK; k++)
             if (c.d->params[k].flags & MP_PARAM_PER_SYNAPSE)
-                rc = trial_array(&c, g, k, a++, fdbuf, &r, err);
+                rc = trial_array(&c, g, k, a++, fdbuf, fresh, &r, err);
     }
     if (rc == MP_OK)
         rc = contract(&c, g, fresh, err);
