@@ -109,6 +109,18 @@ static MP_CLONES void axpy(double *restrict u, uint32_t n, double a,
         u[k] += a * w[k];
 }
 
+/* d = x - W^T y (the subspace form's right vector), in scratch */
+static void oja_d(double *d, const double *W, const double *x, const double *y,
+                  uint32_t n, uint32_t m)
+{
+    for (uint32_t k = 0; k < n; k++)
+        d[k] = 0.0;
+    for (uint32_t j = 0; j < m; j++)
+        axpy(d, n, y[j], W + (size_t)j * n); /* u = W^T y */
+    for (uint32_t k = 0; k < n; k++)
+        d[k] = x[k] - d[k];
+}
+
 static int oja_reset(const mp_spike_io *spike, const mp_rate_io *io)
 {
     (void)spike; /* a rate rule: reset gets the rate io */
@@ -132,12 +144,7 @@ static int oja_step_array(const mp_rate_io *io, const double *E)
     int bad = 0;
     if (io->c.p[P_SUBSPACE] != 0.0) {
         double *d = io->c.scratch;
-        for (uint32_t k = 0; k < n; k++)
-            d[k] = 0.0;
-        for (uint32_t j = 0; j < m; j++)
-            axpy(d, n, y[j], W + (size_t)j * n); /* u = W^T y */
-        for (uint32_t k = 0; k < n; k++)
-            d[k] = x[k] - d[k];
+        oja_d(d, W, x, y, n, m);
         for (uint32_t j = 0; j < m; j++)
             for (uint32_t k = 0; k < n; k++) {
                 size_t s = (size_t)j * n + k;
@@ -177,12 +184,7 @@ static int oja_step(const mp_rate_io *io)
                                          "was allocated");
             return MP_RULE_BUG;
         }
-        for (uint32_t k = 0; k < n; k++)
-            d[k] = 0.0;
-        for (uint32_t j = 0; j < m; j++)
-            axpy(d, n, y[j], W + (size_t)j * n); /* u = W^T y */
-        for (uint32_t k = 0; k < n; k++)
-            d[k] = x[k] - d[k];
+        oja_d(d, W, x, y, n, m);
         for (uint32_t j = 0; j < m; j++)
             bad |= row_1(W + (size_t)j * n, n, eta * y[j], d);
     } else {
