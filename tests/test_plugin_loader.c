@@ -238,6 +238,8 @@ static void test_fixtures(void)
                    "lower bound must be > 0 (got 0)");
     expect_refusal("bad_trace_param.so", "trace 1 names the time constant 'tau_slow'",
                    "not one of its parameters");
+    expect_refusal("bad_many_traces.so", "declares 9 spike traces",
+                   "at most 8 (MP_RULE_MAX_TRACES)");
     expect_refusal("bad_trace_side.so", "trace 0 has the side 2", "MP_TRACE_PRE (0)");
     expect_refusal("bad_toggle.so", "'form' is MP_PARAM_TOGGLE",
                    "bounds must lie in [0, 1] and its default be 0 or 1 (got [0, 2], default 1)");

@@ -259,6 +259,46 @@ static void nets_reset_once(void)
     }
 }
 
+/* A spiking instance: binding gives its io the synapses and traces, the
+ * synapse count nnz, and per-neuron values expand in the host's synapse
+ * order (by presynaptic neuron); counting's parameters are scalars only. */
+static void spiking_binding(void)
+{
+    mp_p_plugin *pl = load(counting_so);
+    if (!pl)
+        return;
+    double par[3] = {0.5, 2.0, 0.0};
+    mp_m_plasticity mp = {pl, par};
+    mp_p_rule *r = NULL;
+    mp_error err;
+    mp_error_clear(&err);
+    CHECK_OK(mp_p_rule_new(&mp, 3, 2, 7, "model.json", "proj", &r, &err));
+    if (!r) {
+        mp_p_plugin_free(pl);
+        return;
+    }
+    /* 3 x 2 with synapse 3 (pre 1 -> post 1) missing */
+    static const uint32_t pre_ptr[] = {0, 2, 3, 5}, post_of[] = {0, 1, 0, 0, 1};
+    static const uint32_t post_ptr[] = {0, 3, 5}, post_syn[] = {0, 2, 3, 1, 4};
+    static const uint32_t pre_of[] = {0, 0, 1, 2, 2};
+    double w[5] = {0};
+    mp_synapses syn = {3, 2, 5, w, pre_ptr, post_of, post_ptr, post_syn, pre_of};
+    mp_p_rule_bind_spike(r, &syn, NULL, 0.1);
+    CHECK(r->bound == MP_RULE_SPIKING && r->n_syn == 5 && r->sio.syn == &syn);
+    CHECK(r->sio.dt == 0.1 && r->sio.x == r->x && r->sio.c.p_syn[0] == NULL);
+    double post[2] = {10, 20}, pre[3] = {1, 2, 3}, out[5];
+    mp_p_expand_per_neuron(r, post, 0, out);
+    CHECK(out[0] == 10 && out[1] == 20 && out[2] == 10 && out[3] == 10 && out[4] == 20);
+    mp_p_expand_per_neuron(r, pre, 1, out);
+    CHECK(out[0] == 1 && out[1] == 1 && out[2] == 2 && out[3] == 3 && out[4] == 3);
+    CHECK_EQ(mp_p_rule_set_param_array(r, 0, out, 5, &err), MP_EINVAL);
+    CHECK(strstr(err.text, "parameter 'eta' cannot be given per synapse") != NULL);
+    CHECK_OK(mp_p_rule_reset(r, 7, &err)); /* reset gets the spiking io */
+    CHECK(r->state[0] == 1.0);
+    mp_p_rule_free(r);
+    mp_p_plugin_free(pl);
+}
+
 int main(void)
 {
     const char *bin = getenv("MP_BINARY_DIR");
@@ -270,6 +310,7 @@ int main(void)
     rt_mkdir("rule_instance");
     parameters_and_reset();
     scratch_and_arrays_of_a_gradient_rule();
+    spiking_binding();
     nets_reset_once();
     return CHECK_DONE();
 }

@@ -102,8 +102,9 @@ int mp_k_lif_rkf45(mp_k_pop *p, uint32_t slot, double dt);
 
 /* ---- projections (connect.c) ------------------------------------------------ */
 
-/* The most spike traces one rule may read (desc->n_traces). */
-#define MP_K_MAX_TRACES 8
+/* The most spike traces one rule may read (desc->n_traces; the loader
+ * refuses more). */
+#define MP_K_MAX_TRACES MP_RULE_MAX_TRACES
 
 typedef struct mp_k_proj {
     const mp_m_projection *m;

@@ -85,6 +85,10 @@ static int check_traces(const char *path, const mp_rule_desc *d, int *idx,
     if (d->n_traces > 0 && !d->traces)
         return REFUSE("plugin '%s' (rule %s): n_traces is %u but traces is NULL",
                       path, d->name, d->n_traces);
+    if (d->n_traces > MP_RULE_MAX_TRACES)
+        return REFUSE("plugin '%s' (rule %s): declares %u spike traces; a rule may "
+                      "read at most %d (MP_RULE_MAX_TRACES)", path, d->name,
+                      d->n_traces, MP_RULE_MAX_TRACES);
     if (d->n_traces > 0 && !(d->kind & MP_RULE_SPIKING))
         return REFUSE("plugin '%s' (rule %s): declares %u spike traces but is "
                       "not a spiking rule", path, d->name, d->n_traces);

@@ -115,6 +115,9 @@ enum mp_trace_side { MP_TRACE_PRE = 0, MP_TRACE_POST = 1 };
  * of `side`, decaying with the time constant (ms) given by the parameter
  * named `tau` (its lower bound must be > 0). The host keeps one trace per
  * (population, tau) shared by every rule that asks for it. */
+/* The most traces one rule may declare (desc->n_traces). */
+#define MP_RULE_MAX_TRACES 8
+
 typedef struct mp_trace_desc {
     uint32_t side;   /* mp_trace_side */
     const char *tau; /* a parameter's name */
