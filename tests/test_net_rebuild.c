@@ -30,7 +30,7 @@ static void same_rule(const mp_p_rule *a, const mp_p_rule *b)
     CHECK(gsl_rng_uniform(a->rng) == gsl_rng_uniform(b->rng));
 }
 
-static void same_spiking(const mp_net *a, const mp_net *b)
+static void same_spiking(const mp_k_net *a, const mp_k_net *b)
 {
     CHECK_EQ(a->n_pops, b->n_pops);
     CHECK_EQ(a->steps, b->steps);
@@ -80,12 +80,13 @@ static void spiking(void)
         fprintf(stderr, "%s\n", err.text);
         return;
     }
-    mp_net *a = NULL, *b = NULL, *c = NULL;
-    CHECK_OK(mp_net_new(m, 42, &a, &err));
-    if (!a)
+    mp_net *na = NULL, *nb = NULL, *nc = NULL;
+    CHECK_OK(mp_net_new(m, 42, &na, &err));
+    if (!na)
         fprintf(stderr, "%s\n", err.text);
-    CHECK_OK(mp_net_new(m, 42, &b, &err));
-    CHECK_OK(mp_net_new(m, 43, &c, &err));
+    CHECK_OK(mp_net_new(m, 42, &nb, &err));
+    CHECK_OK(mp_net_new(m, 43, &nc, &err));
+    const mp_k_net *a = KNET(na), *b = KNET(nb), *c = KNET(nc);
     if (a && b && c) {
         size_t plastic = 0;
         for (size_t j = 0; j < a->n_projs; j++)
@@ -96,8 +97,8 @@ static void spiking(void)
         const mp_k_proj *pa = &a->projs[3], *pc = &c->projs[3];
         CHECK_STR(pa->m->name, "ei");
         CHECK(pa->syn.nnz == pc->syn.nnz && !same(pa->w, pc->w, pa->syn.nnz * sizeof *pa->w));
-        CHECK_OK(mp_net_run(a, 60.0, NULL, NULL, &err));
-        CHECK_OK(mp_net_run(b, 60.0, NULL, NULL, &err));
+        CHECK_OK(mp_net_run(na, 60.0, NULL, NULL, &err));
+        CHECK_OK(mp_net_run(nb, 60.0, NULL, NULL, &err));
         long long spikes = 0;
         for (size_t s = 0; s < a->n_srcs; s++)
             spikes += a->srcs[s].count;
@@ -106,9 +107,9 @@ static void spiking(void)
         CHECK(spikes > 0);
         same_spiking(a, b);
     }
-    mp_net_free(a);
-    mp_net_free(b);
-    mp_net_free(c);
+    mp_net_free(na);
+    mp_net_free(nb);
+    mp_net_free(nc);
     mp_model_free(m);
 }
 
@@ -171,7 +172,7 @@ static void rate(void)
     CHECK_OK(mp_net_new(m, 9, &b, &err));
     CHECK_OK(mp_net_new(m, 10, &c, &err));
     if (a && b && c) {
-        const mp_r_net *ra = a->rate, *rb = b->rate, *rc = c->rate;
+        const mp_r_net *ra = RNET(a), *rb = RNET(b), *rc = RNET(c);
         CHECK(ra->P[0].B != NULL && ra->P[1].B != NULL && ra->P[0].rule->scratch != NULL);
         same_rate(ra, rb);
         CHECK(!same(ra->P[2].W, rc->P[2].W, 12 * sizeof(double)));

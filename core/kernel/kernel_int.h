@@ -140,7 +140,10 @@ typedef struct mp_k_rec {
 
 /* ---- the net ------------------------------------------------------------- */
 
-struct mp_net {
+/* A spiking network; the public mp_net (core/net/) wraps one. */
+typedef struct mp_k_net mp_k_net;
+
+struct mp_k_net {
     const mp_model *m;
     uint64_t seed;
     double dt;
@@ -159,18 +162,32 @@ struct mp_net {
     int lazy;
     int64_t check_every;    /* full state/weight scan period, steps (100 ms) */
     int64_t check_countdown; /* steps until the next full scan */
-    double wall;            /* seconds spent in mp_net_run */
-    struct mp_r_net *rate;  /* rate networks (core/rate/): everything else
-                               above is unused */
+    double wall;            /* seconds spent in mp_k_net_run */
 };
 
+/* What core/net/ dispatches to (include/metaplast/net.h says what each
+ * does): net.c, loop.c, record.c, summary.c. */
+int mp_k_net_new(const mp_model *m, uint64_t seed, mp_k_net **out, mp_error *err);
+void mp_k_net_free(mp_k_net *net);
+int mp_k_net_run(mp_k_net *net, double duration_ms, mp_progress_fn progress,
+                 void *user, mp_error *err);
+double mp_k_net_time(const mp_k_net *net);
+long long mp_k_net_spike_count(const mp_k_net *net, const char *name);
+int mp_k_net_open_recorders(mp_k_net *net, const char *outdir, mp_error *err);
+int mp_k_net_close_recorders(mp_k_net *net, mp_error *err);
+/* The spiking fields of summary.json, added to root (core/net/summary.c
+ * writes the file). */
+struct json_t;
+void mp_k_summary_fields(const mp_k_net *net, struct json_t *root,
+                         double wall_seconds);
+
 /* record.c */
-int mp_k_rec_step(mp_net *net, mp_error *err);
-int mp_k_rec_write_initial(mp_net *net, mp_error *err);
+int mp_k_rec_step(mp_k_net *net, mp_error *err);
+int mp_k_rec_write_initial(mp_k_net *net, mp_error *err);
 
 /* checker.c: scans states and weights; MP_EUNSTABLE with a message. */
-int mp_k_check_states(mp_net *net, mp_error *err);
-int mp_k_check_weights(mp_net *net, mp_k_proj *pj, const uint32_t *idx, size_t n,
+int mp_k_check_states(mp_k_net *net, mp_error *err);
+int mp_k_check_weights(mp_k_net *net, mp_k_proj *pj, const uint32_t *idx, size_t n,
                        int by_post, mp_error *err);
 
 /* Whole steps of dt in ms, at least 1, saturated at MP_MAX_STEPS: the
@@ -184,7 +201,7 @@ static inline int64_t mp_k_steps_of(double ms, double dt)
 }
 
 /* Time (ms) of the end of step n (= the time stamp of its spikes). */
-static inline double mp_k_time(const mp_net *net, int64_t n)
+static inline double mp_k_time(const mp_k_net *net, int64_t n)
 {
     return (double)(n + 1) * net->dt;
 }

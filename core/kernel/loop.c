@@ -11,7 +11,6 @@
 #include <stdio.h>
 
 #include "kernel/kernel_int.h"
-#include "rate/rate_int.h"
 #include "util/util_int.h"
 
 static int hook_failed(const mp_k_proj *pj, const char *hook, int r, double t,
@@ -32,7 +31,7 @@ static int hook_failed(const mp_k_proj *pj, const char *hook, int r, double t,
                     pj->m->name, pj->desc->name, hook, r, t);
 }
 
-static int project(mp_net *net, mp_k_proj *pj, int64_t n, mp_error *err)
+static int project(mp_k_net *net, mp_k_proj *pj, int64_t n, mp_error *err)
 {
     const mp_k_source *src = pj->src;
     const size_t ns = src->nspk;
@@ -79,7 +78,7 @@ static int project(mp_net *net, mp_k_proj *pj, int64_t n, mp_error *err)
     return MP_OK;
 }
 
-static int step(mp_net *net, mp_error *err)
+static int step(mp_k_net *net, mp_error *err)
 {
     const int64_t n = net->steps;
     const double dt = net->dt;
@@ -144,14 +143,9 @@ static int step(mp_net *net, mp_error *err)
     return MP_OK;
 }
 
-int mp_net_run(mp_net *net, double duration_ms, mp_progress_fn progress,
+int mp_k_net_run(mp_k_net *net, double duration_ms, mp_progress_fn progress,
                void *user, mp_error *err)
 {
-    if (net->rate) { /* a rate net runs the rest of training.samples */
-        size_t total = net->m->training.samples, seen = net->rate->seen;
-        return mp_r_train(net->rate, total > seen ? total - seen : 0, progress,
-                          user, err);
-    }
     if (!(duration_ms >= 0.0) || isinf(duration_ms))
         return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
                         "duration must be a finite number >= 0 ms (got %g)", duration_ms);
@@ -189,9 +183,4 @@ int mp_net_run(mp_net *net, double duration_ms, mp_progress_fn progress,
     return rc;
 }
 
-double mp_net_time(const mp_net *net) { return (double)net->steps * net->dt; }
-
-long long mp_net_samples(const mp_net *net)
-{
-    return net && net->rate ? (long long)net->rate->seen : -1;
-}
+double mp_k_net_time(const mp_k_net *net) { return (double)net->steps * net->dt; }

@@ -8,7 +8,6 @@
 #include <gsl/gsl_errno.h>
 
 #include "kernel/kernel_int.h"
-#include "rate/rate_int.h"
 #include "util/fastmath.h"
 #include "util/init_draw.h"
 #include "util/util_int.h"
@@ -46,7 +45,7 @@ static int pop_nomem(const mp_model *m, size_t pi, size_t bytes, mp_error *err)
                          m->populations[pi].size);
 }
 
-static int init_pop(mp_net *net, size_t pi, mp_error *err)
+static int init_pop(mp_k_net *net, size_t pi, mp_error *err)
 {
     const mp_model *m = net->m;
     const mp_m_population *mp = &m->populations[pi];
@@ -87,7 +86,7 @@ static int init_pop(mp_net *net, size_t pi, mp_error *err)
     return MP_OK;
 }
 
-static int init_proj(mp_net *net, size_t j, mp_error *err)
+static int init_proj(mp_k_net *net, size_t j, mp_error *err)
 {
     const mp_model *m = net->m;
     const mp_m_projection *mj = &m->projections[j];
@@ -143,25 +142,16 @@ static int init_proj(mp_net *net, size_t j, mp_error *err)
     return MP_OK;
 }
 
-int mp_net_new(const mp_model *m, uint64_t seed, mp_net **out, mp_error *err)
+int mp_k_net_new(const mp_model *m, uint64_t seed, mp_k_net **out, mp_error *err)
 {
     *out = NULL;
     gsl_set_error_handler_off();
-    mp_net *net = mp_u_calloc(1, sizeof *net);
+    mp_k_net *net = mp_u_calloc(1, sizeof *net);
     if (!net)
         return nomem(err);
     net->m = m;
     net->seed = seed;
     net->dt = m->dt;
-    if (m->network == MP_NET_RATE) {
-        int r = mp_r_net_new(m, seed, &net->rate, err);
-        if (r != MP_OK) {
-            mp_u_free(net);
-            return r;
-        }
-        *out = net;
-        return MP_OK;
-    }
     /* the loader has refused these already; checked again because the model
      * may have been changed since (meta-parameters, an embedder) */
     int rc = mp_m_check_sizes(m, NULL, err);
@@ -251,17 +241,15 @@ int mp_net_new(const mp_model *m, uint64_t seed, mp_net **out, mp_error *err)
     *out = net;
     return MP_OK;
 fail:
-    mp_net_free(net);
+    mp_k_net_free(net);
     return rc;
 }
 
-void mp_net_free(mp_net *net)
+void mp_k_net_free(mp_k_net *net)
 {
     if (!net)
         return;
-    mp_net_close_recorders(net, NULL);
-    mp_r_net_free(net->rate);
-    net->rate = NULL;
+    mp_k_net_close_recorders(net, NULL);
     for (size_t j = 0; j < net->n_projs && net->projs; j++) {
         mp_k_proj *pj = &net->projs[j];
         mp_k_proj_free_arrays(pj);

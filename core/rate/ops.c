@@ -1,0 +1,57 @@
+/* The rate backend of the network front (core/net/net_int.h). */
+#include "net/net_int.h"
+#include "rate/rate_int.h"
+
+static int r_create(const mp_model *m, uint64_t seed, void **impl, mp_error *err)
+{
+    mp_r_net *net = NULL;
+    int rc = mp_r_net_new(m, seed, &net, err);
+    *impl = net;
+    return rc;
+}
+
+static void r_destroy(void *impl) { mp_r_net_free(impl); }
+
+/* A rate net trains the rest of training.samples; duration_ms is ignored. */
+static int r_run(void *impl, double ms, mp_progress_fn progress, void *user,
+                 mp_error *err)
+{
+    (void)ms;
+    mp_r_net *net = impl;
+    size_t total = net->m->training.samples, seen = net->seen;
+    return mp_r_train(net, total > seen ? total - seen : 0, progress, user, err);
+}
+
+static double r_time(const void *impl)
+{
+    (void)impl;
+    return 0.0;
+}
+
+static long long r_samples(const void *impl)
+{
+    return (long long)((const mp_r_net *)impl)->seen;
+}
+
+/* A rate net has no spikes: no name is found. */
+static long long r_spike_count(const void *impl, const char *name)
+{
+    (void)impl;
+    (void)name;
+    return -1;
+}
+
+static int r_open(void *impl, const char *outdir, mp_error *err)
+{
+    return mp_r_open_recorders(impl, outdir, err);
+}
+
+static int r_close(void *impl, mp_error *err) { return mp_r_close_recorders(impl, err); }
+
+static void r_summary(void *impl, struct json_t *root, double wall)
+{
+    mp_r_summary_fields(impl, root, wall);
+}
+
+const mp_n_ops mp_r_ops = {"rate", r_create, r_destroy, r_run, r_time, r_samples,
+                           r_spike_count, r_open, r_close, r_summary};
