@@ -64,18 +64,105 @@ static void same_spiking(const mp_k_net *a, const mp_k_net *b)
     }
 }
 
+/* Sets projection ie's tau_pre (a trace time constant: traces rebound) and
+ * eta on a used net, resets it to seed 44, and compares it with a fresh
+ * net of the model loaded with the same --set values. */
+static void set_and_reset(const mp_model *m0, mp_net *na, const char *path,
+                          const char *const *set0)
+{
+    (void)m0;
+    mp_error err;
+    mp_error_clear(&err);
+    double tau = 25.0, eta = 0.02;
+    CHECK_OK(mp_net_set(na, "projections[ie].plasticity.params.tau_pre", &tau, 1, &err));
+    CHECK_OK(mp_net_set(na, "projections[4].plasticity.params.eta", &eta, 1, &err));
+    mp_error_clear(&err);
+    CHECK_EQ(mp_net_run(na, 1.0, NULL, NULL, &err), MP_EINVAL); /* no reset yet */
+    CHECK(strstr(err.text, "call mp_net_reset") != NULL);
+    CHECK_OK(mp_net_reset(na, 44, &err));
+    const char *set[] = {set0[0], "projections[ie].plasticity.params.tau_pre=25",
+                         "projections[ie].plasticity.params.eta=0.02"};
+    mp_model *m = NULL;
+    mp_net *nd = NULL;
+    CHECK_OK(mp_model_load(path, set, 3, &m, &err));
+    if (m)
+        CHECK_OK(mp_net_new(m, 44, &nd, &err));
+    if (nd) {
+        const mp_k_net *a = KNET(na), *d = KNET(nd);
+        CHECK(a->projs[4].x_pre->tau == 25.0);
+        same_spiking(a, d);
+        CHECK_OK(mp_net_run(na, 60.0, NULL, NULL, &err));
+        CHECK_OK(mp_net_run(nd, 60.0, NULL, NULL, &err));
+        same_spiking(a, d);
+        printf("spiking: set tau_pre, eta + reset(44) equals --set + new(44)\n");
+    }
+    /* refused paths and values, each with its message */
+    double one = 1.0, two[2] = {1, 2}, neg = -1.0;
+    mp_error_clear(&err);
+    CHECK_EQ(mp_net_set(na, "projections[nope].plasticity.params.eta", &one, 1, &err),
+             MP_EINVAL);
+    CHECK(strstr(err.text, "names no projection") != NULL);
+    mp_error_clear(&err);
+    CHECK_EQ(mp_net_set(na, "projections[ie].plasticity.params.zeta", &one, 1, &err),
+             MP_EINVAL);
+    CHECK(strstr(err.text, "has no parameter 'zeta'") != NULL);
+    mp_error_clear(&err);
+    CHECK_EQ(mp_net_set(na, "projections[ie].plasticity.params.eta", two, 2, &err),
+             MP_EINVAL);
+    CHECK(strstr(err.text, "give one value (got 2)") != NULL);
+    mp_error_clear(&err);
+    CHECK_EQ(mp_net_set(na, "populations[0].size", &one, 1, &err), MP_EINVAL);
+    CHECK(strstr(err.text, "is not settable") != NULL);
+    mp_error_clear(&err);
+    CHECK_EQ(mp_net_set(na, "projections[rep].plasticity.params.eta", &one, 1, &err),
+             MP_EINVAL);
+    CHECK(strstr(err.text, "without plasticity") != NULL);
+    mp_error_clear(&err);
+    CHECK_EQ(mp_net_set(na, "projections[ie].plasticity.params.eta", &neg, 1, &err),
+             MP_EINVAL);
+    CHECK(strstr(err.text, "outside its bounds") != NULL);
+    printf("  eta = -1: %s\n", err.text);
+    mp_net_free(nd);
+    mp_model_free(m);
+}
+
+/* all_features as it is: its groups have inh_per_group 0, an empty output
+ * without a source, which `metaplast check` accepts: the net must build and
+ * run (it once failed with "output 1 has no source entry"). */
+static void empty_output(const char *path)
+{
+    mp_model *m = NULL;
+    mp_net *net = NULL;
+    mp_error err;
+    mp_error_clear(&err);
+    CHECK_OK(mp_model_load(path, NULL, 0, &m, &err));
+    if (m)
+        CHECK_OK(mp_net_new(m, 7, &net, &err));
+    if (net) {
+        CHECK_OK(mp_net_run(net, 50.0, NULL, NULL, &err));
+        CHECK(mp_net_spike_count(net, "groups.exc") > 0);
+        CHECK_EQ(mp_net_spike_count(net, "groups.inh"), -1);
+        printf("spiking: all_features with an empty inhibitory output runs "
+               "(%lld group spikes)\n", mp_net_spike_count(net, "groups.exc"));
+    }
+    mp_net_free(net);
+    mp_model_free(m);
+}
+
 static void spiking(void)
 {
     char path[2048];
     snprintf(path, sizeof path, "%s/tests/models/valid/all_features/model.json",
              getenv("MP_SOURCE_DIR"));
+    empty_output(path);
     mp_model *m = NULL;
     mp_error err;
     mp_error_clear(&err);
-    /* its groups have no inhibitory trains, which the loader accepts and
-     * mp_net_new refuses ("output 1 has no source entry"): given some */
+    /* its groups have no inhibitory trains (empty_output() runs it so);
+     * given some here, so that both outputs are rebuilt */
     const char *set[] = {"stimuli[groups].inh_per_group=2"};
     CHECK_OK(mp_model_load(path, set, 1, &m, &err));
+    (void)set;
     if (!m) {
         fprintf(stderr, "%s\n", err.text);
         return;
@@ -106,6 +193,23 @@ static void spiking(void)
                spikes);
         CHECK(spikes > 0);
         same_spiking(a, b);
+        /* reuse: a ran 60 ms; reset(43) equals new(43), and stays so */
+        CHECK_OK(mp_net_reset(na, 43, &err));
+        same_spiking(a, c);
+        CHECK_OK(mp_net_run(na, 60.0, NULL, NULL, &err));
+        CHECK_OK(mp_net_run(nc, 60.0, NULL, NULL, &err));
+        same_spiking(a, c);
+        printf("spiking: reset(43) of a used net equals new(43) before and after 60 ms\n");
+        set_and_reset(m, na, path, set);
+        /* while recorders are open a reset is refused */
+        char dir[2048];
+        snprintf(dir, sizeof dir, "%s/rec", rt_dir);
+        CHECK_OK(mp_net_open_recorders(na, dir, &err));
+        mp_error_clear(&err);
+        CHECK_EQ(mp_net_reset(na, 1, &err), MP_EINVAL);
+        CHECK(strstr(err.text, "recorders are open") != NULL);
+        CHECK_OK(mp_net_close_recorders(na, &err));
+        CHECK_OK(mp_net_reset(na, 1, &err));
     }
     mp_net_free(na);
     mp_net_free(nb);
@@ -182,6 +286,34 @@ static void rate(void)
         CHECK_EQ(ra->seen, 25);
         printf("rate: two builds of seed 9 equal before and after %zu samples\n", ra->seen);
         same_rate(ra, rb);
+        /* reuse: reset(10) of the trained net equals new(10), and stays so */
+        CHECK_OK(mp_net_reset(a, 10, &err));
+        same_rate(ra, rc);
+        CHECK_OK(mp_net_run(a, 0, NULL, NULL, &err));
+        CHECK_OK(mp_net_run(c, 0, NULL, NULL, &err));
+        same_rate(ra, rc);
+        printf("rate: reset(10) of a trained net equals new(10) before and after training\n");
+        /* a parameter set + reset equals the model loaded with --set */
+        double eta = 0.07;
+        CHECK_OK(mp_net_set(b, "projections[w2].plasticity.params.eta", &eta, 1, &err));
+        CHECK_OK(mp_net_reset(b, 9, &err));
+        char p[400];
+        snprintf(p, sizeof p, "%s/rebuild.json", rt_dir);
+        const char *set[] = {"projections[w2].plasticity.params.eta=0.07"};
+        mp_model *m2 = NULL;
+        mp_net *d = NULL;
+        CHECK_OK(mp_model_load(p, set, 1, &m2, &err));
+        if (m2)
+            CHECK_OK(mp_net_new(m2, 9, &d, &err));
+        if (d) {
+            same_rate(rb, RNET(d));
+            CHECK_OK(mp_net_run(b, 0, NULL, NULL, &err));
+            CHECK_OK(mp_net_run(d, 0, NULL, NULL, &err));
+            same_rate(rb, RNET(d));
+            printf("rate: set eta + reset(9) equals --set + new(9)\n");
+        }
+        mp_net_free(d);
+        mp_model_free(m2);
     }
     mp_net_free(a);
     mp_net_free(b);

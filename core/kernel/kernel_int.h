@@ -152,7 +152,10 @@ struct mp_k_net {
     size_t n_pops;
     mp_s_stim **stims;
     size_t n_stims;
-    size_t *stim_src;       /* n_stims * 2: source of output o (SIZE_MAX: none) */
+    size_t *stim_src;       /* n_stims * 2: source of output o (SIZE_MAX: none,
+                               an empty output) */
+    uint32_t spare_spk[MP_S_PAD]; /* where an empty output "writes" (a
+                                     generator copies MP_S_PAD ids at once) */
     mp_k_source *srcs;
     size_t n_srcs;
     mp_k_proj *projs;
@@ -175,6 +178,23 @@ double mp_k_net_time(const mp_k_net *net);
 long long mp_k_net_spike_count(const mp_k_net *net, const char *name);
 int mp_k_net_open_recorders(mp_k_net *net, const char *outdir, mp_error *err);
 int mp_k_net_close_recorders(mp_k_net *net, mp_error *err);
+/* Back to the initial state of mp_k_net_new(m, seed) (reset.c): refused
+ * with MP_EINVAL while recorders are open. */
+int mp_k_net_reset(mp_k_net *net, uint64_t seed, mp_error *err);
+/* Projection j's rule parameters (desc order): read, and replaced by p
+ * (mp_p_rule_set_params; a trace time constant takes effect at the next
+ * reset). MP_EINVAL for a static projection. */
+const double *mp_k_net_rule_params(const mp_k_net *net, size_t j);
+int mp_k_net_set_rule_params(mp_k_net *net, size_t j, const double *p, mp_error *err);
+/* The pieces mp_k_net_new and mp_k_net_reset share (net.c): population j's
+ * initial state from its stream (V, g drawn; refractory counts, rings,
+ * slot, rkf45 steps as new); projection j's connectivity and weights
+ * (drawn anew, arrays reallocated); its traces and rule io bound; the
+ * rules reset and the weights checked once everything is drawn. */
+int mp_k_pop_draw(mp_k_net *net, size_t pi, mp_error *err);
+int mp_k_proj_draw(mp_k_net *net, size_t j, mp_error *err);
+int mp_k_proj_bind(mp_k_net *net, size_t j, mp_error *err);
+int mp_k_net_start(mp_k_net *net, mp_error *err);
 /* The spiking fields of summary.json, added to root (core/net/summary.c
  * writes the file). */
 struct json_t;

@@ -86,15 +86,21 @@ static int step(mp_k_net *net, mp_error *err)
     for (size_t i = 0; i < net->n_stims; i++) {
         uint32_t *outs[2];
         size_t cnt[2] = {0, 0};
-        mp_k_source *s0 = &net->srcs[net->stim_src[2 * i]];
+        /* an empty output has no source (NULL): it emits nothing, but its
+         * generator still copies MP_S_PAD ids into a buffer */
+        mp_k_source *s0 = net->stim_src[2 * i] != SIZE_MAX
+                              ? &net->srcs[net->stim_src[2 * i]]
+                              : NULL;
         mp_k_source *s1 = net->stim_src[2 * i + 1] != SIZE_MAX
                               ? &net->srcs[net->stim_src[2 * i + 1]]
                               : NULL;
-        outs[0] = s0->spk;
-        outs[1] = s1 ? s1->spk : NULL;
+        outs[0] = s0 ? s0->spk : net->spare_spk;
+        outs[1] = s1 ? s1->spk : net->spare_spk;
         mp_s_step(net->stims[i], n, outs, cnt);
-        s0->nspk = cnt[0];
-        s0->count += (long long)cnt[0];
+        if (s0) {
+            s0->nspk = cnt[0];
+            s0->count += (long long)cnt[0];
+        }
         if (s1) {
             s1->nspk = cnt[1];
             s1->count += (long long)cnt[1];

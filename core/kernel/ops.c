@@ -46,5 +46,22 @@ static void k_summary(void *impl, struct json_t *root, double wall)
     mp_k_summary_fields(impl, root, wall);
 }
 
-const mp_n_ops mp_k_ops = {"spiking", k_create, k_destroy, k_run, k_time, k_samples,
-                           k_spike_count, k_open, k_close, k_summary};
+static int k_reset(void *impl, uint64_t seed, mp_error *err)
+{
+    return mp_k_net_reset(impl, seed, err);
+}
+
+static const double *k_rule_params(const void *impl, size_t j)
+{
+    return mp_k_net_rule_params(impl, j);
+}
+
+static int k_set_rule_params(void *impl, size_t j, const double *p, mp_error *err)
+{
+    return mp_k_net_set_rule_params(impl, j, p, err);
+}
+
+const mp_n_ops mp_k_ops = {"spiking",     k_create,        k_destroy,    k_run,
+                           k_time,        k_samples,       k_spike_count, k_open,
+                           k_close,       k_summary,       k_reset,      k_rule_params,
+                           k_set_rule_params};

@@ -39,6 +39,10 @@ void mp_net_free(mp_net *net)
 int mp_net_run(mp_net *net, double duration_ms, mp_progress_fn progress, void *user,
                mp_error *err)
 {
+    if (net->pending)
+        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                        "mp_net_run: the net was changed (mp_net_set) or its last "
+                        "reset failed: call mp_net_reset before running it");
     return net->ops->run(net->impl, duration_ms, progress, user, err);
 }
 
@@ -54,6 +58,18 @@ long long mp_net_spike_count(const mp_net *net, const char *name)
     if (!net || !name)
         return -1;
     return net->ops->spike_count(net->impl, name);
+}
+
+int mp_net_reset(mp_net *net, uint64_t seed, mp_error *err)
+{
+    if (net->recording)
+        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                        "mp_net_reset: the net's recorders are open; close them first "
+                        "(mp_net_close_recorders), a reset run would write into the "
+                        "same files");
+    int rc = net->ops->reset(net->impl, seed, err);
+    net->pending = rc != MP_OK; /* a failed reset leaves no usable state */
+    return rc;
 }
 
 int mp_net_open_recorders(mp_net *net, const char *outdir, mp_error *err)

@@ -31,6 +31,12 @@ typedef struct mp_n_ops {
     int (*close_recorders)(void *impl, mp_error *err);
     /* the backend's fields of summary.json, added to root */
     void (*summary_fields)(void *impl, struct json_t *root, double wall_seconds);
+    /* back to the initial state of create(m, seed) (mp_net_reset) */
+    int (*reset)(void *impl, uint64_t seed, mp_error *err);
+    /* projection j's rule parameters (desc order; NULL: static) and their
+     * replacement (checked against the rule's bounds) */
+    const double *(*rule_params)(const void *impl, size_t j);
+    int (*set_rule_params)(void *impl, size_t j, const double *p, mp_error *err);
 } mp_n_ops;
 
 extern const mp_n_ops mp_k_ops; /* core/kernel/ops.c */
@@ -41,6 +47,7 @@ struct mp_net {
     const mp_n_ops *ops;
     void *impl;
     int recording; /* recorders open (mp_net_open_recorders .. close) */
+    int pending;   /* mp_net_set since the last reset: mp_net_run refuses */
 };
 
 /* The backend net of a front (tests and the backends' own callers). */

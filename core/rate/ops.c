@@ -53,5 +53,22 @@ static void r_summary(void *impl, struct json_t *root, double wall)
     mp_r_summary_fields(impl, root, wall);
 }
 
-const mp_n_ops mp_r_ops = {"rate", r_create, r_destroy, r_run, r_time, r_samples,
-                           r_spike_count, r_open, r_close, r_summary};
+static int r_reset(void *impl, uint64_t seed, mp_error *err)
+{
+    return mp_r_net_reset(impl, seed, err);
+}
+
+static const double *r_rule_params(const void *impl, size_t j)
+{
+    return mp_r_net_rule_params(impl, j);
+}
+
+static int r_set_rule_params(void *impl, size_t j, const double *p, mp_error *err)
+{
+    return mp_r_net_set_rule_params(impl, j, p, err);
+}
+
+const mp_n_ops mp_r_ops = {"rate",        r_create,        r_destroy,    r_run,
+                           r_time,        r_samples,       r_spike_count, r_open,
+                           r_close,       r_summary,       r_reset,      r_rule_params,
+                           r_set_rule_params};

@@ -117,6 +117,14 @@ typedef struct mp_r_net {
 /* rate_net.c */
 int mp_r_net_new(const mp_model *m, uint64_t seed, mp_r_net **out, mp_error *err);
 void mp_r_net_free(mp_r_net *net);
+/* Back to the initial state of mp_r_net_new(m, seed), reusing every array:
+ * W, B drawn anew, layer vectors zeroed, rules reset, order stream
+ * reseeded, no samples seen. Refused (MP_EINVAL) while recorders are open. */
+int mp_r_net_reset(mp_r_net *net, uint64_t seed, mp_error *err);
+/* Projection j's rule parameters: read, and replaced (mp_p_rule_set_params;
+ * in force at once; a reset should follow). MP_EINVAL for a static one. */
+const double *mp_r_net_rule_params(const mp_r_net *net, size_t j);
+int mp_r_net_set_rule_params(mp_r_net *net, size_t j, const double *p, mp_error *err);
 
 /* forward.c: y of every layer for input x (dim values). */
 void mp_r_forward(mp_r_net *net, const double *x);
