@@ -17,6 +17,8 @@
 #include "model/model_int.h"
 
 struct json_t;
+struct mp_dataset;
+struct mp_r_episode;
 
 typedef struct mp_n_ops {
     const char *kind; /* "spiking", "rate": for messages */
@@ -37,6 +39,17 @@ typedef struct mp_n_ops {
      * replacement (checked against the rule's bounds) */
     const double *(*rule_params)(const void *impl, size_t j);
     int (*set_rule_params)(void *impl, size_t j, const double *p, mp_error *err);
+    /* the seam's inner loops (core/net/seam.h); NULL: not offered */
+    int (*set_data)(void *impl, const struct mp_dataset *train, const double *rotation,
+                    mp_error *err);
+    int (*episode)(void *impl, const struct mp_r_episode *ep, double *loss,
+                   double *accuracy, double *align, size_t max_align, size_t *n_align,
+                   mp_error *err);
+    int (*episode_grad)(void *impl, const double *const *params,
+                        const struct mp_r_episode *ep, double *loss, double *accuracy,
+                        double **grad, mp_error *err);
+    int (*pc_distance)(void *impl, size_t n_samples, size_t proj, double *dist,
+                       mp_error *err);
 } mp_n_ops;
 
 extern const mp_n_ops mp_k_ops; /* core/kernel/ops.c */

@@ -1,6 +1,9 @@
 /* The rate backend of the network front (core/net/net_int.h). */
 #include "net/net_int.h"
+#include "rate/episode_int.h"
 #include "rate/rate_int.h"
+#include "stimuli/dataset_int.h"
+#include "util/util_int.h"
 
 static int r_create(const mp_model *m, uint64_t seed, void **impl, mp_error *err)
 {
@@ -68,7 +71,48 @@ static int r_set_rule_params(void *impl, size_t j, const double *p, mp_error *er
     return mp_r_net_set_rule_params(impl, j, p, err);
 }
 
+static int r_set_data(void *impl, const mp_dataset *train, const double *rotation,
+                      mp_error *err)
+{
+    mp_r_net *net = impl;
+    const mp_dataset *own = net->m->data.train;
+    if (!train) {
+        net->train = own;
+        net->rotation = net->m->data.rotation;
+        return MP_OK;
+    }
+    if (train->dim != own->dim || train->n != own->n)
+        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                        "the evaluation's data set has %zu samples of dimension %zu; "
+                        "the model's has %zu of dimension %zu",
+                        train->n, train->dim, own->n, own->dim);
+    net->train = train;
+    net->rotation = rotation;
+    return MP_OK;
+}
+
+static int r_episode(void *impl, const mp_r_episode *ep, double *loss, double *accuracy,
+                     double *align, size_t max_align, size_t *n_align, mp_error *err)
+{
+    return mp_r_episode_run_net(impl, ep, loss, accuracy, align, max_align, n_align, err);
+}
+
+/* The gradient engine builds its own net of the model (core/rate/episode.c:
+ * it checkpoints and replays W); params carry the meta-parameters. */
+static int r_episode_grad(void *impl, const double *const *params, const mp_r_episode *ep,
+                          double *loss, double *accuracy, double **grad, mp_error *err)
+{
+    return mp_r_episode_grad(((mp_r_net *)impl)->m, params, ep, loss, accuracy, grad, err);
+}
+
+static int r_pc_distance(void *impl, size_t n_samples, size_t proj, double *dist,
+                         mp_error *err)
+{
+    return mp_r_pc_distance_net(impl, n_samples, proj, dist, err);
+}
+
 const mp_n_ops mp_r_ops = {"rate",        r_create,        r_destroy,    r_run,
                            r_time,        r_samples,       r_spike_count, r_open,
                            r_close,       r_summary,       r_reset,      r_rule_params,
-                           r_set_rule_params};
+                           r_set_rule_params, r_set_data, r_episode, r_episode_grad,
+                           r_pc_distance};

@@ -134,6 +134,8 @@ int mp_r_net_new(const mp_model *m, uint64_t seed, mp_r_net **out, mp_error *err
         return nomem(err);
     net->m = m;
     net->seed = seed;
+    net->train = m->data.train;
+    net->rotation = m->data.rotation;
     int rc = init_layers(net) == MP_OK ? MP_OK : nomem(err);
     net->nP = m->n_projections;
     if (rc == MP_OK && !(net->P = mp_u_calloc(net->nP, sizeof *net->P)))
