@@ -265,7 +265,8 @@ static void kernel_consistency(const char *fb)
         const mp_r_layer *o = &rn->L[rn->nL - 1];
         for (size_t q = 0; q < NQ; q++) {
             mp_r_forward(rn, d->x + qi[q] * d->dim);
-            sum += mp_r_loss(rn, ql[q]);
+            mp_r_target_label(rn, ql[q]);
+            sum += mp_r_loss(rn);
             uint32_t best = 0;
             for (uint32_t k = 1; k < o->n; k++)
                 best = o->y[k] > o->y[best] ? k : best;
