@@ -17,7 +17,10 @@
  *     (mp_r_train on the model's data set, then mp_r_loss on the query);
  *     the accuracy is NaN for regression targets;
  *   - refusals: a relu output, training.loss none, a data set whose target
- *     dimension is not the output size, labelled data without labels.
+ *     dimension is not the output size, labelled data without labels;
+ *   - the meta-layer: the experiment tests/experiments/valid/mse_exact (loss
+ *     "mse", exact gradients, 3-way 5-shot tasks, three free coefficients)
+ *     evaluated through mp_x_evaluate against FD of its loss.
  * Finite differences: 4-point central stencil, h = 1e-4 (|theta| + 1e-2);
  * a case passes when max_k |g_k - fd_k| <= 1e-6 max_k |fd_k|. */
 #include "test_rate_fixture.h"
@@ -25,6 +28,7 @@
 #include <math.h>
 
 #include "check.h"
+#include "meta/meta_int.h"
 #include "rate/episode_int.h"
 #include "util/npy.h"
 #include "util/util_int.h"
@@ -367,6 +371,54 @@ static void refusals(void)
     }
 }
 
+/* mp_x_evaluate of the mse_exact experiment: its exact gradient (the sum
+ * over the projections sharing a free coefficient, task seeds, the copy of
+ * the model carrying theta) against FD of the loss it reports. */
+static void meta_layer(void)
+{
+    const char *src = getenv("MP_SOURCE_DIR");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/experiments/valid/mse_exact/experiment.json",
+             src ? src : "..");
+    mp_experiment *x = NULL;
+    mp_error err;
+    mp_error_clear(&err);
+    CHECK_OK(mp_x_load(path, &x, &err));
+    if (!x)
+        return;
+    CHECK_EQ(x->n_free, 3);
+    double theta[3] = {0.05, 0.01, 0.1}, g[3] = {0, 0, 0};
+    for (uint64_t task = 0; task < 2; task++) {
+        mp_x_result r;
+        memset(&r, 0, sizeof r);
+        r.grad = g;
+        CHECK_OK(mp_x_evaluate(x, theta, 0, task, &r, &err));
+        CHECK(!r.blown && r.accuracy >= 0 && r.accuracy <= 1);
+        double dmax = 0.0, fmx = 0.0;
+        for (size_t k = 0; k < 3; k++) {
+            double v0 = theta[k], h = 1e-4 * (fabs(v0) + 1e-2), f[4];
+            const double off[4] = {-2, -1, 1, 2};
+            for (int s = 0; s < 4; s++) {
+                mp_x_result q;
+                memset(&q, 0, sizeof q);
+                theta[k] = v0 + off[s] * h;
+                CHECK_OK(mp_x_evaluate(x, theta, 0, task, &q, &err));
+                f[s] = q.loss;
+            }
+            theta[k] = v0;
+            double fd = (8.0 * (f[2] - f[1]) - (f[3] - f[0])) / (12.0 * h);
+            dmax = fmax(dmax, fabs(g[k] - fd));
+            fmx = fmax(fmx, fabs(fd));
+        }
+        double rel = fmx > 0 ? dmax / fmx : dmax;
+        CHECK_(rel < TOL && fmx > 0, "mse_exact task %d: rel err %.3g (max |fd| %.3g)",
+               (int)task, rel, fmx);
+        printf("  experiment mse_exact, task %d: loss %.6f acc %.3f  rel err %.2e\n",
+               (int)task, r.loss, r.accuracy, rel);
+    }
+    mp_x_free_experiment(x);
+}
+
 int main(void)
 {
     rt_mkdir("gradmse");
@@ -379,6 +431,7 @@ int main(void)
     pool_cases(1);
     rule_cases();
     refusals();
+    meta_layer();
     printf("%d cases, worst relative error %.2e\n", n_cases, worst_case);
     return CHECK_DONE();
 }
