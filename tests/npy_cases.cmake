@@ -9,3 +9,14 @@ add_test(NAME npy_rate_model_trains
           -P ${CMAKE_CURRENT_SOURCE_DIR}/run_npy_case.cmake)
 set_tests_properties(npy_rate_model_trains PROPERTIES ENVIRONMENT "${MP_TEST_ENV}"
                      LABELS model)
+
+# A regression from .npy targets (tests/models/valid/rate_npy_regression:
+# y = tanh(A x), training.loss mse): the test loss falls from 0.56 to below
+# 0.02 (run_npy_regression_case.cmake).
+add_test(NAME npy_rate_regression_learns
+  COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:metaplast_cli>
+          -DMODEL=${CMAKE_CURRENT_SOURCE_DIR}/models/valid/rate_npy_regression/model.json
+          -DWORK=${CMAKE_CURRENT_BINARY_DIR}/npy_rate_regression_learns
+          -P ${CMAKE_CURRENT_SOURCE_DIR}/run_npy_regression_case.cmake)
+set_tests_properties(npy_rate_regression_learns PROPERTIES ENVIRONMENT "${MP_TEST_ENV}"
+                     LABELS model)
