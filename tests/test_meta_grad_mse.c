@@ -30,6 +30,7 @@
 #include "check.h"
 #include "meta/meta_int.h"
 #include "rate/episode_int.h"
+#include "test_grad_fd.h"
 #include "util/npy.h"
 #include "util/util_int.h"
 
@@ -178,6 +179,17 @@ static void consistency(const char *what, const mp_model *m)
     printf("  %-52s loss %.6f == kernel's (untrained %.6f)\n", what, lg, l0);
 }
 
+typedef struct episode_ctx {
+    const mp_model *m;
+    double **par;
+} episode_ctx;
+
+static double episode_loss(void *ctx)
+{
+    const episode_ctx *c = ctx;
+    return loss_at(c->m, c->par);
+}
+
 static double worst_case;
 static int n_cases;
 
@@ -200,27 +212,9 @@ static void check_grad(const char *what, const mp_model *m, double **par)
     CHECK_(m->data.train->target ? isnan(acc) : acc >= 0 && acc <= 1, "%s: accuracy %g",
            what, acc);
     double dmax = 0.0, fmx = 0.0;
-    for (int j = 0; j < 3 && rc == MP_OK; j++) {
-        if (!par[j])
-            continue;
-        const mp_rule_desc *d = m->projections[j].plasticity->plugin->desc;
-        for (uint32_t k = 0; k < d->n_params; k++) {
-            if (!(d->params[k].flags & MP_PARAM_COEF)) {
-                CHECK(g[j][k] == 0.0);
-                continue;
-            }
-            double v0 = par[j][k], h = 1e-4 * (fabs(v0) + 1e-2), f[4];
-            const double off[4] = {-2, -1, 1, 2};
-            for (int s = 0; s < 4; s++) {
-                par[j][k] = v0 + off[s] * h;
-                f[s] = loss_at(m, par);
-            }
-            par[j][k] = v0;
-            double fd = (8.0 * (f[2] - f[1]) - (f[3] - f[0])) / (12.0 * h);
-            dmax = fmax(dmax, fabs(g[j][k] - fd));
-            fmx = fmax(fmx, fabs(fd));
-        }
-    }
+    episode_ctx fc = {m, par};
+    if (rc == MP_OK)
+        CHECK_EQ(fd_compare(m, par, g, 3, episode_loss, &fc, &dmax, &fmx), 0);
     double rel = fmx > 0 ? dmax / fmx : dmax;
     CHECK_(rel < TOL && fmx > 0, "%s: max rel err %.3g (max |fd| %.3g)", what, rel, fmx);
     printf("  %-52s loss %.6f  max|g| %.3e  rel err %.2e\n", what, l, fmx, rel);
@@ -305,70 +299,81 @@ static void rule_cases(void)
     }
 }
 
-static void refusals(void)
+/* The episode of model s on the model's data set (or on data), without
+ * train labels when no_labels, with query sample 2 at bad_query when not
+ * 0, is refused by mp_r_episode_grad with "meta-gradients: " why and, when
+ * run_too, by mp_r_episode_run with "episode: " why. */
+static void refused(const spec *s, const mp_dataset *data, int no_labels,
+                    size_t bad_query, int run_too, const char *why)
 {
+    mp_model *m = make(s, POOL, POOL, POOL);
+    CHECK(m != NULL);
+    if (!m)
+        return;
+    mp_r_episode ep = episode(m);
+    if (data)
+        ep.data = data;
+    if (no_labels)
+        ep.train_label = NULL;
+    if (bad_query)
+        q_idx[2] = bad_query;
     mp_error err;
     mp_error_clear(&err);
-    double l;
-    spec s = {1, "mse", "fixed_random", SOFTPLUS, SOFTPLUS, "\"relu\"", "true"};
-    mp_model *m = make(&s, POOL, POOL, POOL);
-    if (m) {
-        mp_r_episode ep = episode(m);
-        CHECK_EQ(mp_r_episode_grad(m, NULL, &ep, &l, NULL, NULL, &err), MP_EINVAL);
-        CHECK_STR(err.text, "meta-gradients: the output population 'out' has activation "
-                            "relu; supported: softmax, and with training.loss mse also "
-                            "softplus, linear, sigmoid, tanh");
-        mp_model_free(m);
-    }
-    s = (spec){1, "none", "fixed_random", SOFTPLUS, SOFTPLUS, "\"linear\"", "true"};
-    m = make(&s, POOL, POOL, POOL);
-    if (m) {
-        mp_r_episode ep = episode(m);
-        mp_error_clear(&err);
-        CHECK_EQ(mp_r_episode_grad(m, NULL, &ep, &l, NULL, NULL, &err), MP_EINVAL);
-        CHECK_STR(err.text, "meta-gradients: training.loss is \"none\"; the episode "
-                            "needs a loss (cross_entropy or mse)");
-        mp_model_free(m);
-    }
-    s = (spec){1, "mse", "fixed_random", SOFTPLUS, SOFTPLUS, "\"linear\"", "true"};
-    m = make(&s, POOL, POOL, POOL);
-    if (m) {
-        /* a data set whose targets do not fit the output layer */
-        mp_dataset *d3 = NULL;
-        CHECK_OK(mp_ds_new(NDATA, DIM, 0, "three.npy", &d3, &err));
-        CHECK_OK(mp_ds_add_targets(d3, 3, &err));
-        mp_r_episode ep = episode(m);
-        ep.data = d3;
-        double acc;
-        mp_error_clear(&err);
-        CHECK_EQ(mp_r_episode_grad(m, NULL, &ep, &l, NULL, NULL, &err), MP_EINVAL);
-        CHECK_STR(err.text, "meta-gradients: the data set three.npy has 3 regression "
-                            "targets per sample, the output layer 4 neurons");
-        mp_error_clear(&err);
+    double l, acc;
+    char want[512];
+    CHECK_EQ(mp_r_episode_grad(m, NULL, &ep, &l, NULL, NULL, &err), MP_EINVAL);
+    snprintf(want, sizeof want, "meta-gradients: %s", why);
+    CHECK_STR(err.text, want);
+    mp_error_clear(&err);
+    if (run_too) {
         CHECK_EQ(mp_r_episode_run(m, &ep, &l, &acc, NULL, 0, NULL, &err), MP_EINVAL);
-        CHECK_STR(err.text, "episode: the data set three.npy has 3 regression "
-                            "targets per sample, the output layer 4 neurons");
-        mp_ds_free(d3);
-        /* a query index out of range names it */
-        ep = episode(m);
-        q_idx[2] = NDATA;
-        mp_error_clear(&err);
-        CHECK_EQ(mp_r_episode_grad(m, NULL, &ep, &l, NULL, NULL, &err), MP_EINVAL);
-        CHECK_STR(err.text, "meta-gradients: query sample 2: index 38 or label -1 out "
-                            "of range");
-        mp_model_free(m);
+        snprintf(want, sizeof want, "episode: %s", why);
+        CHECK_STR(err.text, want);
     }
-    s = (spec){0, "mse", "fixed_random", SOFTPLUS, SOFTPLUS, "\"linear\"", "true"};
-    m = make(&s, POOL, POOL, POOL);
-    if (m) { /* labelled data, but the episode gives no labels */
-        mp_r_episode ep = episode(m);
-        ep.train_label = NULL;
-        mp_error_clear(&err);
-        CHECK_EQ(mp_r_episode_grad(m, NULL, &ep, &l, NULL, NULL, &err), MP_EINVAL);
-        CHECK_STR(err.text, "meta-gradients: the train samples have no labels and the "
-                            "data set no regression targets");
-        mp_model_free(m);
-    }
+    mp_model_free(m);
+}
+
+static void refusals(void)
+{
+    spec relu = {1, "mse", "fixed_random", SOFTPLUS, SOFTPLUS, "\"relu\"", "true"};
+    refused(&relu, NULL, 0, 0, 0,
+            "the output population 'out' has activation relu; supported: softmax, "
+            "and with training.loss mse also softplus, linear, sigmoid, tanh");
+    spec none = {1, "none", "fixed_random", SOFTPLUS, SOFTPLUS, "\"linear\"", "true"};
+    refused(&none, NULL, 0, 0, 0,
+            "training.loss is \"none\"; the episode needs a loss (cross_entropy or mse)");
+    spec reg = {1, "mse", "fixed_random", SOFTPLUS, SOFTPLUS, "\"linear\"", "true"};
+    mp_dataset *d3 = NULL; /* targets that do not fit the output layer */
+    mp_error err;
+    mp_error_clear(&err);
+    CHECK_OK(mp_ds_new(NDATA, DIM, 0, "three.npy", &d3, &err));
+    CHECK_OK(mp_ds_add_targets(d3, 3, &err));
+    refused(&reg, d3, 0, 0, 1,
+            "the data set three.npy has 3 regression targets per sample, the output "
+            "layer 4 neurons");
+    mp_ds_free(d3);
+    refused(&reg, NULL, 0, NDATA, 1, "query sample 2: index 38 out of range (the data set has 38 "
+            "samples)");
+    spec lab = {0, "mse", "fixed_random", SOFTPLUS, SOFTPLUS, "\"linear\"", "true"};
+    refused(&lab, NULL, 1, 0, 1,
+            "the train samples have no labels and the data set no regression targets");
+}
+
+typedef struct meta_ctx {
+    const mp_experiment *x;
+    const double *theta;
+    uint64_t task;
+} meta_ctx;
+
+static double meta_loss(void *ctx)
+{
+    const meta_ctx *c = ctx;
+    mp_x_result q;
+    memset(&q, 0, sizeof q);
+    mp_error err;
+    mp_error_clear(&err);
+    CHECK_OK(mp_x_evaluate(c->x, c->theta, 0, c->task, &q, &err));
+    return q.loss;
 }
 
 /* mp_x_evaluate of the mse_exact experiment: its exact gradient (the sum
@@ -396,17 +401,8 @@ static void meta_layer(void)
         CHECK(!r.blown && r.accuracy >= 0 && r.accuracy <= 1);
         double dmax = 0.0, fmx = 0.0;
         for (size_t k = 0; k < 3; k++) {
-            double v0 = theta[k], h = 1e-4 * (fabs(v0) + 1e-2), f[4];
-            const double off[4] = {-2, -1, 1, 2};
-            for (int s = 0; s < 4; s++) {
-                mp_x_result q;
-                memset(&q, 0, sizeof q);
-                theta[k] = v0 + off[s] * h;
-                CHECK_OK(mp_x_evaluate(x, theta, 0, task, &q, &err));
-                f[s] = q.loss;
-            }
-            theta[k] = v0;
-            double fd = (8.0 * (f[2] - f[1]) - (f[3] - f[0])) / (12.0 * h);
+            meta_ctx fc = {x, theta, task};
+            double fd = fd4(meta_loss, &fc, &theta[k]);
             dmax = fmax(dmax, fabs(g[k] - fd));
             fmx = fmax(fmx, fabs(fd));
         }

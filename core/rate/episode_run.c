@@ -38,6 +38,11 @@ int mp_r_episode_check_data(const mp_model *m, const mp_r_episode *ep,
                             "set no regression targets", what, s ? "query" : "train");
         for (size_t i = 0; i < n; i++) {
             int32_t l = mp_r_ep_label(ep, lb, i);
+            if (ds->target && ix[i] >= ds->n)
+                return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                                "%s: %s sample %zu: index %zu out of range (the "
+                                "data set has %zu samples)", what,
+                                s ? "query" : "train", i, ix[i], ds->n);
             if (ix[i] >= ds->n || (!ds->target && (l < 0 || (size_t)l >= nout)))
                 return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
                                 "%s: %s sample %zu: index %zu or "
