@@ -3,8 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_rng.h>
-
 #include "stimuli/dataset_int.h"
 #include "util/util_int.h"
 
@@ -76,15 +74,3 @@ int mp_ds_class_counts(const mp_dataset *ds, size_t *counts, mp_error *err)
     return MP_OK;
 }
 
-void mp_ds_rng_seed(void *rng, uint64_t seed)
-{
-    gsl_rng_set(rng, (unsigned long)((seed >> 32) ^ (seed & 0xffffffffu)));
-}
-
-void *mp_ds_rng_new(uint64_t seed)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    if (r)
-        mp_ds_rng_seed(r, seed);
-    return r;
-}

@@ -39,14 +39,6 @@ int mp_ds_add_targets(mp_dataset *ds, size_t k, mp_error *err);
  * errors: MP_EINVAL (unlabelled, or a label out of range) */
 int mp_ds_class_counts(const mp_dataset *ds, size_t *counts, mp_error *err);
 
-/* A GSL mt19937 generator seeded from a 64-bit seed folded into the 32 bits
- * mt19937 takes: (seed >> 32) ^ (seed & 0xffffffff). NULL when out of
- * memory. Free with gsl_rng_free. */
-void *mp_ds_rng_new(uint64_t seed);
-/* Reseeds such a generator (any gsl_rng) the same way. GSL maps the 32-bit
- * seed 0 to mt19937's default seed 4357. */
-void mp_ds_rng_seed(void *rng, uint64_t seed);
-
 /* ---- IDX (idx.c) --------------------------------------------------------- */
 
 /* Reads big-endian IDX files: images (magic 0x00000803: unsigned bytes,
@@ -116,7 +108,7 @@ int mp_ds_load_digits_json_n(const char *dir, size_t n_classes,
  * R diag(variances) R^T, R a Haar-random orthogonal matrix: x = R (sqrt(var)
  * .* z), z ~ N(0, I). variances: dim values >= 0, descending, so column k of
  * R is the k-th principal axis. rotation (dim*dim, row-major, may be NULL)
- * receives R. One mt19937 stream (mp_ds_rng_new(seed)) draws R first, then
+ * receives R. One mt19937 stream (mp_u_rng_new(MP_U_RNG_MT19937, seed)) draws R first, then
  * the samples one after the other, so the first n samples do not depend on n.
  * The set is unlabelled. errors: MP_EINVAL, MP_ENOMEM */
 int mp_ds_gaussian_rotated(size_t dim, size_t n, const double *variances,
@@ -182,8 +174,8 @@ int mp_task_init(mp_task *t, const mp_task_sampler *s, mp_error *err);
 void mp_task_release(mp_task *t);
 
 /* Draws the task of task_seed into t (mp_task_init'ed for s): the result
- * depends on task_seed alone (t's GSL mt19937 reseeded as mp_ds_rng_new
- * does), and s is only read, so threads may sample from one sampler into
+ * depends on task_seed alone (t's GSL mt19937 reseeded with
+ * mp_u_rng_seed), and s is only read, so threads may sample from one sampler into
  * their own tasks. No allocation. Draw order: classes; per class slot, its
  * samples; the training order. errors: MP_EINVAL (t not set up for s) */
 int mp_task_sample(const mp_task_sampler *s, uint64_t task_seed, mp_task *t,

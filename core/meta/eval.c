@@ -2,10 +2,11 @@
  * the loaded model whose plastic projections point at their own parameter
  * arrays (theta written in), a fresh net from it, the inner loop, the loss.
  *
- * Why a copy and not a kernel hook: both kernels (core/kernel/net.c,
- * core/rate/rate_net.c) point the rules' io.p straight at
+ * Why a copy: both kernels (core/kernel/net.c, core/rate/rate_net.c) build
+ * each rule instance (core/plugin/rule_instance.h) from
  * model->projections[j].plasticity->params, and a net keeps its model
- * pointer for its whole life. Copying the mp_model struct by value with a
+ * pointer for its whole life. (A net reused across evaluations would set
+ * the values with mp_p_rule_set_params instead.) Copying the mp_model struct by value with a
  * fresh projections array and fresh mp_m_plasticity/params for the plastic
  * projections gives every evaluation its own parameters while populations,
  * stimuli, plugins and data stay shared and read-only; no kernel edit is

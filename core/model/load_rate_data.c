@@ -11,10 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_rng.h>
-
 #include "model/load_int.h"
 #include "stimuli/dataset_int.h"
+#include "util/rng.h"
 
 enum { SRC_FASHION, SRC_DIGITS, SRC_IDX, SRC_GAUSSIAN, SRC_NPY };
 
@@ -107,7 +106,7 @@ static int split(mp_m_ctx *c, mp_model *m, double frac)
     mp_error_clear(&e);
     size_t n = all->n, nt = (size_t)llround(frac * (double)n);
     size_t *perm = mp_u_malloc((n ? n : 1) * sizeof *perm);
-    gsl_rng *r = mp_ds_rng_new(mp_u_stream_seed(m->seed, MP_STREAM_DATA, 1));
+    gsl_rng *r = mp_u_rng_new(MP_U_RNG_MT19937, mp_u_stream_seed(m->seed, MP_STREAM_DATA, 1));
     int rc = perm && r ? MP_OK : MP_ENOMEM;
     if (rc == MP_OK) {
         for (size_t i = 0; i < n; i++)
@@ -125,7 +124,7 @@ static int split(mp_m_ctx *c, mp_model *m, double frac)
         rc = subset(all, perm + nt, n - nt, NULL, all->n_classes, &tr, &e);
     mp_u_free(perm);
     if (r)
-        gsl_rng_free(r);
+        mp_u_rng_free(r);
     if (rc != MP_OK)
         return mp_m_nomem(c);
     mp_ds_free(all);

@@ -29,6 +29,7 @@
 #include "plugin/plugin_int.h"
 #include "rate/rate_int.h"
 #include "rate/reverse_int.h"
+#include "util/rng.h"
 #include "util/util_int.h"
 
 
@@ -111,11 +112,8 @@ static int check_model(mp_r_rev_ctx *c, const double *const *params, mp_error *e
         if (!pj->plasticity)
             continue;
         const mp_rule_desc *d = pj->plasticity->plugin->desc;
-        const mp_rule_grad *g = d->extension
-                                    ? (const mp_rule_grad *)d->extension(MP_RULE_GRAD_V1)
-                                    : NULL;
-        if (!g || g->size < offsetof(mp_rule_grad, step_vjp) + sizeof g->step_vjp ||
-            !g->step_vjp)
+        const mp_rule_grad *g = mp_p_rule_grad_ext(d);
+        if (!g)
             return mp_u_err(err, MP_EPLUGIN, NULL, 0, 0, NULL,
                             "meta-gradients: rule '%s' (projection '%s') offers "
                             "no %s extension", d->name, pj->name, MP_RULE_GRAD_V1);
@@ -194,7 +192,7 @@ static int run(mp_r_rev_ctx *c, const double *const *params, double *loss,
     if (rc != MP_OK)
         return rc;
     mp_r_net *net = c->net;
-    size_t most = 1, scr = 1;
+    size_t most = 1;
     for (size_t k = 0; k < c->nL; k++) {
         c->noff[k + 1] = c->noff[k] + net->L[k].n;
         most = net->L[k].n > most ? net->L[k].n : most;
@@ -205,24 +203,22 @@ static int run(mp_r_rev_ctx *c, const double *const *params, double *loss,
         c->woff[j + 1] = c->woff[j] + (size_t)p->n_pre * p->n_post;
         if (!c->ext[j])
             continue;
-        p->io.p = c->par[j]; /* the kernel's step reads these */
-        const mp_rule_desc *d = p->desc;
-        size_t s1 = d->state_size ? d->state_size(c->par[j], p->n_pre, p->n_post) : 0;
-        size_t s2 = c->ext[j]->size >= offsetof(mp_rule_grad, scratch_size) +
-                                           sizeof c->ext[j]->scratch_size &&
-                            c->ext[j]->scratch_size
-                        ? c->ext[j]->scratch_size(c->par[j], p->n_pre, p->n_post)
-                        : s1;
-        s1 = s1 > s2 ? s1 : s2;
-        scr = s1 > scr ? s1 : scr;
+        /* the episode's parameters into the rule instance, which then
+         * starts afresh with them, as a net built with them would */
+        if ((rc = mp_p_rule_set_params(p->rule, c->par[j], err)) != MP_OK ||
+            (rc = mp_p_rule_reset(p->rule, mp_u_stream_seed(net->seed, MP_STREAM_RULE, j),
+                                  err)) != MP_OK)
+            return rc;
     }
     c->nW = c->woff[c->nP];
     c->rec_size = c->nW + 4 * c->nN + net->L[c->nL - 1].n;
     c->bytes += (c->nW + 4 * c->nN) * sizeof(double); /* the net's own arrays */
-    for (size_t j = 0; j < c->nP; j++)
+    for (size_t j = 0; j < c->nP; j++) {
         if (net->P[j].B)
             c->bytes += (size_t)net->P[j].b_rows * net->P[j].n_pre * sizeof(double);
-    mp_error_clear(&net->hook_err);
+        if (net->P[j].rule) /* its step_vjp scratch */
+            c->bytes += net->P[j].rule->n_scratch * sizeof(double);
+    }
 
     const size_t T = ep->n_train;
     const size_t K = isqrt_up(T ? T : 1), nck = T ? (T + K - 1) / K : 0;
@@ -230,7 +226,7 @@ static int run(mp_r_rev_ctx *c, const double *const *params, double *loss,
      * (saturating: nck * nW overflowed size_t for a large enough episode) */
     size_t need = mp_u_size_add(
         mp_u_size_add(mp_u_size_mul(nck, c->nW),
-                      mp_u_size_add(2 * c->nW + 2 * c->nN + 3 * most, scr)),
+                      2 * c->nW + 2 * c->nN + 3 * most),
         mp_u_size_mul(K, c->rec_size));
     if (grad && (rc = mp_u_mem_check(err, mp_u_size_mul(need, sizeof(double)), m->file, NULL,
                                      "its checkpoints and reverse pass",
@@ -261,10 +257,9 @@ static int run(mp_r_rev_ctx *c, const double *const *params, double *loss,
         gtmp = e_alloc(c, most);
         tmp = e_alloc(c, 2 * most); /* tmp, tmp2 */
         c->most = most;
-        c->scratch = e_alloc(c, scr);
         seg = e_alloc(c, K * c->rec_size);
         gp = mp_u_calloc(c->nP ? c->nP : 1, sizeof *gp);
-        if (!gW || !gWin || !gy || !ge || !gtmp || !tmp || !c->scratch || !seg || !gp)
+        if (!gW || !gWin || !gy || !ge || !gtmp || !tmp || !seg || !gp)
             rc = nomem(err);
         for (size_t j = 0; j < c->nP && rc == MP_OK; j++)
             if (c->ext[j] && !(gp[j] = e_alloc(c, net->P[j].desc->n_params)))
@@ -358,7 +353,6 @@ int mp_r_episode_grad_ex(const mp_model *m, const double *const *params,
     mp_u_free(c.par);
     mp_u_free(c.woff);
     mp_u_free(c.noff);
-    mp_u_free(c.scratch);
     return rc;
 }
 

@@ -15,7 +15,7 @@
 #include "metaplast/error.h"
 #include "metaplast/net.h"
 #include "model/model_int.h"
-#include "plugin/host_ctx.h"
+#include "plugin/rule_instance.h"
 
 /* ---- activation.c -------------------------------------------------------- */
 
@@ -82,11 +82,9 @@ typedef struct mp_r_proj {
     double *B;               /* fixed_random: n_post x n_pre; direct: n_L x
                                 n_pre; NULL otherwise */
     uint32_t b_rows;
-    const mp_rule_desc *desc; /* NULL: static */
-    mp_rule_io io;
-    double *state;
-    mp_p_host_ctx host;
-    void *rng;               /* gsl_rng * */
+    const mp_rule_desc *desc; /* rule->desc; NULL: static */
+    mp_p_rule *rule;          /* the rule instance; its io is bound to W and
+                                 the layers' y and e */
 } mp_r_proj;
 
 typedef struct mp_r_rec {
@@ -109,12 +107,11 @@ typedef struct mp_r_net {
     double *tmp;     /* scratch, max layer size */
     size_t seen;     /* samples trained on */
     size_t *perm;    /* training order of the current pass */
-    void *order_rng; /* gsl_rng *: the permutations */
+    gsl_rng *order_rng; /* the permutations */
     mp_r_rec *recs;
     size_t n_recs;
     double last_acc, last_loss; /* of the latest accuracy evaluation */
     int has_eval;
-    mp_error hook_err;
     double wall;
 } mp_r_net;
 

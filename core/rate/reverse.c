@@ -104,15 +104,15 @@ int mp_r_rev_step(mp_r_rev_ctx *c, mp_r_rev_rec r, const double *gW,
                 gWin[o + i] += gW[o + i];
             continue;
         }
-        mp_rule_io io = p->io;
+        mp_p_rule *rule = p->rule; /* its parameters, scratch and error sink */
+        mp_rule_io io = rule->io;
         io.W = r.W + o;
         io.y_pre = r.y + c->noff[p->pre];
         io.y_post = r.y + c->noff[p->post];
         io.e_pre = r.e + c->noff[p->pre];
         io.e_post = r.e + c->noff[p->post];
-        io.p = c->par[j];
-        io.state = c->scratch;
-        mp_error_clear(&net->hook_err);
+        io.state = rule->scratch;
+        mp_error_clear(&rule->err);
         int rc = c->ext[j]->step_vjp(&io, gW + o, gp[j], gWin + o,
                                      gy + c->noff[p->pre], gy + c->noff[p->post],
                                      ge + c->noff[p->pre], ge + c->noff[p->post]);
@@ -120,7 +120,7 @@ int mp_r_rev_step(mp_r_rev_ctx *c, mp_r_rev_rec r, const double *gW,
             return mp_u_err(err, rc > 0 ? MP_EUNSTABLE : MP_EPLUGIN, NULL, 0, 0,
                             NULL, "projection '%s' (rule %s): step_vjp returned "
                             "%d%s%s", p->m->name, p->desc->name, rc,
-                            net->hook_err.text[0] ? ": " : "", net->hook_err.text);
+                            rule->err.text[0] ? ": " : "", rule->err.text);
     }
     /* 2. the errors, in the reverse of mp_r_backward's order */
     for (size_t k = 1; k <= L; k++) {

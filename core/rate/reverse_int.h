@@ -25,7 +25,6 @@ typedef struct mp_r_rev_ctx {
     size_t nN;
     size_t most;              /* largest layer */
     size_t rec_size;          /* doubles of one step's record (mp_r_rev_rec) */
-    double *scratch;          /* step_vjp scratch (largest need) */
     int detach_sym;
     size_t bytes;             /* engine allocations (peak accounting) */
 } mp_r_rev_ctx;
