@@ -1,7 +1,8 @@
 /* Rate models: the top level after the common header (data, training,
  * populations and their activations, projections, chain, recorders) and the
  * checks that tie them together (input size = data dim, output size =
- * classes or regression targets). docs/model-format.md "Rate networks" is the reference. */
+ * classes or regression targets). docs/model-format.md "Rate networks" is
+ * the reference. */
 #include <math.h>
 #include <string.h>
 

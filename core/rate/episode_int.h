@@ -55,12 +55,12 @@ static inline int32_t mp_r_ep_label(const mp_r_episode *ep, const int32_t *label
  * training.bp_reference also computes e^BP, as mp_r_train does), then the
  * query set: *loss = mean mp_r_loss (the model's training.loss), *accuracy
  * = fraction whose argmax (first maximum) is the label (NaN for regression
- * targets). With align !=
- * NULL and a net of at most max_align layers, align[l] (l < *n_align =
- * the number of layers, else *n_align = 0) = degrees between the query
- * means of e_l (the feedback modes) and e_l^BP (through W), as the
- * alignment recorder computes them. A blow-up (rule, weight guard) returns
- * MP_EUNSTABLE; a non-finite loss is returned as it is. Thread-safe.
+ * targets). With align != NULL and a net of at most max_align layers,
+ * align[l] (l < *n_align = the number of layers, else *n_align = 0) =
+ * degrees between the query means of e_l (the feedback modes) and e_l^BP
+ * (through W), as the alignment recorder computes them. A blow-up (rule,
+ * weight guard) returns MP_EUNSTABLE; a non-finite loss is returned as it
+ * is. Thread-safe.
  * errors: MP_EUNSTABLE, MP_EPLUGIN, MP_EINVAL, MP_ENOMEM */
 int mp_r_episode_run(const mp_model *m, const mp_r_episode *ep, double *loss,
                      double *accuracy, double *align, size_t max_align,
@@ -83,10 +83,10 @@ int mp_r_pc_distance(const mp_model *m, uint64_t seed, size_t n_samples,
  * projections). Computes the mean query loss after the inner loop (loss:
  * the model's training.loss, cross_entropy or mse, against labels or
  * regression targets, as mp_r_episode_run), the query accuracy (accuracy,
- * may be NULL; NaN for targets) and,
- * when grad != NULL, grad[j][k] = d loss / d params[j][k] for every
- * MP_PARAM_COEF parameter k of projection j's rule (0 for the others;
- * grad[j] may be NULL for projections without a rule). Requires every
+ * may be NULL; NaN for targets) and, when grad != NULL, grad[j][k] =
+ * d loss / d params[j][k] for every MP_PARAM_COEF parameter k of
+ * projection j's rule (0 for the others; grad[j] may be NULL for
+ * projections without a rule). Requires every
  * plastic projection's rule to offer MP_RULE_GRAD_V1; otherwise MP_EPLUGIN
  * naming the rule. A blow-up (NaN/Inf/weight guard) returns MP_EUNSTABLE.
  * Thread-safe for different calls (no shared mutable state).
