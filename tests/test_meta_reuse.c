@@ -2,8 +2,8 @@
  * reset per evaluation, in a scrambled order and at other points in
  * between, give bit for bit the loss, accuracy and gradient of an
  * evaluation on a net of its own (mp_x_evaluate), for a spiking target-rate
- * experiment, a rate nway_kshot one (with and without exact gradients) and
- * a PCA one (a data set drawn per evaluation). */
+ * experiment, rate nway_kshot ones (with and without exact gradients, cross
+ * entropy and mse) and a PCA one (a data set drawn per evaluation). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +91,7 @@ int main(void)
     check_reuse("tests/experiments/valid/vogels_fd/experiment.json", 0);
     check_reuse("tests/experiments/valid/fashion_fd/experiment.json", 0);
     check_reuse("examples/shervani-fig3/fa.json", 1);
+    check_reuse("tests/experiments/valid/mse_exact/experiment.json", 1);
     check_reuse("examples/confavreux-fig1-oja3/experiment.json", 0);
     return CHECK_DONE();
 }

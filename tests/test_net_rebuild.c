@@ -221,6 +221,8 @@ static void same_rate(const mp_r_net *a, const mp_r_net *b)
 {
     CHECK_EQ(a->nL, b->nL);
     CHECK_EQ(a->seen, b->seen);
+    CHECK_EQ(a->label, b->label);
+    SAME(a->target, b->target, a->L[a->nL - 1].n);
     for (size_t k = 0; k < a->nL; k++) {
         const mp_r_layer *p = &a->L[k], *q = &b->L[k];
         SAME(p->z, q->z, p->n);

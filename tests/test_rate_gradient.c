@@ -29,7 +29,8 @@ static const char *model_fmt =
 static double loss_at(mp_r_net *r, const double *x, int32_t label)
 {
     mp_r_forward(r, x);
-    return mp_r_loss(r, label);
+    mp_r_target_label(r, label);
+    return mp_r_loss(r);
 }
 
 static void check_gradient(const char *loss, const char *out_act, int seed)
@@ -111,7 +112,8 @@ static void check_e0(void)
     mp_r_net *r = RNET(net);
     const mp_dataset *d = m->data.train;
     mp_r_forward(r, d->x + d->dim);
-    mp_r_output_error(r, d->label[1]);
+    mp_r_target_label(r, d->label[1]);
+    mp_r_output_error(r);
     mp_r_backward(r);
     const mp_r_proj *p = &r->P[0];
     for (uint32_t k = 0; k < p->n_pre; k++) {

@@ -21,6 +21,11 @@ int mp_r_episode_check_data(const mp_model *m, const mp_r_episode *ep,
         return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
                         "%s: the data set has dimension %zu, the "
                         "input layer %zu", what, ds ? ds->dim : 0, nin);
+    if (ds->target && ds->target_dim != nout)
+        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                        "%s: the data set %s has %zu regression targets per "
+                        "sample, the output layer %zu neurons", what,
+                        ds->source ? ds->source : "", ds->target_dim, nout);
     if (ep->n_query == 0)
         return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
                         "%s: the episode has no query samples", what);
@@ -28,12 +33,23 @@ int mp_r_episode_check_data(const mp_model *m, const mp_r_episode *ep,
         const size_t *ix = s ? ep->query : ep->train;
         const int32_t *lb = s ? ep->query_label : ep->train_label;
         size_t n = s ? ep->n_query : ep->n_train;
-        for (size_t i = 0; i < n; i++)
-            if (ix[i] >= ds->n || lb[i] < 0 || (size_t)lb[i] >= nout)
+        if (!ds->target && n && !lb)
+            return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                            "%s: the %s samples have no labels and the data "
+                            "set no regression targets", what, s ? "query" : "train");
+        for (size_t i = 0; i < n; i++) {
+            int32_t l = mp_r_ep_label(ep, lb, i);
+            if (ds->target && ix[i] >= ds->n)
+                return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                                "%s: %s sample %zu: index %zu out of range (the "
+                                "data set has %zu samples)", what,
+                                s ? "query" : "train", i, ix[i], ds->n);
+            if (ix[i] >= ds->n || (!ds->target && (l < 0 || (size_t)l >= nout)))
                 return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
                                 "%s: %s sample %zu: index %zu or "
                                 "label %d out of range", what,
-                                s ? "query" : "train", i, ix[i], (int)lb[i]);
+                                s ? "query" : "train", i, ix[i], (int)l);
+        }
     }
     return MP_OK;
 }
@@ -54,16 +70,17 @@ static void query(mp_r_net *net, const mp_r_episode *ep, double *se, double *sb,
     size_t right = 0;
     double sum = 0.0;
     for (size_t i = 0; i < ep->n_query; i++) {
-        sum += mp_r_score(net, d->x + ep->query[i] * d->dim, ep->query_label[i], &right);
+        sum += mp_r_score(net, d, ep->query[i], mp_r_ep_label(ep, ep->query_label, i),
+                          &right);
         if (se) {
-            mp_r_output_error(net, ep->query_label[i]);
+            mp_r_output_error(net);
             mp_r_backward(net);
             mp_r_backward_bp(net);
             mp_r_align_add(net, se, sb);
         }
     }
     *loss = sum / (double)ep->n_query;
-    *accuracy = (double)right / (double)ep->n_query;
+    *accuracy = d->target ? NAN : (double)right / (double)ep->n_query;
 }
 
 int mp_r_episode_run(const mp_model *m, const mp_r_episode *ep, double *loss,
@@ -101,7 +118,8 @@ int mp_r_episode_run_net(mp_r_net *net, const mp_r_episode *ep, double *loss,
     const int bp = m->training.bp_reference;
     for (size_t i = 0; i < ep->n_train && rc == MP_OK; i++) {
         mp_r_forward(net, d->x + ep->train[i] * d->dim);
-        mp_r_output_error(net, ep->train_label[i]);
+        mp_r_target_sample(net, d, ep->train[i], mp_r_ep_label(ep, ep->train_label, i));
+        mp_r_output_error(net);
         mp_r_backward(net);
         if (bp)
             mp_r_backward_bp(net);

@@ -179,6 +179,7 @@ int mp_r_net_reset(mp_r_net *net, uint64_t seed, mp_error *err)
         memset(l->fp, 0, l->n * sizeof(double));
     }
     memset(net->target, 0, net->L[net->nL - 1].n * sizeof(double));
+    net->label = 0; /* as calloc left it */
     net->seen = 0;
     net->last_acc = net->last_loss = 0.0;
     net->has_eval = 0;
