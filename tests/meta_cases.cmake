@@ -7,7 +7,8 @@
 #       the checkpoint is refused with the checkpoint, the file and the fix;
 #   resume_old_checkpoint: a checkpoint without its experiment file resumes
 #       when the file is named, and says how when it is not;
-#   threads: --threads 1 == --threads 2 (mse_exact: exact gradients of the mse loss);
+#   threads: --threads 1 == --threads 2 == --threads 3 (reused nets; mse_exact:
+#       exact gradients of the mse loss);
 #   blowup: a rule that explodes is penalized and logged, the run goes on.
 set(MP_META_CASE ${CMAKE_CURRENT_SOURCE_DIR}/run_meta_case.cmake)
 set(MP_META_EXP ${CMAKE_CURRENT_SOURCE_DIR}/experiments)

@@ -253,7 +253,7 @@ static void kernel_consistency(const char *fb)
     mp_net *net = NULL;
     CHECK_OK(mp_net_new(m, 1234, &net, &err));
     if (net) {
-        mp_r_net *rn = net->rate;
+        mp_r_net *rn = RNET(net);
         CHECK_OK(mp_r_train(rn, n, NULL, NULL, &err));
         double sum = 0.0;
         size_t right = 0;

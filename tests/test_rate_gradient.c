@@ -46,7 +46,7 @@ static void check_gradient(const char *loss, const char *out_act, int seed)
     mp_error err;
     mp_error_clear(&err);
     CHECK_OK(mp_net_new(m, m->seed, &net, &err));
-    mp_r_net *r = net->rate;
+    mp_r_net *r = RNET(net);
     const mp_dataset *d = m->data.train;
     const double *x = d->x; /* sequential: sample 0 first */
     int32_t label = d->label[0];
@@ -109,7 +109,7 @@ static void check_e0(void)
     mp_error err;
     mp_error_clear(&err);
     CHECK_OK(mp_net_new(m, 3, &net, &err));
-    mp_r_net *r = net->rate;
+    mp_r_net *r = RNET(net);
     const mp_dataset *d = m->data.train;
     mp_r_forward(r, d->x + d->dim);
     mp_r_target_label(r, d->label[1]);

@@ -8,10 +8,9 @@
  *     (Shervani-Tabar & Rosenbaum 2023, Algorithm 1; mp_r_episode_grad,
  *     episode.c and reverse.c, docs/meta-gradients.md);
  *   - the PC distance after unsupervised training (mp_r_pc_distance).
- * Every call builds its own net from the model (the meta-parameters reach
- * it through the model's rule parameters, or params[] for the gradient)
- * and frees it: the start of the interface "set meta-parameters, reset,
- * run the inner loop, read loss and gradient" of issue 9.
+ * Each call here builds its own net from the model and frees it; the
+ * meta-layer goes through core/net/seam.h instead, which runs episodes and
+ * the PC distance on a reused, reset net (mp_r_episode_run_net).
  */
 #ifndef MP_RATE_EPISODE_INT_H
 #define MP_RATE_EPISODE_INT_H

@@ -110,6 +110,9 @@ typedef struct mp_r_net {
     gsl_rng *order_rng; /* the permutations */
     mp_r_rec *recs;
     size_t n_recs;
+    const struct mp_dataset *train; /* training data: the model's, or the
+                                       seam's (mp_seam_set_data) */
+    const double *rotation;         /* its principal axes (PCA) or NULL */
     double last_acc, last_loss; /* of the latest accuracy evaluation */
     int has_eval;
     double wall;
@@ -118,6 +121,14 @@ typedef struct mp_r_net {
 /* rate_net.c */
 int mp_r_net_new(const mp_model *m, uint64_t seed, mp_r_net **out, mp_error *err);
 void mp_r_net_free(mp_r_net *net);
+/* Back to the initial state of mp_r_net_new(m, seed), reusing every array:
+ * W, B drawn anew, layer vectors zeroed, rules reset, order stream
+ * reseeded, no samples seen. Refused (MP_EINVAL) while recorders are open. */
+int mp_r_net_reset(mp_r_net *net, uint64_t seed, mp_error *err);
+/* Projection j's rule parameters: read, and replaced (mp_p_rule_set_params;
+ * in force at once; a reset should follow). MP_EINVAL for a static one. */
+const double *mp_r_net_rule_params(const mp_r_net *net, size_t j);
+int mp_r_net_set_rule_params(mp_r_net *net, size_t j, const double *p, mp_error *err);
 
 /* forward.c: y of every layer for input x (dim values). */
 void mp_r_forward(mp_r_net *net, const double *x);
@@ -151,6 +162,16 @@ void mp_r_align_add(const mp_r_net *net, double *se, double *sb);
 /* Degrees between two vectors from their dot product and squared norms;
  * 0 when either norm is not positive (zero or NaN). */
 double mp_r_angle_deg(double dot, double na, double nb);
+
+/* mp_r_episode_run and mp_r_pc_distance on a net already reset (to
+ * ep->init_seed, or to the seed of the PC distance): what the seam's
+ * episode and pc_distance do (episode_run.c). */
+struct mp_r_episode;
+int mp_r_episode_run_net(mp_r_net *net, const struct mp_r_episode *ep, double *loss,
+                         double *accuracy, double *align, size_t max_align,
+                         size_t *n_align, mp_error *err);
+int mp_r_pc_distance_net(mp_r_net *net, size_t n_samples, size_t proj, double *dist,
+                         mp_error *err);
 
 /* plasticity.c: every rule's step from the same pre-update quantities, then
  * the guard checks. MP_EUNSTABLE / MP_EPLUGIN with a message. */

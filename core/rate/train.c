@@ -27,7 +27,7 @@ static void next_pass(mp_r_net *net, size_t n)
 int mp_r_train(mp_r_net *net, size_t n, mp_progress_fn progress, void *user,
                mp_error *err)
 {
-    const mp_dataset *d = net->m->data.train;
+    const mp_dataset *d = net->train;
     const mp_m_training *tr = &net->m->training;
     const size_t end = net->seen + n, every = n / 100 ? n / 100 : 1;
     double t0 = mp_u_wall_seconds();
