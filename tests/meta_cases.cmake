@@ -7,7 +7,8 @@
 #       the checkpoint is refused with the checkpoint, the file and the fix;
 #   resume_old_checkpoint: a checkpoint without its experiment file resumes
 #       when the file is named, and says how when it is not;
-#   threads: --threads 1 == --threads 2;
+#   threads: --threads 1 == --threads 2 == --threads 3 (reused nets; mse_exact:
+#       exact gradients of the mse loss);
 #   blowup: a rule that explodes is penalized and logged, the run goes on.
 set(MP_META_CASE ${CMAKE_CURRENT_SOURCE_DIR}/run_meta_case.cmake)
 set(MP_META_EXP ${CMAKE_CURRENT_SOURCE_DIR}/experiments)
@@ -41,5 +42,6 @@ mp_meta_case(meta_resume_cmaes resume ${MP_META_EXP}/valid/vogels_cmaes/experime
 mp_meta_case(meta_threads_adam_fd threads ${MP_META_EXP}/valid/vogels_fd/experiment.json)
 mp_meta_case(meta_threads_cmaes threads ${MP_META_EXP}/valid/vogels_cmaes/experiment.json)
 mp_meta_case(meta_threads_fashion threads ${MP_META_EXP}/valid/fashion_fd/experiment.json)
+mp_meta_case(meta_threads_mse_exact threads ${MP_META_EXP}/valid/mse_exact/experiment.json)
 mp_meta_case(meta_resume_fashion resume ${MP_META_EXP}/valid/fashion_fd/experiment.json)
 mp_meta_case(meta_blowup_penalized blowup ${MP_META_EXP}/valid/blowup/experiment.json)

@@ -192,7 +192,7 @@ static void scratch_and_arrays_of_a_gradient_rule(void)
 /* The rule instance of projection j of a spiking or rate net. */
 static const mp_p_rule *rule_of(const mp_net *net, size_t j)
 {
-    return net->rate ? net->rate->P[j].rule : net->projs[j].rule;
+    return net->ops == &mp_r_ops ? RNET(net)->P[j].rule : KNET(net)->projs[j].rule;
 }
 
 /* After the build: reset ran once (after the weights, with the stream of
@@ -211,7 +211,7 @@ static void check_counts(mp_model *m, uint64_t seed, size_t j, double duration)
     CHECK(r->state[S_DRAW] == first_draw(mp_u_stream_seed(seed, MP_STREAM_RULE, j)));
     CHECK_OK(mp_net_run(net, duration, NULL, NULL, &err));
     printf("%s net: %g hook calls after %g reset(s); the first found %g\n",
-           net->rate ? "rate" : "spiking", r->state[S_HOOKS], r->state[S_RESETS],
+           net->ops == &mp_r_ops ? "rate" : "spiking", r->state[S_HOOKS], r->state[S_RESETS],
            r->state[S_RESETS_AT_FIRST]);
     CHECK(r->state[S_HOOKS] > 0.0);
     CHECK(r->state[S_RESETS_AT_FIRST] == 1.0);

@@ -17,6 +17,7 @@
 
 #include "check.h"
 #include "kernel/kernel_int.h"
+#include "net/net_int.h" /* mp_n_impl: the spiking net behind the front */
 #include "metaplast/metaplast.h"
 
 static const double A2P = 0.004, A3P = 0.02, A2M = 0.003;
@@ -125,10 +126,11 @@ static void run_case(const char *decay)
     size_t nq = read_times("triplet_out/post.csv", post, 8);
     CHECK_EQ(np, 2);
     CHECK_EQ(nq, 3); /* one spike per kick, none else */
-    CHECK_EQ(net->projs[1].n_traces, 3);
+    const mp_k_net *k = (const mp_k_net *)mp_n_impl(net);
+    CHECK_EQ(k->projs[1].n_traces, 3);
     /* o1 and o2 follow the same population with different taus: two traces */
-    CHECK(net->projs[1].traces[1] != net->projs[1].traces[2]);
-    double w = net->projs[1].w[0], want = expected(pre, np, post, nq);
+    CHECK(k->projs[1].traces[1] != k->projs[1].traces[2]);
+    double w = k->projs[1].w[0], want = expected(pre, np, post, nq);
     printf("%s: pre %g %g, post %g %g %g: w = %.17g, closed form %.17g\n", decay,
            pre[0], pre[1], post[0], post[1], post[2], w, want);
     CHECK_NEAR(w, want, 1e-12, 1e-15);

@@ -28,9 +28,10 @@ typedef struct batch {
     uint64_t iter;
     mp_x_result *res; /* n_points x n_tasks */
     double *grads;    /* n_points x n_tasks x n_free, or NULL */
+    mp_x_slots *ws;   /* one reusable net per worker (run_batch) */
 } batch;
 
-static int batch_job(void *ctx, size_t i, mp_error *e)
+static int batch_job(void *ctx, size_t i, size_t worker, mp_error *e)
 {
     batch *b = ctx;
     size_t p = i / b->n_tasks, t = i % b->n_tasks;
@@ -38,7 +39,8 @@ static int batch_job(void *ctx, size_t i, mp_error *e)
     r->grad = b->grads ? b->grads + i * b->x->n_free : NULL;
     r->want_align = p == 0 && b->x->task == MP_X_TASK_NWAY &&
                     b->x->loss == MP_X_LOSS_QUERY_CE;
-    return mp_x_evaluate(b->x, b->points + p * b->x->n_free, b->iter, t, r, e);
+    return mp_x_evaluate_on(b->x, b->ws, worker, b->points + p * b->x->n_free, b->iter,
+                            t, r, e);
 }
 
 /* Means over tasks of point p, in task order. */
@@ -81,7 +83,12 @@ static int run_batch(batch *b, int threads, mp_error *err)
     b->res = mp_u_calloc(n, sizeof *b->res);
     if (!b->res)
         return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    return mp_x_parallel(n, threads, batch_job, b, err);
+    int rc = mp_x_slots_new(b->x, mp_x_workers(n, threads), &b->ws, err);
+    if (rc == MP_OK)
+        rc = mp_x_parallel_workers(n, threads, batch_job, b, err);
+    mp_x_slots_free(b->ws);
+    b->ws = NULL;
+    return rc;
 }
 
 /* ---- JSON helpers ------------------------------------------------------------------ */
@@ -293,7 +300,7 @@ static int iterate(state *s, int threads, json_t *line, double *out_loss,
     double *pts = mp_u_malloc(np * n * sizeof(double));
     double *grad = mp_u_calloc(n, sizeof(double));
     double *fvals = mp_u_calloc(np, sizeof(double));
-    batch b = {x, pts, np, T, it, NULL, NULL};
+    batch b = {x, pts, np, T, it, NULL, NULL, NULL};
     int rc = pts && grad && fvals ? MP_OK : MP_ENOMEM;
     if (rc == MP_OK && exact && !(b.grads = mp_u_calloc(np * T * n, sizeof(double))))
         rc = MP_ENOMEM;
@@ -572,7 +579,7 @@ int mp_x_evaluate_initial(const mp_experiment *x, int threads, char **json,
     int fd = x->opt == MP_X_OPT_ADAM && !exact;
     size_t np = fd ? 1 + 2 * n : 1;
     double *pts = mp_u_malloc(np * n * sizeof(double)), *grad = mp_u_calloc(n, sizeof(double));
-    batch b = {x, pts, np, T, 0, NULL, NULL};
+    batch b = {x, pts, np, T, 0, NULL, NULL, NULL};
     int rc = pts && grad ? MP_OK : MP_ENOMEM;
     if (rc == MP_OK && exact && !(b.grads = mp_u_calloc(T * n, sizeof(double))))
         rc = MP_ENOMEM;
