@@ -89,7 +89,7 @@ static void set_and_reset(const mp_model *m0, mp_net *na, const char *path,
         CHECK_OK(mp_net_new(m, 44, &nd, &err));
     if (nd) {
         const mp_k_net *a = KNET(na), *d = KNET(nd);
-        CHECK(a->projs[4].x_pre->tau == 25.0);
+        CHECK(a->projs[4].traces[0]->tau == 25.0); /* istdp's x_pre */
         same_spiking(a, d);
         CHECK_OK(mp_net_run(na, 60.0, NULL, NULL, &err));
         CHECK_OK(mp_net_run(nd, 60.0, NULL, NULL, &err));

@@ -102,6 +102,10 @@ int mp_k_lif_rkf45(mp_k_pop *p, uint32_t slot, double dt);
 
 /* ---- projections (connect.c) ------------------------------------------------ */
 
+/* The most spike traces one rule may read (desc->n_traces; the loader
+ * refuses more). */
+#define MP_K_MAX_TRACES MP_RULE_MAX_TRACES
+
 typedef struct mp_k_proj {
     const mp_m_projection *m;
     mp_synapses syn;                /* what rules see; arrays below */
@@ -115,7 +119,9 @@ typedef struct mp_k_proj {
     const mp_rule_desc *desc;       /* rule->desc */
     mp_p_rule *rule;                /* the rule instance; its io is bound to
                                        syn and the traces below */
-    mp_k_trace *x_pre, *x_post;
+    mp_k_trace *traces[MP_K_MAX_TRACES]; /* desc->traces order */
+    unsigned char trace_post[MP_K_MAX_TRACES]; /* 1: follows the target */
+    uint32_t n_traces;
 } mp_k_proj;
 
 /* Draws the connectivity of projection m (stream: conn_rng) into the CSR

@@ -52,11 +52,12 @@ static int project(mp_k_net *net, mp_k_proj *pj, int64_t n, mp_error *err)
     if (!pj->desc)
         return MP_OK;
     const int64_t done = n + 1;
-    mp_rule_io *io = &pj->rule->io;
+    mp_spike_io *io = &pj->rule->sio;
     io->t = mp_k_time(net, n);
     if (ns > 0 && pj->desc->on_pre) {
-        if (pj->x_post)
-            mp_k_trace_sync(pj->x_post, done);
+        for (uint32_t t = 0; t < pj->n_traces; t++)
+            if (pj->trace_post[t])
+                mp_k_trace_sync(pj->traces[t], done);
         int r = pj->desc->on_pre(io, src->spk, ns);
         if (r != 0)
             return hook_failed(pj, "on_pre", r, io->t, err);
@@ -66,8 +67,9 @@ static int project(mp_k_net *net, mp_k_proj *pj, int64_t n, mp_error *err)
     }
     const mp_k_source *post = pj->tgt->src;
     if (post->nspk > 0 && pj->desc->on_post) {
-        if (pj->x_pre)
-            mp_k_trace_sync(pj->x_pre, done);
+        for (uint32_t t = 0; t < pj->n_traces; t++)
+            if (!pj->trace_post[t])
+                mp_k_trace_sync(pj->traces[t], done);
         int r = pj->desc->on_post(io, post->spk, post->nspk);
         if (r != 0)
             return hook_failed(pj, "on_post", r, io->t, err);

@@ -35,6 +35,16 @@ static mp_k_trace *get_trace(mp_k_source *s, double tau, double dt, int lazy,
     return *rc == MP_OK ? tr : NULL;
 }
 
+/* The most traces one source can hold: every trace of every rule. */
+static size_t trace_capacity(const mp_model *m)
+{
+    size_t n = 1;
+    for (size_t j = 0; j < m->n_projections; j++)
+        if (m->projections[j].plasticity)
+            n += m->projections[j].plasticity->plugin->desc->n_traces;
+    return n;
+}
+
 /* mp_m_check_sizes let these sizes through, but malloc still failed. */
 static int pop_nomem(const mp_model *m, size_t pi, size_t bytes, mp_error *err)
 {
@@ -158,23 +168,26 @@ int mp_k_proj_bind(mp_k_net *net, size_t j, mp_error *err)
     const mp_p_plugin *pl = pj->rule->plugin;
     const double *par = pj->rule->params;
     int rc = MP_OK;
-    size_t cap = 2 * net->m->n_projections + 1;
-    if (pl->trace_pre >= 0) {
-        pj->x_pre = get_trace(pj->src, par[pl->trace_pre], net->dt, net->lazy, cap, &rc);
-        if (!pj->x_pre)
+    /* one trace per (population, tau), shared by every rule that asks */
+    size_t cap = trace_capacity(net->m);
+    const uint32_t nt = pj->desc->n_traces;
+    const double *x[MP_K_MAX_TRACES];
+    if (nt > MP_K_MAX_TRACES) /* the loader refuses these */
+        return mp_u_err(err, MP_EINVAL, net->m->file, 0, 0, NULL,
+                        "projection '%s' (rule %s): %u traces, more than the %d "
+                        "one rule may read", pj->m->name, pj->desc->name, nt,
+                        MP_K_MAX_TRACES);
+    for (uint32_t t = 0; t < nt; t++) {
+        int post = pj->desc->traces[t].side == MP_TRACE_POST;
+        pj->traces[t] = get_trace(post ? pj->tgt->src : pj->src,
+                                  par[pl->trace_param[t]], net->dt, net->lazy, cap, &rc);
+        if (!pj->traces[t])
             return nomem(err);
+        pj->trace_post[t] = (unsigned char)post;
+        x[t] = pj->traces[t]->x;
     }
-    if (pl->trace_post >= 0) {
-        pj->x_post = get_trace(pj->tgt->src, par[pl->trace_post], net->dt, net->lazy,
-                               cap, &rc);
-        if (!pj->x_post)
-            return nomem(err);
-    }
-    mp_rule_io *io = &pj->rule->io;
-    io->syn = &pj->syn;
-    io->x_pre = pj->x_pre ? pj->x_pre->x : NULL;
-    io->x_post = pj->x_post ? pj->x_post->x : NULL;
-    io->dt = net->dt;
+    pj->n_traces = nt;
+    mp_p_rule_bind_spike(pj->rule, &pj->syn, x, net->dt);
     return MP_OK;
 }
 

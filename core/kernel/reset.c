@@ -18,9 +18,9 @@ static int traces_current(const mp_k_net *net)
         if (!pj->rule)
             continue;
         const mp_p_plugin *pl = pj->rule->plugin;
-        if ((pj->x_pre && pj->x_pre->tau != pj->rule->params[pl->trace_pre]) ||
-            (pj->x_post && pj->x_post->tau != pj->rule->params[pl->trace_post]))
-            return 0;
+        for (uint32_t t = 0; t < pj->n_traces; t++)
+            if (pj->traces[t]->tau != pj->rule->params[pl->trace_param[t]])
+                return 0;
     }
     return 1;
 }

@@ -173,6 +173,8 @@ int mp_m_rate_top_level(mp_m_ctx *c, mp_model *m, const json_t *root)
     if (rc == MP_OK)
         rc = mp_m_rate_chain(c, m);
     if (rc == MP_OK)
+        rc = mp_m_rate_rule_needs(c, m);
+    if (rc == MP_OK)
         rc = check_output(c, m);
     if (rc == MP_OK)
         rc = mp_m_array(c, root, "recorders", 1, 0, &arr);

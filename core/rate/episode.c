@@ -112,12 +112,12 @@ static int check_model(mp_r_rev_ctx *c, const double *const *params, mp_error *e
         if (!pj->plasticity)
             continue;
         const mp_rule_desc *d = pj->plasticity->plugin->desc;
-        const mp_rule_grad *g = mp_p_rule_grad_ext(d);
-        if (!g)
+        if (!d->step_vjp)
             return mp_u_err(err, MP_EPLUGIN, NULL, 0, 0, NULL,
-                            "meta-gradients: rule '%s' (projection '%s') offers "
-                            "no %s extension", d->name, pj->name, MP_RULE_GRAD_V1);
-        c->ext[j] = g;
+                            "meta-gradients: rule '%s' (projection '%s') has no "
+                            "step_vjp (the reverse mode of its step)", d->name,
+                            pj->name);
+        c->ext[j] = d;
         c->par[j] = params && params[j] ? params[j] : pj->plasticity->params;
         for (uint32_t k = 0; k < d->n_params; k++)
             if (!(d->params[k].flags & MP_PARAM_COEF) &&
@@ -209,6 +209,7 @@ static int run(mp_r_rev_ctx *c, const double *const *params, double *loss,
             (rc = mp_p_rule_reset(p->rule, mp_u_stream_seed(net->seed, MP_STREAM_RULE, j),
                                   err)) != MP_OK)
             return rc;
+        mp_p_rule_zero_grads(p->rule); /* per-synapse gradients of the episode */
     }
     c->nW = c->woff[c->nP];
     c->rec_size = c->nW + 4 * c->nN + net->L[c->nL - 1].n;

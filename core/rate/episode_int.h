@@ -86,7 +86,7 @@ int mp_r_pc_distance(const mp_model *m, uint64_t seed, size_t n_samples,
  * d loss / d params[j][k] for every MP_PARAM_COEF parameter k of
  * projection j's rule (0 for the others; grad[j] may be NULL for
  * projections without a rule). Requires every
- * plastic projection's rule to offer MP_RULE_GRAD_V1; otherwise MP_EPLUGIN
+ * plastic projection's rule to have a step_vjp; otherwise MP_EPLUGIN
  * naming the rule. A blow-up (NaN/Inf/weight guard) returns MP_EUNSTABLE.
  * Thread-safe for different calls (no shared mutable state).
  * errors: MP_EUNSTABLE, MP_EPLUGIN, MP_EINVAL, MP_ENOMEM */

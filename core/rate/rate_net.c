@@ -110,14 +110,8 @@ static int init_proj(mp_r_net *net, size_t j, mp_error *err)
         return rc;
     p->desc = p->rule->desc;
     const int sup = m->training.loss != MP_LOSS_NONE;
-    mp_rule_io *io = &p->rule->io;
-    io->syn = NULL; /* dense: the rule reads W */
-    io->dt = 1.0;
-    io->W = p->W;
-    io->y_pre = net->L[p->pre].y;
-    io->y_post = net->L[p->post].y;
-    io->e_pre = sup ? net->L[p->pre].e : NULL;
-    io->e_post = sup ? net->L[p->post].e : NULL;
+    mp_p_rule_bind_rate(p->rule, p->W, net->L[p->pre].y, net->L[p->post].y,
+                        sup ? net->L[p->pre].e : NULL, sup ? net->L[p->post].e : NULL);
     return MP_OK;
 }
 

@@ -105,17 +105,20 @@ int mp_r_rev_step(mp_r_rev_ctx *c, mp_r_rev_rec r, const double *gW,
             continue;
         }
         mp_p_rule *rule = p->rule; /* its parameters, scratch and error sink */
-        mp_rule_io io = rule->io;
+        mp_rate_io io = rule->rio;
         io.W = r.W + o;
         io.y_pre = r.y + c->noff[p->pre];
         io.y_post = r.y + c->noff[p->post];
         io.e_pre = r.e + c->noff[p->pre];
         io.e_post = r.e + c->noff[p->post];
-        io.state = rule->scratch;
+        /* per-synapse gradients go to the instance's g_syn buffers (NULL
+         * where the parameter is a scalar) */
+        const mp_rate_adj adj = {(uint32_t)sizeof adj, gW + o, gp[j],
+                                 (double *const *)rule->g_syn, gWin + o,
+                                 gy + c->noff[p->pre], gy + c->noff[p->post],
+                                 ge + c->noff[p->pre], ge + c->noff[p->post]};
         mp_error_clear(&rule->err);
-        int rc = c->ext[j]->step_vjp(&io, gW + o, gp[j], gWin + o,
-                                     gy + c->noff[p->pre], gy + c->noff[p->post],
-                                     ge + c->noff[p->pre], ge + c->noff[p->post]);
+        int rc = p->desc->step_vjp(&io, &adj);
         if (rc != 0)
             return mp_u_err(err, rc > 0 ? MP_EUNSTABLE : MP_EPLUGIN, NULL, 0, 0,
                             NULL, "projection '%s' (rule %s): step_vjp returned "

@@ -17,7 +17,7 @@ typedef struct mp_r_rev_ctx {
     const mp_r_episode *ep;
     mp_r_net *net;
     size_t nL, nP;
-    const mp_rule_grad **ext; /* nP; NULL: static */
+    const mp_rule_desc **ext; /* nP: the rule (it has step_vjp); NULL: static */
     const double **par;       /* nP: the parameters each rule uses */
     size_t *woff;             /* nP+1: offsets of W_j in a weight copy */
     size_t nW;                /* doubles of all W */
