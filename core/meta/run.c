@@ -38,7 +38,13 @@ static int batch_job(void *ctx, size_t i, mp_error *e)
     r->grad = b->grads ? b->grads + i * b->x->n_free : NULL;
     r->want_align = p == 0 && b->x->task == MP_X_TASK_NWAY &&
                     b->x->loss == MP_X_LOSS_QUERY_CE;
-    return mp_x_evaluate(b->x, b->points + p * b->x->n_free, b->iter, t, r, e);
+    const double *th = b->points + p * b->x->n_free;
+    int rc = mp_x_evaluate(b->x, th, b->iter, t, r, e);
+    /* on a log scale theta = log(value): dL/dtheta = value dL/dvalue */
+    for (size_t f = 0; rc == MP_OK && r->grad && f < b->x->n_free; f++)
+        if (b->x->free[f].log_scale)
+            r->grad[f] *= mp_x_free_value(&b->x->free[f], th[f]);
+    return rc;
 }
 
 /* Means over tasks of point p, in task order. */
@@ -101,11 +107,23 @@ static json_t *num(double v)
     return isfinite(v) ? json_real(v) : json_null();
 }
 
+/* {name: v[i]}: derivatives and other values in optimizer coordinates */
 static json_t *named(const mp_experiment *x, const double *v)
 {
     json_t *o = json_object();
     for (size_t i = 0; i < x->n_free; i++)
         json_object_set_new(o, x->free[i].name, num(v[i]));
+    return o;
+}
+
+/* {name: value}: a point theta in the parameters' own units (a log-scale
+ * entry as exp(theta)), as logs, results and messages show points */
+static json_t *named_values(const mp_experiment *x, const double *theta)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < x->n_free; i++)
+        json_object_set_new(o, x->free[i].name,
+                            num(mp_x_free_value(&x->free[i], theta[i])));
     return o;
 }
 
@@ -265,7 +283,8 @@ static void progress(const state *s, const double *th, const char *accname,
     if (isfinite(acc))
         fprintf(stderr, "  %s %.4g", accname, acc);
     for (size_t i = 0; i < s->n; i++)
-        fprintf(stderr, "%s%s=%.6g", i ? " " : "  | ", s->x->free[i].name, th[i]);
+        fprintf(stderr, "%s%s=%.6g", i ? " " : "  | ", s->x->free[i].name,
+                mp_x_free_value(&s->x->free[i], th[i]));
     if (s->x->opt == MP_X_OPT_CMAES)
         fprintf(stderr, "  sigma %.3g", s->es.sigma);
     if (blown)
@@ -338,7 +357,7 @@ static int iterate(state *s, int threads, json_t *line, double *out_loss,
     }
     double loss = fvals[0];
     json_object_set_new(line, "iter", json_integer((json_int_t)s->iter));
-    json_object_set_new(line, "theta", named(x, theta_used));
+    json_object_set_new(line, "theta", named_values(x, theta_used));
     json_object_set_new(line, "loss", num(loss));
     if (x->task == MP_X_TASK_NWAY)
         json_object_set_new(line, "accuracy", num(c.acc));
@@ -368,7 +387,7 @@ static int iterate(state *s, int threads, json_t *line, double *out_loss,
             }
         json_object_set_new(line, "sigma", num(s->es.sigma));
         json_object_set_new(line, "best_candidate_loss", num(best));
-        json_object_set_new(line, "best_candidate", named(x, pts + bi * n));
+        json_object_set_new(line, "best_candidate", named_values(x, pts + bi * n));
         json_object_set_new(line, "candidate_losses", arr(fvals + 1, np - 1));
         rc = mp_cmaes_tell(&s->es, pts + n, fvals + 1);
         if (rc != MP_OK) {
@@ -412,9 +431,10 @@ static int state_init(state *s, const mp_experiment *x, mp_error *err)
         return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     int bounded = 0;
     for (size_t i = 0; i < n; i++) {
-        s->theta[i] = s->best_theta[i] = x->free[i].init;
-        s->lo[i] = x->free[i].lo;
-        s->hi[i] = x->free[i].hi;
+        const mp_x_free *f = &x->free[i];
+        s->theta[i] = s->best_theta[i] = mp_x_free_theta(f, f->init);
+        s->lo[i] = mp_x_free_theta(f, f->lo);
+        s->hi[i] = mp_x_free_theta(f, f->hi);
         bounded |= x->free[i].bounded;
     }
     s->best_loss = HUGE_VAL;
@@ -464,12 +484,12 @@ static int write_result(const state *s, const mp_x_run_opts *o, int finished,
                           "metaplast-meta-result", "version", 1, "experiment", x->file,
                           "model", x->model_file, "iterations", (json_int_t)s->iter,
                           "planned_iterations", (json_int_t)x->iterations, "finished",
-                          finished, "theta", named(x, s->theta), "last_loss",
+                          finished, "theta", named_values(x, s->theta), "last_loss",
                           num(s->last_loss));
     json_object_set_new(j, "best", json_pack("{s:I,s:o,s:o}", "iter",
                                              (json_int_t)s->best_iter, "loss",
                                              num(s->best_loss), "theta",
-                                             named(x, s->best_theta)));
+                                             named_values(x, s->best_theta)));
     if (x->opt == MP_X_OPT_CMAES)
         json_object_set_new(j, "sigma", num(s->es.sigma));
     json_object_set_new(j, "command", json_string(o->command ? o->command : ""));
@@ -583,7 +603,7 @@ int mp_x_evaluate_initial(const mp_experiment *x, int threads, char **json,
     }
     for (size_t p = 0; p < np; p++)
         for (size_t i = 0; i < n; i++)
-            pts[p * n + i] = x->free[i].init;
+            pts[p * n + i] = mp_x_free_theta(&x->free[i], x->free[i].init);
     for (size_t i = 0; fd && i < n; i++) {
         pts[(1 + 2 * i) * n + i] += x->fd_step;
         pts[(2 + 2 * i) * n + i] -= x->fd_step;
@@ -596,7 +616,7 @@ int mp_x_evaluate_initial(const mp_experiment *x, int threads, char **json,
                       (2.0 * x->fd_step);
         double pen = mp_x_penalty(x, pts, exact || fd ? grad : NULL);
         json_t *j = json_object();
-        json_object_set_new(j, "theta", named(x, pts));
+        json_object_set_new(j, "theta", named_values(x, pts));
         json_object_set_new(j, "loss", num(c.loss + pen));
         json_object_set_new(j, "task_loss", num(c.loss));
         json_object_set_new(j, "penalty", num(pen));
