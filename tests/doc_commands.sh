@@ -34,7 +34,7 @@
 #                       of the same document left in DIR;
 #       cmake --install build --prefix P: into WORK_DIR/<doc>/prefix;
 #   only checked:
-#       synopsis lines (placeholders: MODEL.json, DIR, [--opt], [COMMAND]):
+#       synopsis lines (placeholders: MODEL.json, DIR, RULE..., [--opt], [COMMAND]):
 #           every --option in them is in `metaplast COMMAND --help`;
 #       bash .ci/NAME and *.sh scripts: the file exists and `bash -n`/`sh -n`
 #           parses it; *.py scripts: the file exists and Python parses it;
@@ -280,7 +280,7 @@ for doc in "${docs[@]}"; do
         for) grep -qE '(^|[ ;/])metaplast ' <<<"$part" || continue
              run_metaplast "$where" "$part" "$scratch" ;;
         metaplast | ./build/metaplast | build/metaplast)
-          if grep -qE '\[(--|[A-Z])|[A-Z]{2,}\.json|PATH=VALUE| DIR( |$)| \| ' <<<"$part"; then
+          if grep -qE '\[(--|[A-Z])|[A-Z]{2,}\.json|[A-Z]{2,}\.\.\.|PATH=VALUE| DIR( |$)| \| ' <<<"$part"; then
             check_synopsis "$where" "$part"
           else
             run_metaplast "$where" "$part" "$scratch"

@@ -68,7 +68,12 @@ static const command_usage commands[] = {
      "                      with --set cannot be resumed)\n"
      TRUSTED_OPTION
      HELP_OPTION},
-    {"plugins", "", "list the rule plugins on the search path with their parameters",
+    {"plugins", "\n--gradcheck RULE...",
+     "list the rule plugins on the search path with their parameters, or check\n"
+     "rate rules' derivative hooks (step_vjp) against finite differences",
+     "  --gradcheck RULE... check each RULE (a name on the search path or a path to\n"
+     "                      a .so): the worst relative error per argument; exit 1\n"
+     "                      when one exceeds the tolerance (docs/rule-abi.md)\n"
      HELP_OPTION},
     {"version", "", "print the version and the rule ABI version", HELP_OPTION},
     {"help", "[COMMAND]", "print this text, or a command's usage", HELP_OPTION},

@@ -9,7 +9,7 @@
 #include "metaplast/rule.h"
 
 /* A loaded plugin file. The module stays open until mp_p_plugin_free. */
-typedef struct mp_p_plugin {
+typedef struct mp_plugin { /* public as the opaque mp_plugin (plugin.h) */
     char *path;               /* the file it was loaded from */
     void *handle;             /* dlopen handle */
     const mp_rule_desc *desc; /* validated host-owned copy of the descriptor,
@@ -65,5 +65,11 @@ int mp_p_param_index(const mp_rule_desc *d, const char *name);
 typedef void (*mp_p_visit_fn)(void *user, const char *path,
                               const mp_p_plugin *p, const mp_error *err);
 void mp_p_visit_all(mp_p_visit_fn fn, void *user);
+
+/* The plugin search directories in search order (METAPLAST_PLUGIN_PATH, then
+ * next to the executable, then the compiled-in install directory), joined by
+ * ':' into buf (size n, cut if too small). Returns the number of directories.
+ * Implemented in search.c. */
+size_t mp_p_search_path(char *buf, size_t n);
 
 #endif

@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "plugin/plugin_int.h"
-#include "plugin/report_int.h"
+
 #include "util/util_int.h"
 
 #ifndef MP_PLUGIN_REL_DIR

@@ -13,6 +13,7 @@
 #include "metaplast/error.h"
 #include "metaplast/model.h"
 #include "metaplast/net.h"
+#include "metaplast/plugin.h"
 
 #include "metaplast/export.h"
 
