@@ -8,7 +8,8 @@
 
 Panels (those the logs have data for): loss; accuracy (nway tasks) or rate
 (target_rate); the free coefficients (`--coefs` picks some; default all, up
-to 12 per log); the per-layer alignment angles `alignment_deg` (output layer
+to 12 per log); free parameters named tau* (time constants, ms) on a log
+axis of their own; the per-layer alignment angles `alignment_deg` (output layer
 left out: 0 by construction); `rule_angle_deg`; `--group-angle` computes an
 angle per log from theta restricted to the names starting with PREFIX
 against the given target (e.g. the lateral rule of Confavreux Fig. 2);
@@ -82,6 +83,8 @@ def main():
     if any("rate" in r[0] for r in runs):
         panels.append("rate")
     panels.append("coefs")
+    if any(n.startswith("tau") for r in runs for n in r[0]["theta"]):
+        panels.append("taus")  # time constants (ms) on their own log axis
     if any("alignment_deg" in d for r in runs for d in r):
         panels.append("alignment")
     if any("rule_angle_deg" in r[0] for r in runs) or a.group_angle:
@@ -107,8 +110,8 @@ def main():
                 ax.set_ylabel(panel)
                 if panel == "loss" and np.nanmax(y) / max(np.nanmin(np.abs(y)), 1e-12) > 50:
                     ax.set_yscale("log")
-            elif panel == "coefs":
-                names = list(r[0]["theta"])
+            elif panel in ("coefs", "taus"):
+                names = [n for n in r[0]["theta"] if n.startswith("tau") == (panel == "taus")]
                 if a.coefs:
                     names = [n for n in names if n in a.coefs.split(",")]
                 if len(names) > 12:  # the largest 12 at the end
@@ -123,8 +126,12 @@ def main():
                             else "r" if n in hl[1:2] else "m" if n in hl[2:] else col_j),
                             lw=2.2 if n in hl else 1.0,
                             label=(f"{lab}: {n}" if len(runs) > 1 else n))
-                ax.set_ylabel("coefficient")
-                ax.axhline(0, color="grey", lw=0.5)
+                if panel == "taus":
+                    ax.set_yscale("log")
+                    ax.set_ylabel("time constant (ms)")
+                else:
+                    ax.set_ylabel("coefficient")
+                    ax.axhline(0, color="grey", lw=0.5)
             elif panel == "alignment":
                 w = max((len(d.get("alignment_deg", [])) for d in r), default=0)
                 if not w:
@@ -176,7 +183,7 @@ def main():
                     ax.set_ylim(min(ylo, -0.1), yhi)
             if panel != "plane":
                 ax.set_xlabel("iteration")
-        ax.legend(fontsize=6, ncol=2 if panel in ("coefs", "alignment") else 1)
+        ax.legend(fontsize=6, ncol=2 if panel in ("coefs", "taus", "alignment") else 1)
         ax.set_title(panel)
     for ax in axes[len(panels):]:
         ax.axis("off")
