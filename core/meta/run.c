@@ -385,7 +385,7 @@ int mp_x_run(const mp_experiment *x, const mp_x_run_opts *o, mp_error *err)
     if (rc == MP_OK && !th_used)
         rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     if (rc == MP_OK && !o->quiet)
-        fprintf(stderr, "meta: %s, %zu free coefficient%s, %s%s, %zu iterations, %d "
+        fprintf(stderr, "meta: %s, %zu free parameter%s, %s%s, %zu iterations, %d "
                 "thread%s%s\n", x->file, x->n_free, x->n_free == 1 ? "" : "s",
                 x->opt == MP_X_OPT_ADAM ? "adam" : "cmaes",
                 x->opt == MP_X_OPT_CMAES ? ""
