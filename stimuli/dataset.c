@@ -3,8 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_rng.h>
-
 #include "stimuli/dataset_int.h"
 #include "util/util_int.h"
 
@@ -41,8 +39,22 @@ void mp_ds_free(mp_dataset *ds)
         return;
     mp_u_free(ds->x);
     mp_u_free(ds->label);
+    mp_u_free(ds->target);
     mp_u_free(ds->source);
     mp_u_free(ds);
+}
+
+int mp_ds_add_targets(mp_dataset *ds, size_t k, mp_error *err)
+{
+    size_t count = mp_u_size_mul(ds->n ? ds->n : 1, k);
+    double *t = count < SIZE_MAX / sizeof *t ? mp_u_calloc(count, sizeof *t) : NULL;
+    if (!t)
+        return mp_u_err(err, MP_ENOMEM, ds->source, 0, 0, NULL,
+                        "out of memory for %zu x %zu targets", ds->n, k);
+    mp_u_free(ds->target);
+    ds->target = t;
+    ds->target_dim = k;
+    return MP_OK;
 }
 
 int mp_ds_class_counts(const mp_dataset *ds, size_t *counts, mp_error *err)
@@ -62,15 +74,3 @@ int mp_ds_class_counts(const mp_dataset *ds, size_t *counts, mp_error *err)
     return MP_OK;
 }
 
-void mp_ds_rng_seed(void *rng, uint64_t seed)
-{
-    gsl_rng_set(rng, (unsigned long)((seed >> 32) ^ (seed & 0xffffffffu)));
-}
-
-void *mp_ds_rng_new(uint64_t seed)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    if (r)
-        mp_ds_rng_seed(r, seed);
-    return r;
-}

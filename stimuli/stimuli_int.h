@@ -19,11 +19,6 @@ typedef struct mp_s_stim mp_s_stim;
  * length. */
 #define MP_S_PAD 8
 
-/* A new GSL generator (mt19937) seeded from a 64-bit stream seed; mt19937
- * takes 32 bits, so the seed is folded (hi ^ lo). NULL when out of memory.
- * Free with gsl_rng_free. */
-void *mp_s_rng_new(uint64_t seed);
-
 /* Number of outputs of a stimulus: 2 for vogels_groups (exc, inh), else 1. */
 size_t mp_s_n_outputs(const mp_m_stimulus *m);
 

@@ -14,7 +14,8 @@
  * Scenarios (tests/data/alloc): a spiking model with every stimulus, both
  * integrators, a plastic projection and every recorder, loaded with a --set
  * override, run for a few steps with recorders and a summary; a rate model on
- * the rotated Gaussians and one on a tiny IDX set, trained a few samples; and
+ * the rotated Gaussians, one on a tiny IDX set and one on .npy arrays (then
+ * an array written as .npy and read back), trained a few samples; and
  * three experiments, loaded and evaluated at their initial coefficients
  * (finite differences on spiking runs, exact gradient on N-way tasks, CMA-ES
  * on the Gaussians, the last also run for one iteration).
@@ -37,6 +38,7 @@
 #include "check.h"
 #include "meta/meta_int.h"
 #include "metaplast/metaplast.h"
+#include "util/npy.h"
 #include "util/util_int.h"
 
 /* ---- the counting allocator ------------------------------------------------ */
@@ -188,6 +190,29 @@ static int spiking(mp_error *e) { return run_model("spiking.json", 3.0, e); }
 static int rate_gaussian(mp_error *e) { return run_model("rate.json", 0.0, e); }
 static int rate_idx(mp_error *e) { return run_model("nway.json", 0.0, e); }
 
+/* The .npy example's data (float32 inputs, int64 labels), trained on; then
+ * its inputs written as .npy and read back. */
+static int rate_npy(mp_error *e)
+{
+    char path[1200];
+    path_of(path, sizeof path, "../../models/valid/rate_npy/train_x.npy");
+    mp_u_npy a, b;
+    memset(&b, 0, sizeof b);
+    int rc = run_model("npy.json", 0.0, e);
+    if (rc == MP_OK)
+        rc = mp_u_npy_read(path, MP_U_NPY_FLOAT, &a, e);
+    if (rc == MP_OK) {
+        rc = mp_u_npy_write(g_tmp, "x.npy", a.rank, a.shape, a.data, e);
+        mp_u_npy_release(&a);
+    }
+    if (rc == MP_OK) {
+        snprintf(path, sizeof path, "%s/x.npy", g_tmp);
+        rc = mp_u_npy_read(path, MP_U_NPY_FLOAT, &b, e);
+        mp_u_npy_release(&b);
+    }
+    return rc;
+}
+
 /* Load an experiment and evaluate it at its initial coefficients; with
  * `iterate`, also run one iteration into the temporary directory. */
 static int experiment(const char *name, int iterate, mp_error *e)
@@ -269,6 +294,7 @@ static const struct {
     {"spiking model", spiking},
     {"rate model (Gaussians)", rate_gaussian},
     {"rate model (IDX)", rate_idx},
+    {"rate model (.npy), .npy written and read", rate_npy},
     {"spiking experiment", exp_spiking},
     {"N-way experiment", exp_nway},
     {"Gaussian experiment, one CMA-ES iteration", exp_rate},

@@ -1,4 +1,4 @@
-/* Exact meta-gradients (core/meta/grad_episode.c) against central finite
+/* Exact meta-gradients (core/rate/episode.c) against central finite
  * differences of the meta-loss, on a 12-7-5-4 network (softplus beta = 10,
  * softmax output), 30 online steps, 8 query samples, a synthetic data set
  * made with mp_ds_new:
@@ -6,9 +6,10 @@
  *     ten nonzero, for feedback symmetric, fixed_random and direct;
  *   - pseudo_gradient, ehebb, oja (both forms), a mix of rules with a static
  *     projection, sigmoid / tanh / linear hidden layers, synthetic_e0 off;
- *   - the loss with grad == NULL is bit-identical to the loss with grad and
- *     to an ordinary mp_net run of the same episode (same init_seed);
- *   - MP_G_DETACH_SYMMETRIC changes symmetric gradients only;
+ *   - the loss with grad == NULL is bit-identical to the loss with grad, to
+ *     an ordinary mp_net run of the same episode (same init_seed) and to
+ *     the forward episode mp_r_episode_run (with its alignment angles);
+ *   - MP_R_DETACH_SYMMETRIC changes symmetric gradients only;
  *   - refusals (relu, a rule without the extension, bad labels, checkpoints
  *     beyond the memory limit).
  * Finite differences: 4-point central stencil, h = 1e-4 (|theta| + 1e-2);
@@ -22,7 +23,7 @@
 #include <time.h>
 
 #include "check.h"
-#include "meta/grad_int.h"
+#include "rate/episode_int.h"
 #include "util/util_int.h"
 
 #define TOL 1e-5
@@ -62,9 +63,9 @@ static mp_dataset *ds;
 static size_t tr_idx[NTR], q_idx[NQ];
 static int32_t tr_lab[NTR], q_lab[NQ];
 
-static mp_g_episode episode(void)
+static mp_r_episode episode(void)
 {
-    return (mp_g_episode){ds, tr_idx, tr_lab, NTR, q_idx, q_lab, NQ, 77};
+    return (mp_r_episode){ds, tr_idx, tr_lab, NTR, q_idx, q_lab, NQ, 77};
 }
 
 static uint64_t rs = 0x9E3779B97F4A7C15ull;
@@ -97,11 +98,11 @@ static void make_data(void)
 
 static double loss_at(const mp_model *m, double **par, unsigned flags)
 {
-    mp_g_episode ep = episode();
+    mp_r_episode ep = episode();
     double l = NAN;
     mp_error err;
     mp_error_clear(&err);
-    int rc = mp_g_episode_grad_ex(m, (const double *const *)par, &ep, &l, NULL,
+    int rc = mp_r_episode_grad_ex(m, (const double *const *)par, &ep, &l, NULL,
                                   NULL, flags, NULL, &err);
     CHECK_(rc == MP_OK, "episode: %s", err.text);
     return l;
@@ -118,11 +119,11 @@ static double check_grad(const char *what, const mp_model *m, double **par,
     for (int j = 0; j < 3; j++)
         if (par[j])
             g[j] = calloc(16, sizeof(double));
-    mp_g_episode ep = episode();
+    mp_r_episode ep = episode();
     double l = NAN, acc = NAN;
     mp_error err;
     mp_error_clear(&err);
-    int rc = mp_g_episode_grad_ex(m, (const double *const *)par, &ep, &l, &acc, g,
+    int rc = mp_r_episode_grad_ex(m, (const double *const *)par, &ep, &l, &acc, g,
                                   flags, NULL, &err);
     CHECK_(rc == MP_OK, "%s: %s", what, err.text);
     double l0 = loss_at(m, par, flags);
@@ -194,14 +195,14 @@ static void pool_cases(const char *fb)
         double *g1[3], *g2[3];
         for (int j = 0; j < 3; j++)
             g1[j] = calloc(10, sizeof(double)), g2[j] = calloc(10, sizeof(double));
-        mp_g_episode ep = episode();
+        mp_r_episode ep = episode();
         mp_error err;
         mp_error_clear(&err);
         double l1, l2;
-        CHECK_OK(mp_g_episode_grad_ex(m, (const double *const *)par, &ep, &l1, NULL,
+        CHECK_OK(mp_r_episode_grad_ex(m, (const double *const *)par, &ep, &l1, NULL,
                                       g1, 0, NULL, &err));
-        CHECK_OK(mp_g_episode_grad_ex(m, (const double *const *)par, &ep, &l2, NULL,
-                                      g2, MP_G_DETACH_SYMMETRIC, NULL, &err));
+        CHECK_OK(mp_r_episode_grad_ex(m, (const double *const *)par, &ep, &l2, NULL,
+                                      g2, MP_R_DETACH_SYMMETRIC, NULL, &err));
         CHECK(l1 == l2);
         double diff = 0.0;
         for (int j = 0; j < 3; j++)
@@ -215,14 +216,14 @@ static void pool_cases(const char *fb)
         double *g1[3], *g2[3];
         for (int j = 0; j < 3; j++)
             g1[j] = calloc(10, sizeof(double)), g2[j] = calloc(10, sizeof(double));
-        mp_g_episode ep = episode();
+        mp_r_episode ep = episode();
         mp_error err;
         mp_error_clear(&err);
         double l1, l2;
-        CHECK_OK(mp_g_episode_grad_ex(m, (const double *const *)par, &ep, &l1, NULL,
+        CHECK_OK(mp_r_episode_grad_ex(m, (const double *const *)par, &ep, &l1, NULL,
                                       g1, 0, NULL, &err));
-        CHECK_OK(mp_g_episode_grad_ex(m, (const double *const *)par, &ep, &l2, NULL,
-                                      g2, MP_G_DETACH_SYMMETRIC, NULL, &err));
+        CHECK_OK(mp_r_episode_grad_ex(m, (const double *const *)par, &ep, &l2, NULL,
+                                      g2, MP_R_DETACH_SYMMETRIC, NULL, &err));
         for (int j = 0; j < 3; j++)
             CHECK(memcmp(g1[j], g2[j], 10 * sizeof(double)) == 0);
         for (int j = 0; j < 3; j++)
@@ -231,7 +232,7 @@ static void pool_cases(const char *fb)
     mp_model_free(m);
 }
 
-/* The loss of mp_g_episode_grad == an mp_net run of the same episode. */
+/* The loss of mp_r_episode_grad == an mp_net run of the same episode. */
 static void kernel_consistency(const char *fb)
 {
     char r[256];
@@ -249,11 +250,11 @@ static void kernel_consistency(const char *fb)
         ti[i] = i, tl[i] = d->label[i];
     for (size_t i = 0; i < NQ; i++)
         qi[i] = (i * 3) % d->n, ql[i] = d->label[qi[i]];
-    mp_g_episode ep = {d, ti, tl, n, qi, ql, NQ, 1234};
+    mp_r_episode ep = {d, ti, tl, n, qi, ql, NQ, 1234};
     double l = NAN, acc = NAN;
     mp_error err;
     mp_error_clear(&err);
-    CHECK_OK(mp_g_episode_grad(m, NULL, &ep, &l, &acc, NULL, &err));
+    CHECK_OK(mp_r_episode_grad(m, NULL, &ep, &l, &acc, NULL, &err));
     mp_net *net = NULL;
     CHECK_OK(mp_net_new(m, 1234, &net, &err));
     if (net) {
@@ -276,6 +277,25 @@ static void kernel_consistency(const char *fb)
         printf("  %s: episode loss %.17g == mp_net loss %.17g\n", fb, l, want);
         mp_net_free(net);
     }
+    /* the meta-layer's forward episode (mp_r_episode_run): the same loss and
+     * accuracy; alignment per layer, 0 at the output (one shared e_L) and
+     * everywhere for symmetric feedback (e == e^BP) */
+    double lr = NAN, ar = NAN, al[8];
+    size_t na = 99;
+    CHECK_OK(mp_r_episode_run(m, &ep, &lr, &ar, al, 8, &na, &err));
+    CHECK_(lr == l && ar == acc, "%s: mp_r_episode_run loss %.17g acc %g, "
+           "mp_r_episode_grad %.17g %g", fb, lr, ar, l, acc);
+    CHECK_EQ(na, 4);
+    for (size_t k = 0; k < na && k < 8; k++) {
+        CHECK(al[k] >= 0 && al[k] <= 180);
+        if (!strcmp(fb, "symmetric"))
+            CHECK_NEAR(al[k], 0.0, 0, 1e-5);
+    }
+    CHECK_NEAR(al[3], 0.0, 0, 1e-5); /* acos of 1 - rounding */
+    if (strcmp(fb, "symmetric"))
+        CHECK(al[1] > 1.0);
+    CHECK_OK(mp_r_episode_run(m, &ep, &lr, &ar, al, 3, &na, &err));
+    CHECK_EQ(na, 0); /* more layers than max_align: none */
     free(ti);
     free(tl);
     mp_model_free(m);
@@ -355,11 +375,11 @@ static void refusals(void)
 {
     mp_error err;
     mp_error_clear(&err);
-    mp_g_episode ep = episode();
+    mp_r_episode ep = episode();
     double l;
     mp_model *m = make("fixed_random", "\"relu\"", SOFTPLUS, "true", POOL, POOL, POOL);
     if (m) {
-        CHECK_EQ(mp_g_episode_grad(m, NULL, &ep, &l, NULL, NULL, &err), MP_EINVAL);
+        CHECK_EQ(mp_r_episode_grad(m, NULL, &ep, &l, NULL, NULL, &err), MP_EINVAL);
         CHECK(strstr(err.text, "relu") != NULL);
         mp_model_free(m);
     }
@@ -368,7 +388,7 @@ static void refusals(void)
              ", \"plasticity\": {\"rule\": \"volterra\"}", POOL);
     if (m) {
         double *g[3] = {NULL, NULL, NULL};
-        CHECK_EQ(mp_g_episode_grad(m, NULL, &ep, &l, NULL, g, &err), MP_EPLUGIN);
+        CHECK_EQ(mp_r_episode_grad(m, NULL, &ep, &l, NULL, g, &err), MP_EPLUGIN);
         CHECK(strstr(err.text, "volterra") != NULL);
         mp_model_free(m);
     }
@@ -377,21 +397,32 @@ static void refusals(void)
     if (m) {
         int32_t bad = tr_lab[3];
         tr_lab[3] = 9;
-        CHECK_EQ(mp_g_episode_grad(m, NULL, &ep, &l, NULL, NULL, &err), MP_EINVAL);
+        CHECK_EQ(mp_r_episode_grad(m, NULL, &ep, &l, NULL, NULL, &err), MP_EINVAL);
+        CHECK_STR(err.text, "meta-gradients: train sample 3: index 21 or label 9 "
+                            "out of range");
+        double acc;
+        mp_error_clear(&err);
+        CHECK_EQ(mp_r_episode_run(m, &ep, &l, &acc, NULL, 0, NULL, &err), MP_EINVAL);
+        CHECK_STR(err.text, "episode: train sample 3: index 21 or label 9 out of range");
         tr_lab[3] = bad;
+        ep.n_query = 0;
+        mp_error_clear(&err);
+        CHECK_EQ(mp_r_episode_run(m, &ep, &l, &acc, NULL, 0, NULL, &err), MP_EINVAL);
+        CHECK_STR(err.text, "episode: the episode has no query samples");
+        ep.n_query = NQ;
         /* a blow-up is MP_EUNSTABLE */
         double p[10] = {50, 0, 0, 0, 0, 0, 0, 0, 0, 0}, *par[3] = {p, p, p};
         double g0[10], g1[10], g2[10], *g[3] = {g0, g1, g2};
         mp_error_clear(&err);
-        int rc = mp_g_episode_grad(m, (const double *const *)par, &ep, &l, NULL, g, &err);
+        int rc = mp_r_episode_grad(m, (const double *const *)par, &ep, &l, NULL, g, &err);
         CHECK_(rc == MP_EUNSTABLE || rc == MP_OK, "blow-up rc %d", rc);
         /* checkpoints beyond the memory limit: refused before the episode
          * runs, naming the episode and the bytes (the net itself fits) */
         double q[10] = {1e-3, 0, 0, 0, 0, 0, 0, 0, 0, 0}, *qar[3] = {q, q, q};
         mp_u_set_mem_limit(8000);
         mp_error_clear(&err);
-        CHECK_OK(mp_g_episode_grad(m, (const double *const *)qar, &ep, &l, NULL, NULL, &err));
-        CHECK_EQ(mp_g_episode_grad(m, (const double *const *)qar, &ep, &l, NULL, g, &err),
+        CHECK_OK(mp_r_episode_grad(m, (const double *const *)qar, &ep, &l, NULL, NULL, &err));
+        CHECK_EQ(mp_r_episode_grad(m, (const double *const *)qar, &ep, &l, NULL, g, &err),
                  MP_ENOMEM);
         printf("checkpoints refused: %s\n", err.text);
         CHECK(strstr(err.text, "meta-gradients of an episode of 30 samples (5 checkpoints "
@@ -441,7 +472,7 @@ static void bench(void)
         ti[i] = i, tl[i] = d->label[i];
     for (size_t i = 0; i < Q; i++)
         qi[i] = T + i, ql[i] = d->label[T + i];
-    mp_g_episode ep = {d, ti, tl, T, qi, ql, Q, 3};
+    mp_r_episode ep = {d, ti, tl, T, qi, ql, Q, 3};
     double p[10] = {1e-3, 1e-4, 1e-4, 1e-5, 1e-5, 1e-5, 1e-5, 1e-5, 1e-5, 1e-4};
     double *par[5] = {p, p, p, p, p}, g[5][10], *gg[5] = {g[0], g[1], g[2], g[3], g[4]};
     mp_error err;
@@ -449,10 +480,10 @@ static void bench(void)
     double l, acc;
     struct timespec a, b, c2;
     clock_gettime(CLOCK_MONOTONIC, &a);
-    CHECK_OK(mp_g_episode_grad(m, (const double *const *)par, &ep, &l, &acc, NULL, &err));
+    CHECK_OK(mp_r_episode_grad(m, (const double *const *)par, &ep, &l, &acc, NULL, &err));
     clock_gettime(CLOCK_MONOTONIC, &b);
-    mp_g_stats st;
-    CHECK_OK(mp_g_episode_grad_ex(m, (const double *const *)par, &ep, &l, &acc, gg, 0,
+    mp_r_grad_stats st;
+    CHECK_OK(mp_r_episode_grad_ex(m, (const double *const *)par, &ep, &l, &acc, gg, 0,
                                   &st, &err));
     clock_gettime(CLOCK_MONOTONIC, &c2);
     struct rusage ru;

@@ -6,28 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_randist.h>
-
 #include "kernel/kernel_int.h"
 #include "util/fastmath.h"
 #include "util/util_int.h"
-
-double mp_k_init_draw(const mp_m_init *in, gsl_rng *r, size_t G)
-{
-    switch (in->kind) {
-    case MP_INIT_CONST: return in->a;
-    case MP_INIT_UNIFORM: return in->a + (in->b - in->a) * gsl_rng_uniform(r);
-    case MP_INIT_NORMAL: return in->a + gsl_ran_gaussian(r, in->b);
-    case MP_INIT_GROUP_TUNED: {
-        double x = ((double)G - in->preferred) / in->width;
-        double u = gsl_rng_uniform(r);
-        return in->base + in->amplitude / (1.0 + pow(fabs(x), in->power)) +
-               in->jitter_lo + (in->jitter_hi - in->jitter_lo) * u;
-    }
-    case MP_INIT_XAVIER_UNIFORM: break; /* rate networks: needs the fans */
-    }
-    return in->a;
-}
 
 typedef struct pairs {
     uint32_t *pre, *post;
@@ -232,7 +213,7 @@ int mp_k_connect(mp_k_proj *pj, const mp_m_projection *m, const mp_m_source *src
         size_t G = src->n_groups > 0 && src->per_group > 0
                        ? pj->pre_of[k] / src->per_group + 1
                        : 1;
-        pj->w[k] = mp_k_init_draw(&m->weight, w_rng, G);
+        pj->w[k] = mp_u_init_draw(&m->weight, w_rng, G);
     }
     pj->syn.n_pre = n_pre;
     pj->syn.n_post = n_post;

@@ -15,7 +15,7 @@
 
 #include "metaplast/net.h"
 #include "model/model_int.h"
-#include "plugin/host_ctx.h"
+#include "plugin/rule_instance.h"
 #include "stimuli/stimuli_int.h"
 #include "util/util_int.h"
 
@@ -112,12 +112,10 @@ typedef struct mp_k_proj {
     uint32_t delay;                 /* steps, >= 1 */
     double *ring;                   /* tgt ring of the receptor */
     /* plasticity (NULL desc: static) */
-    const mp_rule_desc *desc;
-    mp_rule_io io;
-    double *state;
+    const mp_rule_desc *desc;       /* rule->desc */
+    mp_p_rule *rule;                /* the rule instance; its io is bound to
+                                       syn and the traces below */
     mp_k_trace *x_pre, *x_post;
-    mp_p_host_ctx host;
-    gsl_rng *rng;
 } mp_k_proj;
 
 /* Draws the connectivity of projection m (stream: conn_rng) into the CSR
@@ -127,9 +125,6 @@ int mp_k_connect(mp_k_proj *pj, const mp_m_projection *m, const mp_m_source *src
                  uint32_t n_pre, uint32_t n_post, int same_pop, gsl_rng *conn_rng,
                  gsl_rng *w_rng, const char *file, const char *path, mp_error *err);
 void mp_k_proj_free_arrays(mp_k_proj *pj);
-
-/* One draw of an initial value (group G 1-based for group_tuned). */
-double mp_k_init_draw(const mp_m_init *in, gsl_rng *r, size_t G);
 
 /* ---- recorders (record.c) ------------------------------------------------- */
 
@@ -164,7 +159,6 @@ struct mp_net {
     int lazy;
     int64_t check_every;    /* full state/weight scan period, steps (100 ms) */
     int64_t check_countdown; /* steps until the next full scan */
-    mp_error hook_err;      /* where host->error() writes */
     double wall;            /* seconds spent in mp_net_run */
     struct mp_r_net *rate;  /* rate networks (core/rate/): everything else
                                above is unused */

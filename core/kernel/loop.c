@@ -14,18 +14,19 @@
 #include "rate/rate_int.h"
 #include "util/util_int.h"
 
-static int hook_failed(mp_net *net, mp_k_proj *pj, const char *hook, int r,
-                       double t, mp_error *err)
+static int hook_failed(const mp_k_proj *pj, const char *hook, int r, double t,
+                       mp_error *err)
 {
+    const mp_error *said = &pj->rule->err; /* what the hook told host->error */
     if (r > 0)
         return mp_u_err(err, MP_EUNSTABLE, NULL, 0, 0, NULL,
                         "projection '%s' (rule %s): %s reported a blow-up (code %d) "
                         "at t = %.10g ms%s%s",
                         pj->m->name, pj->desc->name, hook, r, t,
-                        net->hook_err.text[0] ? ": " : "", net->hook_err.text);
-    if (net->hook_err.text[0])
+                        said->text[0] ? ": " : "", said->text);
+    if (said->text[0])
         return mp_u_err(err, MP_EPLUGIN, NULL, 0, 0, NULL, "%s (in %s at t = %.10g ms)",
-                        net->hook_err.text, hook, t);
+                        said->text, hook, t);
     return mp_u_err(err, MP_EPLUGIN, NULL, 0, 0, NULL,
                     "projection '%s' (rule %s): %s returned %d at t = %.10g ms",
                     pj->m->name, pj->desc->name, hook, r, t);
@@ -52,13 +53,14 @@ static int project(mp_net *net, mp_k_proj *pj, int64_t n, mp_error *err)
     if (!pj->desc)
         return MP_OK;
     const int64_t done = n + 1;
-    pj->io.t = mp_k_time(net, n);
+    mp_rule_io *io = &pj->rule->io;
+    io->t = mp_k_time(net, n);
     if (ns > 0 && pj->desc->on_pre) {
         if (pj->x_post)
             mp_k_trace_sync(pj->x_post, done);
-        int r = pj->desc->on_pre(&pj->io, src->spk, ns);
+        int r = pj->desc->on_pre(io, src->spk, ns);
         if (r != 0)
-            return hook_failed(net, pj, "on_pre", r, pj->io.t, err);
+            return hook_failed(pj, "on_pre", r, io->t, err);
         int rc = mp_k_check_weights(net, pj, src->spk, ns, 0, err);
         if (rc != MP_OK)
             return rc;
@@ -67,9 +69,9 @@ static int project(mp_net *net, mp_k_proj *pj, int64_t n, mp_error *err)
     if (post->nspk > 0 && pj->desc->on_post) {
         if (pj->x_pre)
             mp_k_trace_sync(pj->x_pre, done);
-        int r = pj->desc->on_post(&pj->io, post->spk, post->nspk);
+        int r = pj->desc->on_post(io, post->spk, post->nspk);
         if (r != 0)
-            return hook_failed(net, pj, "on_post", r, pj->io.t, err);
+            return hook_failed(pj, "on_post", r, io->t, err);
         int rc = mp_k_check_weights(net, pj, post->spk, post->nspk, 1, err);
         if (rc != MP_OK)
             return rc;
@@ -171,7 +173,9 @@ int mp_net_run(mp_net *net, double duration_ms, mp_progress_fn progress,
     const int64_t every = mp_k_steps_of(1000.0, net->dt);
     const double total = (double)end * net->dt;
     double t0 = mp_u_wall_seconds();
-    mp_error_clear(&net->hook_err);
+    for (size_t j = 0; j < net->n_projs; j++) /* a run reports its own messages */
+        if (net->projs[j].rule)
+            mp_error_clear(&net->projs[j].rule->err);
     int rc = MP_OK;
     while (net->steps < end) {
         if ((rc = step(net, err)) != MP_OK)

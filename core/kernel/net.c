@@ -10,6 +10,7 @@
 #include "kernel/kernel_int.h"
 #include "rate/rate_int.h"
 #include "util/fastmath.h"
+#include "util/init_draw.h"
 #include "util/util_int.h"
 
 static int nomem(mp_error *err)
@@ -71,15 +72,16 @@ static int init_pop(mp_net *net, size_t pi, mp_error *err)
     if (!p->V || !p->g_ex || !p->g_in || !p->ref || !p->fired || !p->ring_ex || !p->ring_in)
         return pop_nomem(m, pi, n * (5 + 2 * (size_t)p->D) * sizeof(double), err);
     mp_k_lif_init_consts(p, net->dt);
-    gsl_rng *r = mp_s_rng_new(mp_u_stream_seed(net->seed, MP_STREAM_POPULATION_INIT, pi));
+    gsl_rng *r = mp_u_rng_new(MP_U_RNG_TAUS2,
+                             mp_u_stream_seed(net->seed, MP_STREAM_POPULATION_INIT, pi));
     if (!r)
         return nomem(err);
     for (uint32_t i = 0; i < p->n; i++) {
-        p->V[i] = mp_k_init_draw(&mp->V_init, r, 1);
-        p->g_ex[i] = mp_k_init_draw(&mp->g_ex_init, r, 1);
-        p->g_in[i] = mp_k_init_draw(&mp->g_in_init, r, 1);
+        p->V[i] = mp_u_init_draw(&mp->V_init, r, 1);
+        p->g_ex[i] = mp_u_init_draw(&mp->g_ex_init, r, 1);
+        p->g_in[i] = mp_u_init_draw(&mp->g_in_init, r, 1);
     }
-    gsl_rng_free(r);
+    mp_u_rng_free(r);
     if (mp->integrator == MP_INTEG_RKF45 && mp_k_lif_rkf45_init(p, net->dt) != MP_OK)
         return nomem(err);
     return MP_OK;
@@ -98,34 +100,29 @@ static int init_proj(mp_net *net, size_t j, mp_error *err)
     pj->delay = d < 1 ? 1 : (uint32_t)d;
     pj->ring = mj->receptor == MP_RECEPTOR_IN ? pj->tgt->ring_in : pj->tgt->ring_ex;
     int same = ms->kind == MP_SRC_POPULATION && ms->index == mj->target;
-    gsl_rng *rc_ = mp_s_rng_new(mp_u_stream_seed(net->seed, MP_STREAM_CONNECT, j));
-    gsl_rng *rw = mp_s_rng_new(mp_u_stream_seed(net->seed, MP_STREAM_WEIGHTS, j));
+    gsl_rng *rc_ = mp_u_rng_new(MP_U_RNG_TAUS2, mp_u_stream_seed(net->seed, MP_STREAM_CONNECT, j));
+    gsl_rng *rw = mp_u_rng_new(MP_U_RNG_TAUS2, mp_u_stream_seed(net->seed, MP_STREAM_WEIGHTS, j));
     char path[48];
     snprintf(path, sizeof path, "projections[%zu].connectivity", j);
     int rc = (rc_ && rw) ? mp_k_connect(pj, mj, ms, pj->src->size, pj->tgt->n, same,
                                        rc_, rw, m->file, path, err)
                          : nomem(err);
-    if (rc_)
-        gsl_rng_free(rc_);
-    if (rw)
-        gsl_rng_free(rw);
+    mp_u_rng_free(rc_);
+    mp_u_rng_free(rw);
     if (rc != MP_OK || !mj->plasticity)
         return rc;
 
-    const mp_p_plugin *pl = mj->plasticity->plugin;
-    const mp_rule_desc *desc = pl->desc;
-    const double *par = mj->plasticity->params;
-    pj->desc = desc;
     size_t ns;
     if ((rc = mp_m_check_rule_state(m, j, pj->syn.n_pre, pj->syn.n_post, &ns, err)) != MP_OK)
         return rc;
-    pj->state = mp_u_calloc(ns ? ns : 1, sizeof *pj->state);
-    pj->rng = mp_s_rng_new(mp_u_stream_seed(net->seed, MP_STREAM_RULE, j));
-    if (!pj->state)
-        return mp_u_mem_fail(err, ns * sizeof *pj->state, m->file, NULL, "its state",
-                             "rule '%s' of projection '%s'", desc->name, mj->name);
-    if (!pj->rng)
-        return nomem(err);
+    rc = mp_p_rule_new(mj->plasticity, pj->syn.n_pre, pj->syn.n_post,
+                       mp_u_stream_seed(net->seed, MP_STREAM_RULE, j), m->file, mj->name,
+                       &pj->rule, err);
+    if (rc != MP_OK)
+        return rc;
+    const mp_p_plugin *pl = pj->rule->plugin;
+    const double *par = pj->rule->params;
+    pj->desc = pj->rule->desc;
     size_t cap = 2 * m->n_projections + 1;
     if (pl->trace_pre >= 0) {
         pj->x_pre = get_trace(pj->src, par[pl->trace_pre], net->dt, net->lazy, cap, &rc);
@@ -138,20 +135,11 @@ static int init_proj(mp_net *net, size_t j, mp_error *err)
         if (!pj->x_post)
             return nomem(err);
     }
-    pj->host.err = &net->hook_err;
-    pj->host.proj_name = mj->name;
-    pj->host.rule_name = desc->name;
-    pj->host.rng = pj->rng;
-    pj->io.size = (uint32_t)sizeof(mp_rule_io);
-    pj->io.syn = &pj->syn;
-    pj->io.x_pre = pj->x_pre ? pj->x_pre->x : NULL;
-    pj->io.x_post = pj->x_post ? pj->x_post->x : NULL;
-    pj->io.p = par;
-    pj->io.state = pj->state;
-    pj->io.t = 0.0;
-    pj->io.dt = net->dt;
-    pj->io.host = &pj->host;
-    pj->io.api = mp_p_host_api();
+    mp_rule_io *io = &pj->rule->io;
+    io->syn = &pj->syn;
+    io->x_pre = pj->x_pre ? pj->x_pre->x : NULL;
+    io->x_post = pj->x_post ? pj->x_post->x : NULL;
+    io->dt = net->dt;
     return MP_OK;
 }
 
@@ -251,23 +239,11 @@ int mp_net_new(const mp_model *m, uint64_t seed, mp_net **out, mp_error *err)
         if ((rc = init_proj(net, j, err)) != MP_OK)
             goto fail;
     /* rules: reset once the weights are drawn, then a first guard check */
-    mp_error_clear(&net->hook_err);
-    for (size_t j = 0; j < m->n_projections; j++) {
-        mp_k_proj *pj = &net->projs[j];
-        if (!pj->desc || !pj->desc->reset)
-            continue;
-        int r = pj->desc->reset(&pj->io);
-        if (r != 0) {
-            if (net->hook_err.text[0])
-                rc = mp_u_err(err, r > 0 ? MP_EUNSTABLE : MP_EPLUGIN, NULL, 0, 0, NULL,
-                              "%s", net->hook_err.text);
-            else
-                rc = mp_u_err(err, r > 0 ? MP_EUNSTABLE : MP_EPLUGIN, NULL, 0, 0, NULL,
-                              "projection '%s' (rule %s): reset returned %d",
-                              pj->m->name, pj->desc->name, r);
+    for (size_t j = 0; j < m->n_projections; j++)
+        if (net->projs[j].rule &&
+            (rc = mp_p_rule_reset(net->projs[j].rule,
+                                  mp_u_stream_seed(seed, MP_STREAM_RULE, j), err)) != MP_OK)
             goto fail;
-        }
-    }
     for (size_t j = 0; j < m->n_projections; j++)
         if (net->projs[j].desc &&
             (rc = mp_k_check_weights(net, &net->projs[j], NULL, 0, 0, err)) != MP_OK)
@@ -289,9 +265,7 @@ void mp_net_free(mp_net *net)
     for (size_t j = 0; j < net->n_projs && net->projs; j++) {
         mp_k_proj *pj = &net->projs[j];
         mp_k_proj_free_arrays(pj);
-        mp_u_free(pj->state);
-        if (pj->rng)
-            gsl_rng_free(pj->rng);
+        mp_p_rule_free(pj->rule);
     }
     mp_u_free(net->projs);
     for (size_t i = 0; i < net->n_stims && net->stims; i++)

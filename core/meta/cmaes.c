@@ -18,12 +18,12 @@
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_randist.h>
-#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "meta/meta_int.h"
+#include "util/rng.h"
 #include "util/util_int.h"
 
 int mp_cmaes_init(mp_cmaes *es, size_t n, const double *mean, double sigma,
@@ -114,10 +114,9 @@ static int outside(const mp_cmaes *es, const double *x)
 int mp_cmaes_ask(mp_cmaes *es, uint64_t seed, double *X)
 {
     size_t n = es->n;
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng *r = mp_u_rng_new(MP_U_RNG_MT19937, seed);
     if (!r)
         return MP_ENOMEM;
-    gsl_rng_set(r, (unsigned long)((seed >> 32) ^ (seed & 0xffffffffu)));
     for (size_t k = 0; k < es->lambda; k++) {
         double *x = X + k * n;
         for (int tries = 0; tries < 100; tries++) {
@@ -136,7 +135,7 @@ int mp_cmaes_ask(mp_cmaes *es, uint64_t seed, double *X)
             for (size_t i = 0; i < n; i++)
                 x[i] = x[i] < es->lo[i] ? es->lo[i] : x[i] > es->hi[i] ? es->hi[i] : x[i];
     }
-    gsl_rng_free(r);
+    mp_u_rng_free(r);
     return MP_OK;
 }
 

@@ -2,22 +2,27 @@
  * the loaded model whose plastic projections point at their own parameter
  * arrays (theta written in), a fresh net from it, the inner loop, the loss.
  *
- * Why a copy and not a kernel hook: both kernels (core/kernel/net.c,
- * core/rate/rate_net.c) point the rules' io.p straight at
+ * Why a copy: both kernels (core/kernel/net.c, core/rate/rate_net.c) build
+ * each rule instance (core/plugin/rule_instance.h) from
  * model->projections[j].plasticity->params, and a net keeps its model
- * pointer for its whole life. Copying the mp_model struct by value with a
+ * pointer for its whole life. (A net reused across evaluations would set
+ * the values with mp_p_rule_set_params instead.) Copying the mp_model struct by value with a
  * fresh projections array and fresh mp_m_plasticity/params for the plastic
  * projections gives every evaluation its own parameters while populations,
  * stimuli, plugins and data stay shared and read-only; no kernel edit is
- * needed and the shared model is never written (so threads are safe). */
+ * needed and the shared model is never written (so threads are safe).
+ *
+ * Rate models are evaluated through rate/episode_int.h alone (the seam:
+ * run an episode, its exact gradient, the PC distance); this file never
+ * builds or reads a rate net. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "meta/grad_int.h"
 #include "meta/meta_int.h"
-#include "rate/rate_int.h"
+#include "metaplast/net.h"
+#include "rate/episode_int.h"
 #include "util/util_int.h"
 
 typedef struct mcopy {
@@ -114,14 +119,24 @@ static void blown(mp_x_result *r, const mp_experiment *x, const mp_error *e,
 
 /* ---- rate, nway_kshot tasks, without gradients --------------------------- */
 
+static mp_r_episode episode(const mp_experiment *x, const mp_task *t, uint64_t net_seed)
+{
+    return (mp_r_episode){x->model->data.train, t->train, t->train_label,
+                          x->ways * x->shots, t->query, t->query_label,
+                          x->ways * x->queries, net_seed};
+}
+
 static int rate_task(const mp_experiment *x, const mcopy *mc, const mp_task *t,
                      uint64_t net_seed, mp_x_result *r, mp_error *err)
 {
-    const mp_dataset *d = x->model->data.train;
-    mp_r_net *net = NULL;
+    mp_r_episode ep = episode(x, t, net_seed);
     mp_error e;
     mp_error_clear(&e);
-    int rc = mp_r_net_new(&mc->m, net_seed, &net, &e);
+    double loss = NAN, acc = NAN;
+    size_t n_align = 0;
+    int rc = mp_r_episode_run(&mc->m, &ep, &loss, &acc,
+                              r->want_align ? r->align : NULL, MP_X_MAX_ALIGN,
+                              &n_align, &e);
     if (rc == MP_EUNSTABLE) {
         blown(r, x, &e, NULL);
         return MP_OK;
@@ -130,80 +145,9 @@ static int rate_task(const mp_experiment *x, const mcopy *mc, const mp_task *t,
         *err = e;
         return rc;
     }
-    const int bp = mc->m.training.bp_reference;
-    size_t n = x->ways * x->shots;
-    for (size_t i = 0; i < n && rc == MP_OK; i++) {
-        mp_r_forward(net, d->x + t->train[i] * d->dim);
-        mp_r_output_error(net, t->train_label[i]);
-        mp_r_backward(net);
-        if (bp)
-            mp_r_backward_bp(net);
-        rc = mp_r_plasticity(net, &e);
-    }
-    if (rc == MP_EUNSTABLE) {
-        blown(r, x, &e, NULL);
-        mp_r_net_free(net);
-        return MP_OK;
-    }
-    if (rc != MP_OK) {
-        *err = e;
-        mp_r_net_free(net);
-        return rc;
-    }
-    const mp_r_layer *o = &net->L[net->nL - 1];
-    size_t nq = x->ways * x->queries, right = 0;
-    double sum = 0.0;
-    /* alignment: sums over the query set of e_l and e_l^BP per layer */
-    size_t tot = 0;
-    double *se = NULL;
-    if (r->want_align && net->nL <= MP_X_MAX_ALIGN) {
-        for (size_t k = 0; k < net->nL; k++)
-            tot += net->L[k].n;
-        if (!(se = mp_u_calloc(2 * tot, sizeof *se))) {
-            mp_r_net_free(net);
-            return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL,
-                            "out of memory for the alignment sums");
-        }
-    }
-    for (size_t i = 0; i < nq; i++) {
-        mp_r_forward(net, d->x + t->query[i] * d->dim);
-        uint32_t best = 0;
-        for (uint32_t k = 1; k < o->n; k++)
-            best = o->y[k] > o->y[best] ? k : best;
-        right += (int32_t)best == t->query_label[i];
-        sum += mp_r_loss(net, t->query_label[i]);
-        if (se) {
-            mp_r_output_error(net, t->query_label[i]);
-            mp_r_backward(net);
-            mp_r_backward_bp(net);
-            for (size_t k = 0, off = 0; k < net->nL; off += net->L[k++].n)
-                for (uint32_t q = 0; q < net->L[k].n; q++) {
-                    se[off + q] += net->L[k].e[q];
-                    se[tot + off + q] += net->L[k].ebp[q];
-                }
-        }
-    }
-    if (se) {
-        /* mean over the batch first, then the angle (the mean's 1/nq cancels);
-         * a zero vector gives 0, as the authors' NaN -> 0 */
-        for (size_t k = 0, off = 0; k < net->nL; off += net->L[k++].n) {
-            double dd = 0, na = 0, nb = 0;
-            for (uint32_t q = 0; q < net->L[k].n; q++) {
-                double a = se[off + q], b = se[tot + off + q];
-                dd += a * b;
-                na += a * a;
-                nb += b * b;
-            }
-            double c = na > 0 && nb > 0 ? dd / (sqrt(na) * sqrt(nb)) : 1.0;
-            c = c > 1 ? 1 : c < -1 ? -1 : c;
-            r->align[k] = acos(c) * (180.0 / 3.14159265358979323846);
-        }
-        r->n_align = net->nL;
-        mp_u_free(se);
-    }
-    mp_r_net_free(net);
-    r->loss = sum / (double)nq;
-    r->accuracy = (double)right / (double)nq;
+    r->n_align = n_align;
+    r->loss = loss;
+    r->accuracy = acc;
     if (!isfinite(r->loss))
         blown(r, x, NULL, "the query loss is not finite");
     return MP_OK;
@@ -231,12 +175,11 @@ static int rate_grad(const mp_experiment *x, const mcopy *mc, const mp_task *t,
         return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL,
                         "out of memory for the rules' parameter gradients");
     }
-    mp_g_episode ep = {m->data.train, t->train, t->train_label, x->ways * x->shots,
-                       t->query, t->query_label, x->ways * x->queries, net_seed};
+    mp_r_episode ep = episode(x, t, net_seed);
     mp_error e;
     mp_error_clear(&e);
     double acc = NAN;
-    rc = mp_g_episode_grad(m, (const double *const *)mc->par, &ep, &r->loss, &acc,
+    rc = mp_r_episode_grad(m, (const double *const *)mc->par, &ep, &r->loss, &acc,
                            g, &e);
     if (rc == MP_OK && r->want_align) {
         /* the alignment needs the adapted net: replay the episode forward
@@ -274,38 +217,18 @@ static int rate_grad(const mp_experiment *x, const mcopy *mc, const mp_task *t,
 static int rate_model(const mp_experiment *x, const mcopy *mc, uint64_t net_seed,
                       mp_x_result *r, mp_error *err)
 {
-    mp_r_net *net = NULL;
     mp_error e;
     mp_error_clear(&e);
-    int rc = mp_r_net_new(&mc->m, net_seed, &net, &e);
-    if (rc == MP_OK)
-        rc = mp_r_train(net, x->inner_samples, NULL, NULL, &e);
+    int rc = mp_r_pc_distance(&mc->m, net_seed, x->inner_samples, x->loss_proj,
+                              &r->loss, &e);
     if (rc == MP_EUNSTABLE) {
         blown(r, x, &e, NULL);
-        mp_r_net_free(net);
         return MP_OK;
     }
     if (rc != MP_OK) {
         *err = e;
-        mp_r_net_free(net);
         return rc;
     }
-    /* pc_distance: mean over output rows k of 1 - |cos(W_k, u_k)|, u_k the
-     * k-th principal axis (column k of the rotation). */
-    const mp_r_proj *p = &net->P[x->loss_proj];
-    size_t dim = mc->m.data.train->dim, rows = p->n_post < dim ? p->n_post : dim;
-    double s = 0.0;
-    for (size_t k = 0; k < rows; k++) {
-        double dot = 0.0, nw = 0.0;
-        for (size_t i = 0; i < p->n_pre; i++) {
-            double w = p->W[k * p->n_pre + i];
-            dot += w * mc->m.data.rotation[i * dim + k];
-            nw += w * w;
-        }
-        s += nw > 0 ? 1.0 - fabs(dot) / sqrt(nw) : 1.0;
-    }
-    mp_r_net_free(net);
-    r->loss = rows ? s / (double)rows : 0.0;
     if (!isfinite(r->loss))
         blown(r, x, NULL, "the PC distance is not finite");
     return MP_OK;

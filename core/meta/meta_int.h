@@ -185,7 +185,8 @@ typedef struct mp_x_result {
 /* Evaluates coefficients theta (n_free) on task `task` of iteration `iter`:
  * a fresh net from a per-evaluation copy of the model whose rule parameters
  * carry theta (the shared model is never written), the inner loop, the
- * loss. With r->grad != NULL the exact gradient (mp_g_episode_grad).
+ * loss. With r->grad != NULL the exact gradient (mp_r_episode_grad; rate
+ * models are reached only through rate/episode_int.h).
  * A blow-up is not an error: r->blown, r->reason, r->loss = penalty.
  * Thread-safe. errors: MP_EPLUGIN, MP_EINVAL, MP_ENOMEM */
 int mp_x_evaluate(const mp_experiment *x, const double *theta, uint64_t iter,

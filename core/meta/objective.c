@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "meta/meta_int.h"
+#include "util/rng.h"
 #include "util/util_int.h"
 
 uint64_t mp_x_seed(uint64_t seed, uint32_t kind, uint64_t iter, uint64_t task)

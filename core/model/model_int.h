@@ -16,29 +16,11 @@
 #include "metaplast/model.h"
 #include "metaplast/rule.h"
 #include "plugin/plugin_int.h"
+#include "util/init_draw.h"
 
 #define MP_MODEL_FORMAT_VERSION 1
 
-/* ---- initial values (states, weights) --------------------------------- */
-
-typedef enum mp_m_init_kind {
-    MP_INIT_CONST,   /* a */
-    MP_INIT_UNIFORM, /* U[a, b) */
-    MP_INIT_NORMAL,  /* N(mean a, std b) */
-    /* base + amplitude / (1 + ((G - preferred) / width)^power) + U[jlo, jhi)
-     * where G is the 1-based input group of the presynaptic train (Vogels et
-     * al. 2011 tuned excitation; needs a source with groups). */
-    MP_INIT_GROUP_TUNED,
-    /* rate projections: U(-g s, g s), s = sqrt(6 / (fan_in + fan_out)),
-     * gain g = a (Glorot & Bengio 2010; PyTorch xavier_uniform_) */
-    MP_INIT_XAVIER_UNIFORM
-} mp_m_init_kind;
-
-typedef struct mp_m_init {
-    mp_m_init_kind kind;
-    double a, b;
-    double base, amplitude, preferred, width, power, jitter_lo, jitter_hi;
-} mp_m_init;
+/* ---- initial values (states, weights): mp_m_init, util/init_draw.h ---- */
 
 /* ---- neuron populations ----------------------------------------------- */
 
@@ -335,8 +317,9 @@ typedef struct mp_m_size_causes {
  * errors: MP_EINVAL, MP_ENOMEM */
 int mp_m_check_sizes(const mp_model *m, mp_m_size_causes *causes, mp_error *err);
 /* The state block of projection j's rule (state_size doubles for a
- * n_pre x n_post projection), checked against the memory limit; *n gets
- * the count. Spiking and rate nets. errors: MP_ENOMEM */
+ * n_pre x n_post projection) and its step_vjp scratch (mp_p_rule_sizes),
+ * checked against the memory limit; *n gets the state count. Spiking and
+ * rate nets. errors: MP_ENOMEM */
 int mp_m_check_rule_state(const mp_model *m, size_t j, uint32_t n_pre,
                           uint32_t n_post, size_t *n, mp_error *err);
 

@@ -1,7 +1,8 @@
 /* The sizes of the net a model asks for, checked before anything is
  * allocated: of a spiking net every population's state and delay ring,
  * every projection's synapse count and arrays, every rule's state; of a
- * rate net every layer, weight matrix and rule state. A model that asks for
+ * rate net every layer, weight matrix and rule state (with the step_vjp
+ * scratch of a rule instance, plugin/rule_instance.h). A model that asks for
  * more than the machine has (or more synapses or delay steps than the
  * kernel can index) is refused with the model file, the JSON path of the
  * size, the owner and the bytes, instead of a bare "out of memory" after
@@ -18,6 +19,7 @@
 #include <math.h>
 
 #include "model/model_int.h"
+#include "plugin/rule_instance.h"
 #include "stimuli/stimuli_int.h" /* mp_s_bytes: what a generator allocates */
 #include "util/util_int.h"
 
@@ -266,12 +268,15 @@ int mp_m_check_rule_state(const mp_model *m, size_t j, uint32_t n_pre,
     const mp_m_projection *pj = &m->projections[j];
     const mp_p_plugin *pl = pj->plasticity->plugin;
     const mp_rule_desc *d = pl->desc;
-    *n = d->state_size ? d->state_size(pj->plasticity->params, n_pre, n_post) : 0;
-    char path[PATH_LEN];
+    size_t nx; /* the step_vjp scratch an instance keeps beside the state */
+    mp_p_rule_sizes(d, pj->plasticity->params, n_pre, n_post, n, &nx);
+    char path[PATH_LEN], scr[48] = "";
     snprintf(path, sizeof path, "projections[%zu].plasticity.rule", j);
-    return mp_u_mem_check(err, mp_u_size_mul(*n, sizeof(double)), m->file, path,
-                          "its state", "rule '%s' of projection '%s' (state_size: %zu "
-                          "doubles)", d->name, pj->name, *n);
+    if (nx)
+        snprintf(scr, sizeof scr, ", scratch: %zu", nx);
+    return mp_u_mem_check(err, mp_u_size_mul(mp_u_size_add(*n, nx), sizeof(double)),
+                          m->file, path, "its state", "rule '%s' of projection '%s' "
+                          "(state_size: %zu doubles%s)", d->name, pj->name, *n, scr);
 }
 
 /* ---- rate networks ------------------------------------------------------ */

@@ -12,8 +12,9 @@
 #include <string.h>
 
 #include "metaplast/plugin.h"
-#include "plugin/host_ctx.h"
+#include "model/model_int.h"
 #include "plugin/plugin_int.h"
+#include "plugin/rule_instance.h"
 #include "util/util_int.h"
 #include "util/xoshiro.h"
 
@@ -28,26 +29,24 @@ typedef struct gc {
     size_t len[A_VECTORS];
     double *in[A_VECTORS];  /* the point */
     double *out[A_VECTORS]; /* step_vjp's adjoints of each */
-    double *p, *gp;         /* n_params */
-    double *R, *Wc, *state, *saved;
-    size_t n_state, n_all;
-    mp_p_host_ctx host;
-    mp_error hook_err;
+    double *p, *gp;         /* n_params; p: the rule instance's values */
+    double *R, *Wc, *saved;
+    size_t n_all;
+    mp_p_rule *rule;        /* parameters, state, scratch, host, stream */
+    uint64_t seed;
 } gc;
 
-static mp_rule_io make_io(gc *c, double *W)
+/* The instance's io at W, with state (the step's) or scratch (step_vjp's)
+ * zeroed and the stream reseeded: every evaluation of the point sees the
+ * same state and the same draws, as finite differences need. */
+static mp_rule_io make_io(gc *c, double *W, int scratch)
 {
-    mp_rule_io io;
-    memset(&io, 0, sizeof io);
-    io.size = (uint32_t)sizeof io;
-    io.p = c->p;
-    io.state = c->state;
-    io.t = 0.0;
+    mp_p_rule *r = c->rule;
+    mp_rule_io io = r->io;
+    io.state = scratch ? r->scratch : r->state;
+    memset(io.state, 0, (scratch ? r->n_scratch : r->n_state) * sizeof(double));
+    mp_u_rng_seed(r->rng, c->seed);
     io.dt = 1.0;
-    io.host = &c->host;
-    io.api = mp_p_host_api();
-    io.n_pre = c->n_pre;
-    io.n_post = c->n_post;
     io.W = W;
     io.y_pre = c->in[A_YPRE];
     io.y_post = c->in[A_YPOST];
@@ -60,16 +59,15 @@ static int hook_failed(gc *c, const char *hook, int rc, mp_error *err)
 {
     return mp_u_err(err, MP_EPLUGIN, c->d->name, 0, 0, NULL,
                     "gradcheck: the %s hook of rule '%s' returned %d%s%s", hook,
-                    c->d->name, rc, c->hook_err.text[0] ? ": " : "",
-                    c->hook_err.text);
+                    c->d->name, rc, c->rule->err.text[0] ? ": " : "",
+                    c->rule->err.text);
 }
 
 /* <R, W + dW> at the current point. */
 static int phi(gc *c, double *out, mp_error *err)
 {
     memcpy(c->Wc, c->in[A_W], c->len[A_W] * sizeof(double));
-    memset(c->state, 0, c->n_state * sizeof(double));
-    mp_rule_io io = make_io(c, c->Wc);
+    mp_rule_io io = make_io(c, c->Wc, 0);
     int rc = c->d->step(&io);
     if (rc != MP_RULE_OK)
         return hook_failed(c, "step", rc, err);
@@ -82,8 +80,7 @@ static int phi(gc *c, double *out, mp_error *err)
 
 static int vjp(gc *c, mp_error *err)
 {
-    memset(c->state, 0, c->n_state * sizeof(double));
-    mp_rule_io io = make_io(c, c->in[A_W]);
+    mp_rule_io io = make_io(c, c->in[A_W], 1);
     int rc = c->g->step_vjp(&io, c->R, c->gp, c->out[A_W], c->out[A_YPRE],
                             c->out[A_YPOST], c->out[A_EPRE], c->out[A_EPOST]);
     return rc == MP_RULE_OK ? MP_OK : hook_failed(c, "step_vjp", rc, err);
@@ -209,27 +206,14 @@ static int check_rule(const mp_plugin *p, const mp_rule_grad **out, mp_error *er
                         "gradcheck: rule '%s' is not a rate rule (no step hook): "
                         "only the derivative hooks of rate rules can be checked",
                         d->name);
-    const mp_rule_grad *g =
-        d->extension ? (const mp_rule_grad *)d->extension(MP_RULE_GRAD_V1) : NULL;
-    if (!g || g->size < offsetof(mp_rule_grad, step_vjp) + sizeof g->step_vjp ||
-        !g->step_vjp)
+    const mp_rule_grad *g = mp_p_rule_grad_ext(d);
+    if (!g)
         return mp_u_err(err, MP_EINVAL, p->path, 0, 0, NULL,
                         "gradcheck: rule '%s' offers no derivative hooks (the %s "
                         "extension with step_vjp, rule.h): nothing to check",
                         d->name, MP_RULE_GRAD_V1);
     *out = g;
     return MP_OK;
-}
-
-static size_t scratch_need(const gc *c)
-{
-    size_t s1 = c->d->state_size ? c->d->state_size(c->p, c->n_pre, c->n_post) : 0;
-    size_t s2 = c->g->size >= offsetof(mp_rule_grad, scratch_size) +
-                                  sizeof c->g->scratch_size &&
-                        c->g->scratch_size
-                    ? c->g->scratch_size(c->p, c->n_pre, c->n_post)
-                    : s1;
-    return (s1 > s2 ? s1 : s2) + 1;
 }
 
 int mp_plugin_gradcheck(const mp_plugin *p, mp_gradcheck *g, mp_error *err)
@@ -258,19 +242,24 @@ int mp_plugin_gradcheck(const mp_plugin *p, mp_gradcheck *g, mp_error *err)
     for (int a = 0; a < A_VECTORS; a++)
         c.n_all += c.len[a];
     const uint32_t np = c.d->n_params;
-    /* one block: inputs, outputs, p, gp, R, Wc, saved inputs, fd buffer,
-     * fresh outputs; the state after it */
+    /* one block: inputs, outputs, the default parameters, gp, R, Wc, saved
+     * inputs, fd buffer, fresh outputs */
     double *blk = mp_u_calloc(4 * c.n_all + 2 * np + 3 * c.len[A_W] + 2, sizeof(double));
-    c.p = blk ? blk + 2 * c.n_all : NULL;
-    if (blk)
-        for (uint32_t k = 0; k < np; k++)
-            c.p[k] = c.d->params[k].def;
-    c.n_state = blk ? scratch_need(&c) : 0;
-    c.state = blk ? mp_u_calloc(c.n_state, sizeof(double)) : NULL;
-    if (!c.state) {
-        mp_u_free(blk);
+    if (!blk)
         return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory for gradcheck");
+    double *defaults = blk + 2 * c.n_all;
+    for (uint32_t k = 0; k < np; k++)
+        defaults[k] = c.d->params[k].def;
+    /* the rule instance every network uses, made from the defaults: its
+     * state and step_vjp scratch are sized for them */
+    mp_m_plasticity pl = {(mp_p_plugin *)p, defaults};
+    c.seed = seed;
+    if ((rc = mp_p_rule_new(&pl, c.n_pre, c.n_post, seed, p->path, "gradcheck", &c.rule,
+                            err)) != MP_OK) {
+        mp_u_free(blk);
+        return rc;
     }
+    c.p = c.rule->params; /* what draw_point and fd write */
     /* the inputs and the outputs each contiguous (W first), as contract()
      * needs */
     double *w = blk;
@@ -279,17 +268,13 @@ int mp_plugin_gradcheck(const mp_plugin *p, mp_gradcheck *g, mp_error *err)
         c.out[a] = w + c.n_all;
         w += c.len[a];
     }
-    w = blk + 2 * c.n_all + np; /* after c.p */
+    w = blk + 2 * c.n_all + np; /* after the defaults */
     c.gp = w;
     c.R = c.gp + np;
     c.Wc = c.R + c.len[A_W];
     c.saved = c.Wc + c.len[A_W];
     double *fdbuf = c.saved + c.n_all; /* len[A_W] >= every other length */
     double *fresh = fdbuf + c.len[A_W];
-    mp_error_clear(&c.hook_err);
-    c.host.err = &c.hook_err;
-    c.host.proj_name = "gradcheck";
-    c.host.rule_name = c.d->name;
     /* names: the vectors, then "p.<coef>" */
     size_t na = 0;
     for (int a = 0; a < A_VECTORS; a++, na++)
@@ -319,7 +304,7 @@ int mp_plugin_gradcheck(const mp_plugin *p, mp_gradcheck *g, mp_error *err)
     g->n_pre = c.n_pre;
     g->n_post = c.n_post;
     g->seed = seed;
-    mp_u_free(c.state);
+    mp_p_rule_free(c.rule);
     mp_u_free(blk);
     return rc;
 }

@@ -1,6 +1,9 @@
-/* Activation functions of rate layers and their derivatives written through
- * the activation y, as the Shervani-Tabar & Rosenbaum code computes them
- * (paper-code-facts §1.3): the backward pass then needs only y. */
+/* Activation functions of rate layers and every derivative of them the
+ * code uses, in one place: f' written through the activation y, as the
+ * Shervani-Tabar & Rosenbaum code computes them (paper-code-facts §1.3:
+ * the errors then need only y), and for the reverse pass (reverse.c) the
+ * exact df/dz of mp_r_act1 and d fp / dy of that f'. tests/test_rate_activation.c
+ * checks each against finite differences. */
 #include <math.h>
 
 #include "rate/rate_int.h"
@@ -38,19 +41,54 @@ void mp_r_act(mp_m_act act, double beta, const double *z, double *y, uint32_t n)
         y[i] /= s;
 }
 
+/* f'(z) through y = f(z): the factor of the errors (errors.c). */
+double mp_r_fp1(mp_m_act act, double beta, double y)
+{
+    switch (act) {
+    case MP_ACT_RELU: return y > 0 ? 1.0 : 0.0;
+    case MP_ACT_SIGMOID:
+    case MP_ACT_SOFTMAX: return y * (1.0 - y);
+    case MP_ACT_TANH: return 1.0 - y * y;
+    /* sigmoid(beta z) = 1 - exp(-beta softplus(z)) */
+    case MP_ACT_SOFTPLUS: return -expm1(-beta * y);
+    case MP_ACT_LINEAR: break;
+    }
+    return 1.0;
+}
+
 void mp_r_act_deriv(mp_m_act act, double beta, const double *y, double *fp,
                     uint32_t n)
 {
-    for (uint32_t i = 0; i < n; i++) {
-        double v = y[i];
-        switch (act) {
-        case MP_ACT_RELU: fp[i] = v > 0 ? 1.0 : 0.0; break;
-        case MP_ACT_SIGMOID:
-        case MP_ACT_SOFTMAX: fp[i] = v * (1.0 - v); break;
-        case MP_ACT_TANH: fp[i] = 1.0 - v * v; break;
-        /* sigmoid(beta z) = 1 - exp(-beta softplus(z)) */
-        case MP_ACT_SOFTPLUS: fp[i] = -expm1(-beta * v); break;
-        case MP_ACT_LINEAR: fp[i] = 1.0; break;
-        }
+    for (uint32_t i = 0; i < n; i++)
+        fp[i] = mp_r_fp1(act, beta, y[i]);
+}
+
+/* The reverse pass differentiates the function mp_r_act1 evaluates:
+ * softplus is sigmoid(beta z), and exactly 1 above beta z = 20 where
+ * mp_r_act1 is the identity (not mp_r_fp1's 1 - exp(-beta y)). */
+double mp_r_act_dz1(mp_m_act act, double beta, double z, double y)
+{
+    switch (act) {
+    case MP_ACT_RELU: return z > 0 ? 1.0 : 0.0;
+    case MP_ACT_SOFTPLUS:
+        return beta * z > 20.0 ? 1.0 : 1.0 / (1.0 + exp(-beta * z));
+    case MP_ACT_SIGMOID: return y * (1.0 - y);
+    case MP_ACT_TANH: return 1.0 - y * y;
+    case MP_ACT_LINEAR:
+    case MP_ACT_SOFTMAX: break;
     }
+    return 1.0;
+}
+
+double mp_r_fp_dy1(mp_m_act act, double beta, double y)
+{
+    switch (act) {
+    case MP_ACT_SOFTPLUS: return beta * exp(-beta * y);
+    case MP_ACT_SIGMOID:
+    case MP_ACT_SOFTMAX: return 1.0 - 2.0 * y;
+    case MP_ACT_TANH: return -2.0 * y;
+    case MP_ACT_RELU:
+    case MP_ACT_LINEAR: break;
+    }
+    return 0.0;
 }

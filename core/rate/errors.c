@@ -6,7 +6,8 @@
  *   none          e_{l-1} = 0
  * down to the synthetic e_0 of the input (Shervani-Tabar et al. eq. 24),
  * whose f' is the first hidden layer's written through y_0. Lateral
- * matrices carry no error. */
+ * matrices carry no error. Also what every scoring loop shares: the
+ * score of one sample (mp_r_score) and the alignment between e and e^BP. */
 #include <math.h>
 #include <string.h>
 
@@ -114,4 +115,37 @@ void mp_r_backward_bp(mp_r_net *net)
         mp_r_gemv_t(p->W, net->L[k].ebp, net->tmp, p->n_post, p->n_pre);
         times_fp(pre->ebp, net->tmp, pre->fp, pre->n);
     }
+}
+
+double mp_r_score(mp_r_net *net, const double *x, int32_t label, size_t *right)
+{
+    const mp_r_layer *o = &net->L[net->nL - 1];
+    mp_r_forward(net, x);
+    uint32_t best = 0;
+    for (uint32_t k = 1; k < o->n; k++)
+        best = o->y[k] > o->y[best] ? k : best;
+    *right += (int32_t)best == label;
+    return mp_r_loss(net, label);
+}
+
+void mp_r_align_add(const mp_r_net *net, double *se, double *sb)
+{
+    size_t off = 0;
+    for (size_t k = 0; k < net->nL; k++) {
+        const mp_r_layer *l = &net->L[k];
+        for (uint32_t q = 0; q < l->n; q++) {
+            se[off + q] += l->e[q];
+            sb[off + q] += l->ebp[q];
+        }
+        off += l->n;
+    }
+}
+
+double mp_r_angle_deg(double dot, double na, double nb)
+{
+    if (!(na > 0) || !(nb > 0))
+        return 0.0;
+    double c = dot / (sqrt(na) * sqrt(nb));
+    c = c > 1 ? 1 : c < -1 ? -1 : c; /* rounding may step past +-1 */
+    return acos(c) * (180.0 / 3.14159265358979323846);
 }

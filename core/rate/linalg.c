@@ -70,7 +70,7 @@ static long scan_clones(const double *restrict w, size_t n, double lo, double hi
 }
 LIBRARY_NAME(mp_r_scan, scan_clones);
 
-/* The reverse-mode loops (core/meta/grad_episode.c): the same summation
+/* The reverse-mode loops (core/rate/episode.c): the same summation
  * order as mp_r_gemv's rows (8 partial sums combined pairwise, then the
  * tail in order), written with 8-double vectors so that GCC keeps the
  * partial sums in registers; every ISA clone gives the same bits. */

@@ -7,15 +7,15 @@
 
 static int failed(mp_r_net *net, const mp_r_proj *p, int r, mp_error *err)
 {
+    const mp_error *said = &p->rule->err; /* what the hook told host->error */
     if (r > 0)
         return mp_u_err(err, MP_EUNSTABLE, NULL, 0, 0, NULL,
                         "projection '%s' (rule %s): step reported a blow-up "
                         "(code %d) at sample %zu%s%s", p->m->name, p->desc->name, r,
-                        net->seen + 1, net->hook_err.text[0] ? ": " : "",
-                        net->hook_err.text);
-    if (net->hook_err.text[0])
+                        net->seen + 1, said->text[0] ? ": " : "", said->text);
+    if (said->text[0])
         return mp_u_err(err, MP_EPLUGIN, NULL, 0, 0, NULL, "%s (in step at sample %zu)",
-                        net->hook_err.text, net->seen + 1);
+                        said->text, net->seen + 1);
     return mp_u_err(err, MP_EPLUGIN, NULL, 0, 0, NULL,
                     "projection '%s' (rule %s): step returned %d at sample %zu",
                     p->m->name, p->desc->name, r, net->seen + 1);
@@ -27,8 +27,8 @@ int mp_r_plasticity(mp_r_net *net, mp_error *err)
         mp_r_proj *p = &net->P[j];
         if (!p->desc)
             continue;
-        p->io.t = (double)(net->seen + 1);
-        int r = p->desc->step(&p->io);
+        p->rule->io.t = (double)(net->seen + 1);
+        int r = p->desc->step(&p->rule->io);
         if (r != 0)
             return failed(net, p, r, err);
     }

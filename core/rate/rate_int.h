@@ -15,7 +15,7 @@
 #include "metaplast/error.h"
 #include "metaplast/net.h"
 #include "model/model_int.h"
-#include "plugin/host_ctx.h"
+#include "plugin/rule_instance.h"
 
 /* ---- activation.c -------------------------------------------------------- */
 
@@ -28,6 +28,16 @@ double mp_r_act1(mp_m_act act, double beta, double z);
  * y > 0; linear: 1; softmax: its diagonal y (1 - y)). */
 void mp_r_act_deriv(mp_m_act act, double beta, const double *y, double *fp,
                     uint32_t n);
+/* One element of mp_r_act_deriv: fp = f' through y. */
+double mp_r_fp1(mp_m_act act, double beta, double y);
+/* Elementwise activations only (softmax's Jacobian is not diagonal: the
+ * callers treat it themselves), for the reverse pass:
+ * df/dz of exactly what mp_r_act1 computes, at z with y = f(z) (relu: the
+ * step, 0 at z = 0; linear: 1); */
+double mp_r_act_dz1(mp_m_act act, double beta, double z, double y);
+/* and d fp / dy of fp = mp_r_fp1(y) (softplus: beta exp(-beta y); sigmoid
+ * and softmax's diagonal: 1 - 2y; tanh: -2y; relu, linear: 0). */
+double mp_r_fp_dy1(mp_m_act act, double beta, double y);
 
 /* ---- linalg.c: the hot loops ------------------------------------------- */
 
@@ -72,11 +82,9 @@ typedef struct mp_r_proj {
     double *B;               /* fixed_random: n_post x n_pre; direct: n_L x
                                 n_pre; NULL otherwise */
     uint32_t b_rows;
-    const mp_rule_desc *desc; /* NULL: static */
-    mp_rule_io io;
-    double *state;
-    mp_p_host_ctx host;
-    void *rng;               /* gsl_rng * */
+    const mp_rule_desc *desc; /* rule->desc; NULL: static */
+    mp_p_rule *rule;          /* the rule instance; its io is bound to W and
+                                 the layers' y and e */
 } mp_r_proj;
 
 typedef struct mp_r_rec {
@@ -98,12 +106,11 @@ typedef struct mp_r_net {
     double *tmp;     /* scratch, max layer size */
     size_t seen;     /* samples trained on */
     size_t *perm;    /* training order of the current pass */
-    void *order_rng; /* gsl_rng *: the permutations */
+    gsl_rng *order_rng; /* the permutations */
     mp_r_rec *recs;
     size_t n_recs;
     double last_acc, last_loss; /* of the latest accuracy evaluation */
     int has_eval;
-    mp_error hook_err;
     double wall;
 } mp_r_net;
 
@@ -123,10 +130,25 @@ void mp_r_output_error(mp_r_net *net, int32_t label);
 void mp_r_backward(mp_r_net *net);
 /* ebp of every layer: e_L propagated through W with the same f'. */
 void mp_r_backward_bp(mp_r_net *net);
+/* Forward pass of x, then: *right += whether the argmax of y_L (first
+ * maximum) is label; returns mp_r_loss (label must be a valid unit). */
+double mp_r_score(mp_r_net *net, const double *x, int32_t label, size_t *right);
+/* Alignment sums: after mp_r_backward and mp_r_backward_bp of a sample,
+ * se += e and sb += e^BP of every layer (chain order, layer after layer). */
+void mp_r_align_add(const mp_r_net *net, double *se, double *sb);
+/* Degrees between two vectors from their dot product and squared norms;
+ * 0 when either norm is not positive (zero or NaN). */
+double mp_r_angle_deg(double dot, double na, double nb);
 
 /* plasticity.c: every rule's step from the same pre-update quantities, then
  * the guard checks. MP_EUNSTABLE / MP_EPLUGIN with a message. */
 int mp_r_plasticity(mp_r_net *net, mp_error *err);
+
+/* episode_run.c: checks of an episode's data set and samples against m
+ * (what: the message's prefix). errors: MP_EINVAL */
+struct mp_r_episode;
+int mp_r_episode_check_data(const mp_model *m, const struct mp_r_episode *ep,
+                            const char *what, mp_error *err);
 
 /* train.c */
 int mp_r_train(mp_r_net *net, size_t n, mp_progress_fn progress, void *user,

@@ -8,36 +8,15 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_rng.h>
 
-#include "kernel/kernel_int.h"
 #include "rate/rate_int.h"
 #include "stimuli/dataset_int.h"
+#include "util/init_draw.h"
 #include "util/util_int.h"
 
 static int nomem(mp_error *err)
 {
     return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-}
-
-/* rows x cols from `in`; Xavier's fans are cols (in) and rows (out). */
-static int draw(double *A, uint32_t rows, uint32_t cols, const mp_m_init *in,
-                uint64_t seed)
-{
-    gsl_rng *r = mp_s_rng_new(seed);
-    if (!r)
-        return MP_ENOMEM;
-    size_t n = (size_t)rows * cols;
-    if (in->kind == MP_INIT_XAVIER_UNIFORM) {
-        double b = in->a * sqrt(6.0 / ((double)rows + (double)cols));
-        for (size_t k = 0; k < n; k++)
-            A[k] = -b + 2.0 * b * gsl_rng_uniform(r);
-    } else {
-        for (size_t k = 0; k < n; k++)
-            A[k] = mp_k_init_draw(in, r, 1);
-    }
-    gsl_rng_free(r);
-    return MP_OK;
 }
 
 static int init_layers(mp_r_net *net)
@@ -93,8 +72,8 @@ static int init_proj(mp_r_net *net, size_t j, mp_error *err)
         return mp_u_mem_fail(err, (size_t)p->n_pre * p->n_post * sizeof(double), m->file,
                              NULL, "its weights", "projection '%s' (%u x %u weights)",
                              mj->name, p->n_post, p->n_pre);
-    if (draw(p->W, p->n_post, p->n_pre, &mj->weight,
-             mp_u_stream_seed(net->seed, MP_STREAM_WEIGHTS, j)) != MP_OK)
+    if (mp_u_init_fill(p->W, p->n_post, p->n_pre, &mj->weight,
+                       mp_u_stream_seed(net->seed, MP_STREAM_WEIGHTS, j)) != MP_OK)
         return nomem(err);
     if (mj->lateral) /* strictly lower triangular */
         for (uint32_t a = 0; a < p->n_post; a++)
@@ -103,42 +82,31 @@ static int init_proj(mp_r_net *net, size_t j, mp_error *err)
     if (mj->feedback == MP_FB_FIXED_RANDOM || mj->feedback == MP_FB_DIRECT) {
         p->b_rows = mj->feedback == MP_FB_DIRECT ? net->L[net->nL - 1].n : p->n_post;
         p->B = mp_u_malloc((size_t)p->b_rows * p->n_pre * sizeof(double));
-        if (!p->B || draw(p->B, p->b_rows, p->n_pre, &mj->feedback_weight,
-                          mp_u_stream_seed(net->seed, MP_STREAM_FEEDBACK, j)) != MP_OK)
+        if (!p->B || mp_u_init_fill(p->B, p->b_rows, p->n_pre, &mj->feedback_weight,
+                                    mp_u_stream_seed(net->seed, MP_STREAM_FEEDBACK, j)) !=
+                         MP_OK)
             return nomem(err);
     }
     if (!mj->plasticity)
         return MP_OK;
-    const mp_rule_desc *d = mj->plasticity->plugin->desc;
-    const double *par = mj->plasticity->params;
     size_t ns;
     int rc = mp_m_check_rule_state(m, j, p->n_pre, p->n_post, &ns, err);
+    if (rc == MP_OK)
+        rc = mp_p_rule_new(mj->plasticity, p->n_pre, p->n_post,
+                           mp_u_stream_seed(net->seed, MP_STREAM_RULE, j), m->file,
+                           mj->name, &p->rule, err);
     if (rc != MP_OK)
         return rc;
-    p->desc = d;
-    p->state = mp_u_calloc(ns ? ns : 1, sizeof(double));
-    p->rng = mp_s_rng_new(mp_u_stream_seed(net->seed, MP_STREAM_RULE, j));
-    if (!p->state)
-        return mp_u_mem_fail(err, ns * sizeof(double), m->file, NULL, "its state",
-                             "rule '%s' of projection '%s'", d->name, mj->name);
-    if (!p->rng)
-        return nomem(err);
-    p->host = (mp_p_host_ctx){&net->hook_err, mj->name, d->name, p->rng};
+    p->desc = p->rule->desc;
     const int sup = m->training.loss != MP_LOSS_NONE;
-    p->io.size = (uint32_t)sizeof(mp_rule_io);
-    p->io.syn = NULL; /* dense: the rule reads W */
-    p->io.p = par;
-    p->io.state = p->state;
-    p->io.dt = 1.0;
-    p->io.host = &p->host;
-    p->io.api = mp_p_host_api();
-    p->io.n_pre = p->n_pre;
-    p->io.n_post = p->n_post;
-    p->io.W = p->W;
-    p->io.y_pre = net->L[p->pre].y;
-    p->io.y_post = net->L[p->post].y;
-    p->io.e_pre = sup ? net->L[p->pre].e : NULL;
-    p->io.e_post = sup ? net->L[p->post].e : NULL;
+    mp_rule_io *io = &p->rule->io;
+    io->syn = NULL; /* dense: the rule reads W */
+    io->dt = 1.0;
+    io->W = p->W;
+    io->y_pre = net->L[p->pre].y;
+    io->y_post = net->L[p->post].y;
+    io->e_pre = sup ? net->L[p->pre].e : NULL;
+    io->e_post = sup ? net->L[p->post].e : NULL;
     return MP_OK;
 }
 
@@ -164,22 +132,16 @@ int mp_r_net_new(const mp_model *m, uint64_t seed, mp_r_net **out, mp_error *err
     size_t n = m->data.train->n;
     if (rc == MP_OK) {
         net->perm = mp_u_malloc((n ? n : 1) * sizeof *net->perm);
-        net->order_rng = mp_s_rng_new(mp_u_stream_seed(seed, MP_STREAM_DATA, 2));
+        net->order_rng =
+            mp_u_rng_new(MP_U_RNG_TAUS2, mp_u_stream_seed(seed, MP_STREAM_DATA, 2));
         if (!net->perm || !net->order_rng)
             rc = nomem(err);
     }
-    mp_error_clear(&net->hook_err);
-    for (size_t j = 0; j < net->nP && rc == MP_OK; j++) {
-        mp_r_proj *p = &net->P[j];
-        if (!p->desc || !p->desc->reset)
-            continue;
-        int r = p->desc->reset(&p->io);
-        if (r != 0)
-            rc = mp_u_err(err, r > 0 ? MP_EUNSTABLE : MP_EPLUGIN, NULL, 0, 0, NULL,
-                          "projection '%s' (rule %s): reset returned %d%s%s",
-                          p->m->name, p->desc->name, r,
-                          net->hook_err.text[0] ? ": " : "", net->hook_err.text);
-    }
+    /* rules: reset once the weights are drawn, before the first sample */
+    for (size_t j = 0; j < net->nP && rc == MP_OK; j++)
+        if (net->P[j].rule)
+            rc = mp_p_rule_reset(net->P[j].rule, mp_u_stream_seed(seed, MP_STREAM_RULE, j),
+                                 err);
     if (rc != MP_OK) {
         mp_r_net_free(net);
         return rc;
@@ -196,9 +158,7 @@ void mp_r_net_free(mp_r_net *net)
     for (size_t j = 0; j < net->nP && net->P; j++) {
         mp_u_free(net->P[j].W);
         mp_u_free(net->P[j].B);
-        mp_u_free(net->P[j].state);
-        if (net->P[j].rng)
-            gsl_rng_free(net->P[j].rng);
+        mp_p_rule_free(net->P[j].rule);
     }
     mp_u_free(net->P);
     for (size_t k = 0; k < net->nL && net->L; k++) {
@@ -212,7 +172,6 @@ void mp_r_net_free(mp_r_net *net)
     mp_u_free(net->tmp);
     mp_u_free(net->target);
     mp_u_free(net->perm);
-    if (net->order_rng)
-        gsl_rng_free(net->order_rng);
+    mp_u_rng_free(net->order_rng);
     mp_u_free(net);
 }

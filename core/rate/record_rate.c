@@ -19,31 +19,14 @@
 #include "stimuli/dataset_int.h"
 #include "util/util_int.h"
 
-#define DEG (180.0 / 3.14159265358979323846)
-
-static double angle(double dot, double na, double nb)
-{
-    if (!(na > 0) || !(nb > 0))
-        return 0.0;
-    double c = dot / (sqrt(na) * sqrt(nb));
-    c = c > 1 ? 1 : c < -1 ? -1 : c; /* rounding may step past +-1 */
-    return acos(c) * DEG;
-}
 
 void mp_r_evaluate(mp_r_net *net, size_t n, double *acc, double *loss)
 {
     const mp_dataset *t = net->m->data.test;
-    const mp_r_layer *o = &net->L[net->nL - 1];
     size_t right = 0;
     double sum = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        mp_r_forward(net, t->x + i * t->dim);
-        uint32_t best = 0;
-        for (uint32_t k = 1; k < o->n; k++)
-            best = o->y[k] > o->y[best] ? k : best;
-        right += (int32_t)best == t->label[i];
-        sum += mp_r_loss(net, t->label[i]);
-    }
+    for (size_t i = 0; i < n; i++)
+        sum += mp_r_score(net, t->x + i * t->dim, t->label[i], &right);
     *acc = n ? (double)right / (double)n : 0.0;
     *loss = n ? sum / (double)n : 0.0;
 }
@@ -61,15 +44,7 @@ static void alignment(mp_r_net *net, mp_r_rec *r)
         mp_r_output_error(net, t->label[i]);
         mp_r_backward(net);
         mp_r_backward_bp(net);
-        size_t off = 0;
-        for (size_t k = 0; k < net->nL; k++) {
-            const mp_r_layer *l = &net->L[k];
-            for (uint32_t q = 0; q < l->n; q++) {
-                se[off + q] += l->e[q];
-                sb[off + q] += l->ebp[q];
-            }
-            off += l->n;
-        }
+        mp_r_align_add(net, se, sb);
     }
     size_t off = 0;
     for (size_t k = 0; k < net->nL; k++) {
@@ -81,7 +56,7 @@ static void alignment(mp_r_net *net, mp_r_rec *r)
             nb += b * b;
         }
         off += net->L[k].n;
-        fprintf(r->f, ",%.9g", angle(d, na, nb));
+        fprintf(r->f, ",%.9g", mp_r_angle_deg(d, na, nb));
     }
 }
 
@@ -116,7 +91,7 @@ static void pc_angle(mp_r_net *net, mp_r_rec *r)
             d += w[i] * R[(size_t)i * p->n_pre + j];
             nw += w[i] * w[i];
         }
-        fprintf(r->f, ",%.9g", angle(fabs(d), nw, 1.0));
+        fprintf(r->f, ",%.9g", mp_r_angle_deg(fabs(d), nw, 1.0));
     }
 }
 

@@ -31,7 +31,9 @@ int mp_r_train(mp_r_net *net, size_t n, mp_progress_fn progress, void *user,
     const size_t end = net->seen + n, every = n / 100 ? n / 100 : 1;
     double t0 = mp_u_wall_seconds();
     int rc = MP_OK;
-    mp_error_clear(&net->hook_err);
+    for (size_t j = 0; j < net->nP; j++) /* a run reports its own messages */
+        if (net->P[j].rule)
+            mp_error_clear(&net->P[j].rule->err);
     while (net->seen < end && rc == MP_OK) {
         size_t pos = net->seen % d->n;
         if (pos == 0)

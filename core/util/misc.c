@@ -1,4 +1,4 @@
-/* Strings, paths, directories, clocks and random-stream seeds. */
+/* Strings, paths, directories and clocks. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <limits.h>
@@ -94,19 +94,4 @@ double mp_u_wall_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* splitmix64 finalizer: a bijective mix, so distinct inputs give distinct,
- * well-spread seeds. */
-static uint64_t mix64(uint64_t z)
-{
-    z += 0x9e3779b97f4a7c15ULL;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-uint64_t mp_u_stream_seed(uint64_t master, uint32_t kind, uint64_t index)
-{
-    return mix64(mix64(mix64(master) ^ (uint64_t)kind) ^ index);
 }

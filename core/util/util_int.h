@@ -101,20 +101,7 @@ const char *mp_u_read_reason(int rc, int errnum);
 /* Monotonic wall clock, seconds. */
 double mp_u_wall_seconds(void);
 
-/* Seeds of independent random streams. A stream is identified by the run's
- * master seed, a kind (MP_STREAM_*) and an index (population, stimulus,
- * projection number); the result depends on nothing else, so results depend
- * on the seed alone. */
-enum {
-    MP_STREAM_POPULATION_INIT = 1,
-    MP_STREAM_STIMULUS = 2,
-    MP_STREAM_CONNECT = 3,
-    MP_STREAM_WEIGHTS = 4,
-    MP_STREAM_RULE = 5,
-    MP_STREAM_FEEDBACK = 6, /* rate networks: B of projection j */
-    MP_STREAM_DATA = 7      /* rate networks: data order, splits, Gaussian sets */
-};
-uint64_t mp_u_stream_seed(uint64_t master, uint32_t kind, uint64_t index);
+/* Random streams and their seeds: util/rng.h. Initial values: util/init_draw.h. */
 
 /* ---- sizes.c: limits, overflow-safe sizes, the memory an owner asks for -- */
 

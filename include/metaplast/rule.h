@@ -190,7 +190,7 @@ typedef struct mp_rule_desc {
 /* ---- Extension MP_RULE_GRAD_V1: reverse mode of a rate rule's step ----
  * desc->extension(MP_RULE_GRAD_V1) returns a pointer to a static
  * mp_rule_grad (or NULL). It lets the meta-layer differentiate a loss
- * through the unrolled online loop (core/meta/grad_*.c, docs/
+ * through the unrolled online loop (core/rate/reverse.c, docs/
  * meta-gradients.md). Only for rules whose step is a function of (W, y_pre,
  * y_post, e_pre, e_post, p) alone: the state block must be scratch, not
  * memory carried across steps.

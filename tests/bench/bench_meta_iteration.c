@@ -1,6 +1,6 @@
 /* Seconds per meta-iteration: one episode of Shervani-Tabar & Rosenbaum
  * (2023) Algorithm 1 and its exact gradient w.r.t. the plasticity
- * coefficients (mp_g_episode_grad), and the dump PyTorch recomputes it from.
+ * coefficients (mp_r_episode_grad), and the dump PyTorch recomputes it from.
  *
  *   bench_meta_iteration MODEL.json DUMP_DIR [REPEATS] [TASK_SEED]
  *
@@ -25,7 +25,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "meta/grad_int.h"
+#include "rate/episode_int.h"
 #include "metaplast/metaplast.h"
 #include "model/model_int.h"
 #include "rate/rate_int.h"
@@ -108,7 +108,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < NQ; i++)
         ql[i] = ds->label[qi[i]];
     const uint64_t init_seed = 1;
-    mp_g_episode ep = {ds, ti, tl, T, qi, ql, NQ, init_seed};
+    mp_r_episode ep = {ds, ti, tl, T, qi, ql, NQ, init_seed};
     double *grad[MAXP], gbuf[MAXP][16];
     for (size_t j = 0; j < nP; j++)
         grad[j] = gbuf[j];
@@ -116,13 +116,13 @@ int main(int argc, char **argv)
     /* timing: loss only, then loss + gradient, interleaved */
     double *tf = malloc((size_t)repeats * sizeof *tf), *tg = malloc((size_t)repeats * sizeof *tg);
     double loss = 0.0, loss0 = 0.0, acc = 0.0;
-    mp_g_stats gs;
+    mp_r_grad_stats gs;
     for (int r = 0; r < repeats; r++) {
         double t0 = mp_u_wall_seconds();
-        if (mp_g_episode_grad(m, NULL, &ep, &loss0, NULL, NULL, &err) != MP_OK)
+        if (mp_r_episode_grad(m, NULL, &ep, &loss0, NULL, NULL, &err) != MP_OK)
             die(&err);
         double t1 = mp_u_wall_seconds();
-        if (mp_g_episode_grad_ex(m, NULL, &ep, &loss, &acc, grad, 0, &gs, &err) != MP_OK)
+        if (mp_r_episode_grad_ex(m, NULL, &ep, &loss, &acc, grad, 0, &gs, &err) != MP_OK)
             die(&err);
         double t2 = mp_u_wall_seconds();
         tf[r] = t1 - t0;

@@ -9,7 +9,7 @@ the same initial weights and data. Usage:
                                                   [--torch-repeats N]
 
 Builds nothing: run `cmake --build BUILD_DIR --target bench_meta_iteration`
-first. bench_meta_iteration builds the task, times mp_g_episode_grad and
+first. bench_meta_iteration builds the task, times mp_r_episode_grad and
 dumps the inputs and its loss and gradient; torch_meta_iteration.py
 recomputes the same meta-iteration from the dump with autograd through the
 unrolled loop and compares. Prints a Markdown table (docs/benchmarks.md);
@@ -69,7 +69,7 @@ def main():
     print(f"| PyTorch {pt['version']} (float64, autograd through the unrolled loop; "
           f"median of {pt['repeats']}) | {pt['seconds_per_iteration']:.3f} "
           f"| {pt['seconds_min']:.3f} | 1 | {pt['max_rss_kb'] / 1024:.0f} |")
-    print(f"| metaplast `mp_g_episode_grad` (checkpointed reverse mode; median of "
+    print(f"| metaplast `mp_r_episode_grad` (checkpointed reverse mode; median of "
           f"{mp['repeats']}) | {mp['seconds_per_iteration']:.3f} | {mp['seconds_min']:.3f} "
           f"| {ratio:.1f}x faster | {mp['max_rss_kb'] / 1024:.0f} |")
     print(f"| metaplast, forward episode + query loss only | {mp['forward_seconds']:.3f} "

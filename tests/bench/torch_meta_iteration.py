@@ -2,7 +2,7 @@
 """One meta-iteration of Shervani-Tabar & Rosenbaum (2023) Algorithm 1 in
 PyTorch (CPU, float64, one thread), autograd through the unrolled inner
 loop: the reference for metaplast's exact meta-gradient
-(mp_g_episode_grad) in tests/bench/run_meta_bench.py.
+(mp_r_episode_grad) in tests/bench/run_meta_bench.py.
 
   /usr/bin/python3 tests/bench/torch_meta_iteration.py DUMP_DIR [--repeats N]
 

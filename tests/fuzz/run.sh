@@ -14,8 +14,8 @@ build="$(cd "${1:?usage: run.sh BUILD_DIR [libFuzzer option...]}" && pwd)"
 shift
 opts=("$@")
 [ ${#opts[@]} -eq 0 ] && opts=(-max_total_time=20)
-targets=${FUZZ_TARGETS:-"model experiment set checkpoint idx spikes"}
-declare -A max_len=([idx]=4096)
+targets=${FUZZ_TARGETS:-"model experiment set checkpoint idx spikes npy"}
+declare -A max_len=([idx]=4096 [npy]=4096)
 declare -A dict=([set]=model [experiment]=experiment)
 mkdir -p "$build/fuzz/findings"
 n=0

@@ -10,7 +10,7 @@
 set(corpus ${OUT}/corpus)
 set(files ${OUT}/files)
 file(REMOVE_RECURSE ${corpus})
-foreach(t model experiment set checkpoint idx spikes)
+foreach(t model experiment set checkpoint idx spikes npy)
   file(MAKE_DIRECTORY ${corpus}/${t})
 endforeach()
 file(MAKE_DIRECTORY ${files})
@@ -37,6 +37,17 @@ foreach(f ${csvs})
   configure_file(${f} ${files}/${base} COPYONLY)
 endforeach()
 file(COPY ${SRC}/tests/data/digits DESTINATION ${files})
+
+# .npy arrays: seeds of the npy target, and reachable by the models that
+# name them (the "npy" data sets of tests/models/; a name shared by two
+# cases holds one of them).
+file(GLOB_RECURSE npys ${SRC}/tests/data/npy/*.npy ${SRC}/tests/models/*.npy)
+foreach(f ${npys})
+  seed_name(${f} id)
+  configure_file(${f} ${corpus}/npy/${id} COPYONLY)
+  get_filename_component(base ${f} NAME)
+  configure_file(${f} ${files}/${base} COPYONLY)
+endforeach()
 
 # Models and experiments.
 file(GLOB_RECURSE jsons ${SRC}/models/*.json ${SRC}/tests/models/*.json

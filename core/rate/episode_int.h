@@ -1,0 +1,108 @@
+/* The seam between the meta-layer (core/meta/) and rate networks: the
+ * only rate header core/meta/ includes. What the meta-layer can ask of a
+ * rate model, without seeing a net:
+ *   - an episode's inner loop and query loss, accuracy and alignment
+ *     (mp_r_episode_run, episode_run.c);
+ *   - the same loss with its exact gradient with respect to the rules'
+ *     coefficients through the whole unrolled online inner loop
+ *     (Shervani-Tabar & Rosenbaum 2023, Algorithm 1; mp_r_episode_grad,
+ *     episode.c and reverse.c, docs/meta-gradients.md);
+ *   - the PC distance after unsupervised training (mp_r_pc_distance).
+ * Every call builds its own net from the model (the meta-parameters reach
+ * it through the model's rule parameters, or params[] for the gradient)
+ * and frees it: the start of the interface "set meta-parameters, reset,
+ * run the inner loop, read loss and gradient" of issue 9.
+ */
+#ifndef MP_RATE_EPISODE_INT_H
+#define MP_RATE_EPISODE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "metaplast/error.h"
+#include "model/model_int.h"
+#include "stimuli/dataset_int.h"
+
+/* One episode: a fresh network (W, B drawn from init_seed exactly as
+ * mp_net_new(model, init_seed) draws them), trained online on the train
+ * samples in the given order, then scored on the query samples. */
+typedef struct mp_r_episode {
+    const mp_dataset *data;
+    const size_t *train;        /* n_train sample indices, online order */
+    const int32_t *train_label; /* their labels (output units) */
+    size_t n_train;
+    const size_t *query;
+    const int32_t *query_label;
+    size_t n_query;
+    uint64_t init_seed;
+} mp_r_episode;
+
+/* ---- without gradients (episode_run.c) ---------------------------------- */
+
+/* The episode on a fresh net of m (its rules read m's parameters): online
+ * training on the train samples (rule steps from mp_r_backward's errors;
+ * training.bp_reference also computes e^BP, as mp_r_train does), then the
+ * query set: *loss = mean mp_r_loss (the model's training.loss), *accuracy
+ * = fraction whose argmax (first maximum) is the label. With align !=
+ * NULL and a net of at most max_align layers, align[l] (l < *n_align =
+ * the number of layers, else *n_align = 0) = degrees between the query
+ * means of e_l (the feedback modes) and e_l^BP (through W), as the
+ * alignment recorder computes them. A blow-up (rule, weight guard) returns
+ * MP_EUNSTABLE; a non-finite loss is returned as it is. Thread-safe.
+ * errors: MP_EUNSTABLE, MP_EPLUGIN, MP_EINVAL, MP_ENOMEM */
+int mp_r_episode_run(const mp_model *m, const mp_r_episode *ep, double *loss,
+                     double *accuracy, double *align, size_t max_align,
+                     size_t *n_align, mp_error *err);
+
+/* pc_distance (Confavreux et al. 2020): a fresh net of m (seed) trained on
+ * n_samples of m's data set (mp_r_train: its order, unsupervised or not),
+ * then the mean over the rows k < min(n_post, dim) of projection proj's W
+ * of 1 - |cos(W_k, u_k)|, u_k the k-th principal axis (column k of
+ * m->data.rotation, dim x dim). Thread-safe.
+ * errors: MP_EUNSTABLE, MP_EPLUGIN, MP_EINVAL (no rotation, proj out of
+ * range), MP_ENOMEM */
+int mp_r_pc_distance(const mp_model *m, uint64_t seed, size_t n_samples,
+                     size_t proj, double *dist, mp_error *err);
+
+/* ---- exact gradients (episode.c, reverse.c) ------------------------------ */
+
+/* params[j]: the parameter vector (descriptor order) used for projection j's
+ * rule instead of the model's (NULL: the model's values; ignored for static
+ * projections). Computes the mean cross-entropy over the query set after
+ * the inner loop (loss), the query accuracy (accuracy, may be NULL) and,
+ * when grad != NULL, grad[j][k] = d loss / d params[j][k] for every
+ * MP_PARAM_COEF parameter k of projection j's rule (0 for the others;
+ * grad[j] may be NULL for projections without a rule). Requires every
+ * plastic projection's rule to offer MP_RULE_GRAD_V1; otherwise MP_EPLUGIN
+ * naming the rule. A blow-up (NaN/Inf/weight guard) returns MP_EUNSTABLE.
+ * Thread-safe for different calls (no shared mutable state).
+ * errors: MP_EUNSTABLE, MP_EPLUGIN, MP_EINVAL, MP_ENOMEM */
+int mp_r_episode_grad(const mp_model *m, const double *const *params,
+                      const mp_r_episode *ep, double *loss, double *accuracy,
+                      double **grad, mp_error *err);
+
+/* Variants (flags of mp_r_episode_grad_ex). */
+enum mp_r_grad_flag {
+    /* symmetric feedback: treat the feedback copy B = W_t as a constant, as
+     * the paper's BP baseline does (its code copies W into B with .data).
+     * Default (0): B = W_t is differentiated like every other use of W_t,
+     * the exact derivative of what the kernel computes. */
+    MP_R_DETACH_SYMMETRIC = 1u << 0
+};
+
+/* What an episode cost (filled even on error, as far as known). */
+typedef struct mp_r_grad_stats {
+    size_t checkpoint_every; /* K = ceil(sqrt(n_train)) */
+    size_t n_checkpoints;    /* ceil(n_train / K) */
+    size_t weight_doubles;   /* doubles of all W together */
+    size_t engine_bytes;     /* peak bytes the engine and its net allocate
+                                (checkpoints, segment, adjoints, W, B) */
+} mp_r_grad_stats;
+
+/* mp_r_episode_grad with flags (mp_r_grad_flag bits) and stats (may be NULL). */
+int mp_r_episode_grad_ex(const mp_model *m, const double *const *params,
+                         const mp_r_episode *ep, double *loss, double *accuracy,
+                         double **grad, unsigned flags, mp_r_grad_stats *stats,
+                         mp_error *err);
+
+#endif

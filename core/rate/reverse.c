@@ -1,0 +1,176 @@
+/* The reverse pass of a rate network's online step and of its query loss
+ * (docs/meta-gradients.md "The episode adjoint"), beside the forward pass
+ * it differentiates (forward.c, errors.c, plasticity.c), with the same
+ * activation derivatives (activation.c). The driver, with checkpoints and
+ * recomputation, is episode.c.
+ */
+#include <string.h>
+
+#include "rate/rate_int.h"
+#include "rate/reverse_int.h"
+#include "util/util_int.h"
+
+mp_r_rev_rec mp_r_rec_at(const mp_r_rev_ctx *c, double *base, size_t i)
+{
+    double *p = base + i * (c->nW + 4 * c->nN);
+    return (mp_r_rev_rec){p, p + c->nW, p + c->nW + c->nN, p + c->nW + 2 * c->nN,
+                          p + c->nW + 3 * c->nN};
+}
+
+void mp_r_rec_save(const mp_r_rev_ctx *c, mp_r_rev_rec r)
+{
+    for (size_t k = 0; k < c->nL; k++) {
+        const mp_r_layer *l = &c->net->L[k];
+        size_t o = c->noff[k];
+        memcpy(r.z + o, l->z, l->n * sizeof(double));
+        memcpy(r.y + o, l->y, l->n * sizeof(double));
+        memcpy(r.e + o, l->e, l->n * sizeof(double));
+        memcpy(r.fp + o, l->fp, l->n * sizeof(double));
+    }
+}
+
+int mp_r_rev_step(mp_r_rev_ctx *c, mp_r_rev_rec r, const double *gW,
+                  double *gWin, double *gy, double *ge, double *gtmp,
+                  double *tmp, double **gp, mp_error *err)
+{
+    mp_r_net *net = c->net;
+    const size_t L = c->nL - 1;
+    double *tmp2 = tmp + c->most;
+    memset(gWin, 0, c->nW * sizeof(double));
+    memset(gy, 0, c->nN * sizeof(double));
+    memset(ge, 0, c->nN * sizeof(double));
+    /* 1. the updates W_{t+1} = W_t + dW_t */
+    for (size_t j = 0; j < c->nP; j++) {
+        const mp_r_proj *p = &net->P[j];
+        const size_t o = c->woff[j], n = c->woff[j + 1] - o;
+        if (!c->ext[j]) {
+            for (size_t i = 0; i < n; i++)
+                gWin[o + i] += gW[o + i];
+            continue;
+        }
+        mp_p_rule *rule = p->rule; /* its parameters, scratch and error sink */
+        mp_rule_io io = rule->io;
+        io.W = r.W + o;
+        io.y_pre = r.y + c->noff[p->pre];
+        io.y_post = r.y + c->noff[p->post];
+        io.e_pre = r.e + c->noff[p->pre];
+        io.e_post = r.e + c->noff[p->post];
+        io.state = rule->scratch;
+        mp_error_clear(&rule->err);
+        int rc = c->ext[j]->step_vjp(&io, gW + o, gp[j], gWin + o,
+                                     gy + c->noff[p->pre], gy + c->noff[p->post],
+                                     ge + c->noff[p->pre], ge + c->noff[p->post]);
+        if (rc != 0)
+            return mp_u_err(err, rc > 0 ? MP_EUNSTABLE : MP_EPLUGIN, NULL, 0, 0,
+                            NULL, "projection '%s' (rule %s): step_vjp returned "
+                            "%d%s%s", p->m->name, p->desc->name, rc,
+                            rule->err.text[0] ? ": " : "", rule->err.text);
+    }
+    /* 2. the errors, in the reverse of mp_r_backward's order */
+    for (size_t k = 1; k <= L; k++) {
+        const mp_r_proj *p = &net->P[net->L[k].ff];
+        const size_t pre = k - 1, op = c->noff[pre], n = p->n_pre;
+        if (k == 1 && !c->m->training.synthetic_e0)
+            continue;
+        const mp_m_feedback fb = p->m->feedback;
+        if (fb == MP_FB_NONE)
+            continue;
+        const double *M = fb == MP_FB_SYMMETRIC ? r.W + c->woff[net->L[k].ff] : p->B;
+        const uint32_t rows = fb == MP_FB_DIRECT ? p->b_rows : p->n_post;
+        const size_t src = fb == MP_FB_DIRECT ? L : k;
+        const double *ek = r.e + c->noff[src];
+        double *gek = ge + c->noff[src];
+        const mp_m_population *a = pre == 0 ? net->L[1].m : net->L[pre].m;
+        for (size_t i = 0; i < n; i++)
+            gtmp[i] = ge[op + i] * r.fp[op + i];
+        /* tmp2 = M g_t; tmp = M^T e (what the forward pass multiplied by
+         * fp; not needed for e_0, whose y_0 is the input) */
+        if (pre >= 1) {
+            mp_r_gemv_tn(M, ek, tmp, gtmp, tmp2, rows, (uint32_t)n);
+            for (size_t i = 0; i < n; i++)
+                gy[op + i] += ge[op + i] * tmp[i] * mp_r_fp_dy1(a->act, a->beta, r.y[op + i]);
+        } else {
+            mp_r_gemv(M, gtmp, tmp2, rows, (uint32_t)n);
+        }
+        for (uint32_t q = 0; q < rows; q++)
+            gek[q] += tmp2[q];
+        if (fb == MP_FB_SYMMETRIC && !c->detach_sym)
+            mp_r_ger(gWin + c->woff[net->L[k].ff], ek, gtmp, rows, (uint32_t)n);
+    }
+    { /* e_L = y_L - onehot */
+        const size_t o = c->noff[L];
+        for (uint32_t i = 0; i < net->L[L].n; i++)
+            gy[o + i] += ge[o + i];
+    }
+    /* 3. the forward pass z_k = W_k y_{k-1}, y_k = f(z_k) */
+    for (size_t k = L; k >= 1; k--) {
+        const mp_r_layer *l = &net->L[k];
+        const size_t ff = l->ff, ok = c->noff[k], op = c->noff[k - 1];
+        const uint32_t m = l->n, n = net->P[ff].n_pre;
+        double *gz = tmp;
+        if (k == L) {
+            double s = 0.0;
+            for (uint32_t i = 0; i < m; i++)
+                s += r.y[ok + i] * gy[ok + i];
+            for (uint32_t i = 0; i < m; i++)
+                gz[i] = r.y[ok + i] * (gy[ok + i] - s);
+        } else {
+            for (uint32_t i = 0; i < m; i++)
+                gz[i] = gy[ok + i] *
+                        mp_r_act_dz1(l->m->act, l->m->beta, r.z[ok + i], r.y[ok + i]);
+        }
+        const double *W = r.W + c->woff[ff];
+        double *gw = gWin + c->woff[ff];
+        const double *x = r.y + op;
+        mp_r_ger(gw, gz, x, m, n);
+        if (k >= 2) {
+            mp_r_gemv_t(W, gz, gtmp, m, n);
+            for (uint32_t i = 0; i < n; i++)
+                gy[op + i] += gtmp[i];
+        }
+    }
+    return MP_OK;
+}
+
+double mp_r_rev_query(mp_r_rev_ctx *c, double *acc, double *gW, double *gy,
+                      double *gz)
+{
+    mp_r_net *net = c->net;
+    const mp_r_episode *ep = c->ep;
+    const mp_dataset *ds = ep->data;
+    const size_t L = c->nL - 1;
+    const mp_r_layer *o = &net->L[L];
+    double sum = 0.0;
+    size_t right = 0;
+    const double inv = 1.0 / (double)ep->n_query;
+    for (size_t q = 0; q < ep->n_query; q++) {
+        const int32_t lab = ep->query_label[q];
+        mp_r_forward(net, ds->x + ep->query[q] * ds->dim);
+        uint32_t best = 0;
+        for (uint32_t k = 1; k < o->n; k++)
+            best = o->y[k] > o->y[best] ? k : best;
+        right += (int32_t)best == lab;
+        sum += mp_r_loss(net, lab);
+        if (!gW)
+            continue;
+        for (uint32_t i = 0; i < o->n; i++)
+            gz[i] = (o->y[i] - (i == (uint32_t)lab ? 1.0 : 0.0)) * inv;
+        for (size_t k = L; k >= 1; k--) {
+            const mp_r_layer *l = &net->L[k];
+            const mp_r_proj *p = &net->P[l->ff];
+            double *gw = gW + c->woff[l->ff];
+            const double *x = net->L[k - 1].y;
+            mp_r_ger(gw, gz, x, l->n, p->n_pre);
+            if (k == 1)
+                break;
+            const mp_r_layer *pl = &net->L[k - 1];
+            mp_r_gemv_t(p->W, gz, gy, l->n, p->n_pre);
+            for (uint32_t b = 0; b < pl->n; b++)
+                gz[b] = gy[b] * mp_r_act_dz1(pl->m->act, pl->m->beta, pl->z[b], pl->y[b]);
+        }
+    }
+    if (acc)
+        *acc = (double)right * inv;
+    return sum * inv;
+}
+
