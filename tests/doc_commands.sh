@@ -21,7 +21,8 @@
 #
 # How each is checked (commands of one document run in order, in one
 # scratch directory WORK_DIR/<doc> that holds links to the source tree's
-# folders, so paths are as written; METAPLAST_PLUGIN_PATH is unset, as in a
+# folders but build/ and out*/ (so paths are as written, and what the
+# commands write to out/ stays in the scratch directory); METAPLAST_PLUGIN_PATH is unset, as in a
 # user's shell):
 #   run fully, as written: metaplast check, plugins, version, help, any
 #       --help, and meta --evaluate (one evaluation);
@@ -245,8 +246,14 @@ scratch_for() { # doc -> path
   local d=$WORK/$(tr '/.' '__' <<<"$1")
   mkdir -p "$d/build"
   local e
+  # not build (the wrapper's) nor out* (ignored output folders: the
+  # documents' commands write out/..., which must not replace a
+  # developer's results in the source tree)
   for e in "$SRC"/* "$SRC"/.ci; do
-    [ "$(basename "$e")" = build ] || ln -s "$e" "$d/"
+    case "$(basename "$e")" in
+      build | out*) ;;
+      *) ln -s "$e" "$d/" ;;
+    esac
   done
   write_wrapper "$d/build/metaplast"
   echo "$d"

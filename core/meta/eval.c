@@ -96,7 +96,8 @@ static void write_params(const mp_experiment *x, slot *w, const double *theta)
     }
     for (size_t f = 0; f < x->n_free; f++)
         for (size_t q = 0; q < x->free[f].n_proj; q++)
-            w->par[x->free[f].proj[q]][x->free[f].param] = theta[f];
+            w->par[x->free[f].proj[q]][x->free[f].param] =
+                mp_x_free_value(&x->free[f], theta[f]);
 }
 
 /* Gaussian data (PCA tasks): a fresh, freshly rotated data set per
@@ -272,8 +273,8 @@ static int rate_model(const mp_experiment *x, slot *w, uint64_t net_seed,
 
 /* ---- spiking: target rate --------------------------------------------------- */
 
-static int spiking(const mp_experiment *x, slot *w, uint64_t net_seed,
-                   mp_x_result *r, mp_error *err)
+static int spiking(const mp_experiment *x, slot *w, uint64_t net_seed, double win0,
+                   double win1, mp_x_result *r, mp_error *err)
 {
     mp_error e;
     mp_error_clear(&e);
@@ -281,11 +282,11 @@ static int spiking(const mp_experiment *x, slot *w, uint64_t net_seed,
     int rc = prepare(x, w, net_seed, &e);
     mp_net *net = w->net;
     long long c0 = 0, c1 = 0;
-    if (rc == MP_OK && x->win0 > 0)
-        rc = mp_net_run(net, x->win0, NULL, NULL, &e);
+    if (rc == MP_OK && win0 > 0)
+        rc = mp_net_run(net, win0, NULL, NULL, &e);
     if (rc == MP_OK) {
         c0 = mp_net_spike_count(net, pop->name);
-        rc = mp_net_run(net, x->win1 - x->win0, NULL, NULL, &e);
+        rc = mp_net_run(net, win1 - win0, NULL, NULL, &e);
         c1 = mp_net_spike_count(net, pop->name);
     }
     if (rc == MP_EUNSTABLE) {
@@ -296,7 +297,7 @@ static int spiking(const mp_experiment *x, slot *w, uint64_t net_seed,
         *err = e;
         return rc;
     }
-    double rate = (double)(c1 - c0) / ((double)pop->size * (x->win1 - x->win0) * 1e-3);
+    double rate = (double)(c1 - c0) / ((double)pop->size * (win1 - win0) * 1e-3);
     double d = rate - x->target_rate;
     r->loss = d * d / (rate + x->denom_offset);
     r->accuracy = rate; /* reported as "rate" by the run loop */
@@ -333,7 +334,9 @@ int mp_x_evaluate_on(const mp_experiment *x, mp_x_slots *ws, size_t worker,
     } else if (x->model->network == MP_NET_RATE) {
         rc = rate_model(x, w, net_seed, r, err);
     } else {
-        rc = spiking(x, w, net_seed, r, err);
+        double w0, w1;
+        mp_x_score_window(x, iter, task, &w0, &w1);
+        rc = spiking(x, w, net_seed, w0, w1, r, err);
     }
     return rc;
 }

@@ -66,8 +66,10 @@ enum mp_rule_kind {
 
 /* Parameter flags and hints (LADSPA's port hints, LV2's port properties). */
 enum mp_param_flag {
-    /* A coefficient of the rule: the meta-layer may optimize it, and a rate
-     * rule's step_vjp gives its derivative. */
+    /* A coefficient of the rule: the meta-layer may optimize it by name
+     * (an experiment's "param") and with exact gradients (a rate rule's
+     * step_vjp gives its derivative). Any numeric parameter, flagged or not,
+     * may be freed by path for finite differences and CMA-ES (docs/meta.md). */
     MP_PARAM_COEF = 1u << 0,
     /* Only integral values (checked when a model is loaded). */
     MP_PARAM_INTEGER = 1u << 1,
