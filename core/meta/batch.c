@@ -154,7 +154,7 @@ int mp_x_evaluate_initial(const mp_experiment *x, int threads, char **json,
     int fd = x->opt == MP_X_OPT_ADAM && !exact;
     size_t np = fd ? 1 + 2 * n : 1;
     double *pts = mp_u_malloc(np * n * sizeof(double)), *grad = mp_u_calloc(n, sizeof(double));
-    mp_x_batch b = {x, pts, np, T, 0, NULL, NULL};
+    mp_x_batch b = {x, pts, np, T, 0, NULL, NULL, NULL};
     int rc = pts && grad ? MP_OK : MP_ENOMEM;
     if (rc == MP_OK && exact && !(b.grads = mp_u_calloc(T * n, sizeof(double))))
         rc = MP_ENOMEM;

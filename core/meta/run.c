@@ -168,7 +168,7 @@ static int iterate(state *s, int threads, json_t *line, double *out_loss,
     double *pts = mp_u_malloc(np * n * sizeof(double));
     double *grad = mp_u_calloc(n, sizeof(double));
     double *fvals = mp_u_calloc(np, sizeof(double));
-    mp_x_batch b = {x, pts, np, T, it, NULL, NULL};
+    mp_x_batch b = {x, pts, np, T, it, NULL, NULL, NULL};
     int rc = pts && grad && fvals ? MP_OK : MP_ENOMEM;
     if (rc == MP_OK && exact && !(b.grads = mp_u_calloc(np * T * n, sizeof(double))))
         rc = MP_ENOMEM;
