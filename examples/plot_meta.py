@@ -3,15 +3,24 @@
 
     python3 examples/plot_meta.py LOG [LOG ...] --out FIG.png
         [--labels A,B,..] [--title T] [--smooth N] [--coefs NAME,..]
-        [--plane X,Y] [--highlight A,B,C] [--group-angle 'LABEL:PREFIX:name=v,name=v' ...]
+        [--plane X,Y] [--steady-state NU_PRE,NU_POST] [--highlight A,B,C]
+        [--group-angle 'LABEL:PREFIX:name=v,name=v' ...]
 
 Panels (those the logs have data for): loss; accuracy (nway tasks) or rate
 (target_rate); the free coefficients (`--coefs` picks some; default all, up
-to 12 per log); the per-layer alignment angles `alignment_deg` (output layer
+to 12 per log); free parameters named tau* (time constants, ms) on a log
+axis of their own; the per-layer alignment angles `alignment_deg` (output layer
 left out: 0 by construction); `rule_angle_deg`; `--group-angle` computes an
 angle per log from theta restricted to the names starting with PREFIX
 against the given target (e.g. the lateral rule of Confavreux Fig. 2);
-`--plane X,Y` draws the trajectories of two coefficients (Confavreux Fig. 3).
+`--plane X,Y` draws the trajectories of two coefficients (Confavreux Fig. 3);
+with `--steady-state NU_PRE,NU_POST` (Hz) the (alpha, beta) plane also gets
+the two extreme L = 0 lines of Confavreux Fig. 3D from eq. 17,
+nu_post = -alpha nu_pre / (beta + (gamma tau_pre + kappa tau_post) nu_pre)
+at nu_post = the target rate: beta = 0 (Hebbian terms only; alpha < 0 then
+needs gamma tau_pre + kappa tau_post = -alpha / nu_post) and
+beta = -alpha nu_pre / nu_post (postsynaptic term only,
+gamma tau_pre + kappa tau_post = 0).
 `--smooth N` draws a trailing moving average of N iterations over the raw
 curve (loss, accuracy, angles), as the papers' plots do.
 Needs numpy and matplotlib only.
@@ -62,6 +71,7 @@ def main():
     ap.add_argument("--smooth", type=int, default=1)
     ap.add_argument("--coefs")
     ap.add_argument("--plane")
+    ap.add_argument("--steady-state", help="NU_PRE,NU_POST (Hz): eq. 17 lines in the plane")
     ap.add_argument("--highlight", help="coefficients drawn thick (black, red, magenta)")
     ap.add_argument("--group-angle", action="append", default=[])
     a = ap.parse_args()
@@ -73,6 +83,8 @@ def main():
     if any("rate" in r[0] for r in runs):
         panels.append("rate")
     panels.append("coefs")
+    if any(n.startswith("tau") for r in runs for n in r[0]["theta"]):
+        panels.append("taus")  # time constants (ms) on their own log axis
     if any("alignment_deg" in d for r in runs for d in r):
         panels.append("alignment")
     if any("rule_angle_deg" in r[0] for r in runs) or a.group_angle:
@@ -98,8 +110,8 @@ def main():
                 ax.set_ylabel(panel)
                 if panel == "loss" and np.nanmax(y) / max(np.nanmin(np.abs(y)), 1e-12) > 50:
                     ax.set_yscale("log")
-            elif panel == "coefs":
-                names = list(r[0]["theta"])
+            elif panel in ("coefs", "taus"):
+                names = [n for n in r[0]["theta"] if n.startswith("tau") == (panel == "taus")]
                 if a.coefs:
                     names = [n for n in names if n in a.coefs.split(",")]
                 if len(names) > 12:  # the largest 12 at the end
@@ -114,8 +126,12 @@ def main():
                             else "r" if n in hl[1:2] else "m" if n in hl[2:] else col_j),
                             lw=2.2 if n in hl else 1.0,
                             label=(f"{lab}: {n}" if len(runs) > 1 else n))
-                ax.set_ylabel("coefficient")
-                ax.axhline(0, color="grey", lw=0.5)
+                if panel == "taus":
+                    ax.set_yscale("log")
+                    ax.set_ylabel("time constant (ms)")
+                else:
+                    ax.set_ylabel("coefficient")
+                    ax.axhline(0, color="grey", lw=0.5)
             elif panel == "alignment":
                 w = max((len(d.get("alignment_deg", [])) for d in r), default=0)
                 if not w:
@@ -153,9 +169,21 @@ def main():
                 ax.plot(X[-1], Y[-1], "*", ms=10, color=col)
                 ax.set_xlabel(x)
                 ax.set_ylabel(yname)
+                if a.steady_state and k == len(runs) - 1:
+                    nu_pre, nu_post = (float(v) for v in a.steady_state.split(","))
+                    lo, hi = ax.get_xlim()
+                    ylo, yhi = ax.get_ylim()
+                    xs = np.linspace(min(lo, 0), max(hi, 0), 2)
+                    ax.axhline(0, color="k", ls=":", lw=1,
+                               label="L = 0, Hebbian only (beta = 0)")
+                    ax.plot(xs, -xs * nu_pre / nu_post, "k--", lw=1,
+                            label=f"L = 0, postsynaptic only (beta = -alpha "
+                                  f"{nu_pre:g}/{nu_post:g})")
+                    ax.set_xlim(lo, hi)
+                    ax.set_ylim(min(ylo, -0.1), yhi)
             if panel != "plane":
                 ax.set_xlabel("iteration")
-        ax.legend(fontsize=6, ncol=2 if panel in ("coefs", "alignment") else 1)
+        ax.legend(fontsize=6, ncol=2 if panel in ("coefs", "taus", "alignment") else 1)
         ax.set_title(panel)
     for ax in axes[len(panels):]:
         ax.axis("off")

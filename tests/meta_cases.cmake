@@ -8,7 +8,11 @@
 #   resume_old_checkpoint: a checkpoint without its experiment file resumes
 #       when the file is named, and says how when it is not;
 #   threads: --threads 1 == --threads 2;
-#   blowup: a rule that explodes is penalized and logged, the run goes on.
+#   blowup: a rule that explodes is penalized and logged, the run goes on;
+#   set: `meta --set` edits the model (== the parameter freed by path), is
+#       recorded in result.json's command and refused with --resume;
+#   vogels_six: six parameters (log-scale time constants) with a random
+#       score window resume and thread-count invariance.
 set(MP_META_CASE ${CMAKE_CURRENT_SOURCE_DIR}/run_meta_case.cmake)
 set(MP_META_EXP ${CMAKE_CURRENT_SOURCE_DIR}/experiments)
 
@@ -43,3 +47,6 @@ mp_meta_case(meta_threads_cmaes threads ${MP_META_EXP}/valid/vogels_cmaes/experi
 mp_meta_case(meta_threads_fashion threads ${MP_META_EXP}/valid/fashion_fd/experiment.json)
 mp_meta_case(meta_resume_fashion resume ${MP_META_EXP}/valid/fashion_fd/experiment.json)
 mp_meta_case(meta_blowup_penalized blowup ${MP_META_EXP}/valid/blowup/experiment.json)
+mp_meta_case(meta_set_model set ${MP_META_EXP}/valid/vogels_fd/experiment.json)
+mp_meta_case(meta_resume_six resume ${MP_META_EXP}/valid/vogels_six/experiment.json)
+mp_meta_case(meta_threads_six threads ${MP_META_EXP}/valid/vogels_six/experiment.json)

@@ -2,7 +2,7 @@
 #   cmake -DCLI=<metaplast> -DCASE=<case> -DEXP=<experiment.json>
 #         -DWORK=<dir> [-DEXPECTED=<file>] -P run_meta_case.cmake
 # <case>: invalid, resume, resume_alone, resume_changed, resume_missing,
-#         resume_old_checkpoint, threads, blowup
+#         resume_old_checkpoint, threads, blowup, set
 if(NOT CMAKE_SCRIPT_MODE_FILE)
   return()
 endif()
@@ -157,6 +157,50 @@ elseif(CASE STREQUAL "blowup")
   if(blown LESS 1 OR NOT reason MATCHES "guard" OR NOT loss EQUAL 1000)
     message(FATAL_ERROR "blow-up not penalized and logged: ${l0}")
   endif()
+elseif(CASE STREQUAL "set")
+  # `meta --set`: tau_pre=35 set on the model gives, bit for bit, the loss
+  # of the same experiment with tau_pre freed by path at init 35; without it
+  # the loss differs; --set with --resume and a bad --set path are refused
+  file(REMOVE_RECURSE ${WORK})
+  copy_experiment(${WORK}/exp.json)
+  set(EXP ${WORK}/exp.json)
+  set(tau "projections[inh].plasticity.params.tau_pre")
+  execute_process(COMMAND ${CLI} meta ${EXP} --evaluate --set ${tau}=35
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE with_set ERROR_VARIABLE err)
+  execute_process(COMMAND ${CLI} meta ${EXP} --evaluate
+                  RESULT_VARIABLE rc2 OUTPUT_VARIABLE plain ERROR_VARIABLE err2)
+  file(READ ${EXP} txt)
+  string(JSON txt SET "${txt}" free 2 "{\"path\": \"${tau}\", \"init\": 35}")
+  file(WRITE ${WORK}/free_tau.json "${txt}")
+  execute_process(COMMAND ${CLI} meta ${WORK}/free_tau.json --evaluate
+                  RESULT_VARIABLE rc3 OUTPUT_VARIABLE freed ERROR_VARIABLE err3)
+  if(NOT rc EQUAL 0 OR NOT rc2 EQUAL 0 OR NOT rc3 EQUAL 0)
+    message(FATAL_ERROR "meta --evaluate failed: ${err}${err2}${err3}")
+  endif()
+  string(JSON l_set GET "${with_set}" loss)
+  string(JSON l_plain GET "${plain}" loss)
+  string(JSON l_free GET "${freed}" loss)
+  string(JSON r_set GET "${with_set}" rate)
+  string(JSON r_free GET "${freed}" rate)
+  if(NOT l_set STREQUAL l_free OR NOT r_set STREQUAL r_free)
+    message(FATAL_ERROR "--set tau_pre=35 (loss ${l_set}, rate ${r_set}) differs from "
+            "tau_pre freed at 35 (loss ${l_free}, rate ${r_free})")
+  endif()
+  if(l_set STREQUAL l_plain)
+    message(FATAL_ERROR "tau_pre=35 did not change the loss (${l_set})")
+  endif()
+  meta(0 --out ${WORK}/r --quiet --max-iterations 1 --set ${tau}=35)
+  file(READ ${WORK}/r/result.json res)
+  string(JSON cmd GET "${res}" command)
+  string(FIND "${cmd}" "--set '${tau}=35'" pos)
+  if(pos EQUAL -1)
+    message(FATAL_ERROR "result.json's command lacks the --set: ${cmd}")
+  endif()
+  meta_alone(2 "--resume;${WORK}/r;--set;${tau}=35" "a run started with --set cannot be resumed")
+  meta_alone(2 "--resume;${WORK}/r" "changed since this run was started")
+  meta_alone(2 "${EXP};--evaluate;--set;projections[inh].plasticity.params.tau_pre=-1"
+             "--set '${tau}=-1'")
+  meta_alone(2 "${EXP};--evaluate;--set;tau_pre" "--set expects path=value")
 else()
   message(FATAL_ERROR "unknown CASE ${CASE}")
 endif()

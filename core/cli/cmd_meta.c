@@ -50,12 +50,23 @@ static char *shell_quote(const char *s)
 }
 
 /* The command that reruns this experiment, for result.json. */
-static char *rerun_command(const char *exp, const char *out, long long threads)
+static char *rerun_command(const char *exp, const char *out, long long threads,
+                           const char *const *sets, size_t n_sets)
 {
     char *qe = shell_quote(exp), *qo = shell_quote(out), *cmd = NULL;
     size_t len = qe && qo ? strlen(qe) + strlen(qo) + 64 : 0;
-    if (len && (cmd = malloc(len)))
-        snprintf(cmd, len, "metaplast meta %s --out %s --threads %lld", qe, qo, threads);
+    char **qs = calloc(n_sets ? n_sets : 1, sizeof *qs);
+    for (size_t i = 0; len && qs && i < n_sets; i++)
+        len = (qs[i] = shell_quote(sets[i])) ? len + strlen(qs[i]) + 7 : 0;
+    if (len && qs && (cmd = malloc(len))) {
+        int k = snprintf(cmd, len, "metaplast meta %s --out %s --threads %lld", qe, qo,
+                         threads);
+        for (size_t i = 0; i < n_sets; i++)
+            k += snprintf(cmd + k, len - (size_t)k, " --set %s", qs[i]);
+    }
+    for (size_t i = 0; qs && i < n_sets; i++)
+        free(qs[i]);
+    free(qs);
     free(qe);
     free(qo);
     return cmd;
@@ -73,10 +84,12 @@ static int parse_count(const char *s, long long lo, long long *out)
     return 0;
 }
 
-int mp_cmd_meta(int argc, char **argv)
+/* sets: room for argc edits (the caller's) */
+static int meta_main(int argc, char **argv, const char **sets)
 {
     const char *exp = NULL, *out = NULL, *resume = NULL;
     long long threads = 1, maxit = -1;
+    size_t n_sets = 0; /* --set PATH=VALUE, pointers into argv */
     int evaluate = 0, quiet = 0, trusted_plugins = 0;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
@@ -100,6 +113,13 @@ int mp_cmd_meta(int argc, char **argv)
                         "got '%s'\n", argv[i]);
                 return MP_EXIT_BADINPUT;
             }
+        } else if ((strcmp(a, "--set") == 0 && has) || strncmp(a, "--set=", 6) == 0) {
+            const char *v = a[5] == '=' ? a + 6 : argv[++i];
+            if (!strchr(v, '=')) {
+                fprintf(stderr, "metaplast meta: --set expects path=value (got '%s')\n", v);
+                return MP_EXIT_BADINPUT;
+            }
+            sets[n_sets++] = v;
         } else if (strcmp(a, "--evaluate") == 0)
             evaluate = 1;
         else if (strcmp(a, "--quiet") == 0)
@@ -115,6 +135,12 @@ int mp_cmd_meta(int argc, char **argv)
             fprintf(stderr, "metaplast meta: one experiment file only ('%s') " SEE_HELP, a);
             return MP_EXIT_BADINPUT;
         }
+    }
+    if (n_sets && resume) {
+        fprintf(stderr, "metaplast meta: --set edits a new run's model; a resumed run "
+                "continues with the model it started with, and a run started with "
+                "--set cannot be resumed (write the values into a model file instead)\n");
+        return MP_EXIT_BADINPUT;
     }
     if (!exp && !resume) {
         fprintf(stderr, "metaplast meta: no experiment file and no --resume DIR " SEE_HELP);
@@ -150,7 +176,7 @@ int mp_cmd_meta(int argc, char **argv)
     char *recorded = NULL; /* --resume: the experiment file the checkpoint names */
     int rc = resume ? mp_x_resume_experiment(resume, exp, &recorded, &err) : MP_OK;
     if (rc == MP_OK)
-        rc = mp_x_load_flags(resume ? recorded : exp, flags, &x, &err);
+        rc = mp_x_load_sets(resume ? recorded : exp, flags, sets, n_sets, &x, &err);
     if (rc != MP_OK) {
         mp_cli_print_error(&err);
         free(recorded);
@@ -164,7 +190,7 @@ int mp_cmd_meta(int argc, char **argv)
             printf("%s\n", json);
         mp_u_free(json);
     } else {
-        char *cmd = rerun_command(exp, out, threads);
+        char *cmd = rerun_command(exp, out, threads, sets, n_sets);
         signal(SIGINT, on_stop_signal);
         signal(SIGTERM, on_stop_signal);
         mp_x_run_opts o = {out, (int)threads, resume != NULL, maxit, quiet, cmd, &g_stop};
@@ -189,4 +215,16 @@ int mp_cmd_meta(int argc, char **argv)
     if (g_stop && rc == MP_OK)
         return g_stop == SIGTERM ? MP_EXIT_TERMINATED : MP_EXIT_INTERRUPTED;
     return mp_cli_exit_code(rc);
+}
+
+int mp_cmd_meta(int argc, char **argv)
+{
+    const char **sets = malloc((size_t)(argc > 0 ? argc : 1) * sizeof *sets);
+    if (!sets) {
+        fprintf(stderr, "metaplast meta: out of memory\n");
+        return MP_EXIT_FAILURE;
+    }
+    int rc = meta_main(argc, argv, sets);
+    free(sets);
+    return rc;
 }

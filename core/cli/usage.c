@@ -51,8 +51,8 @@ static const command_usage commands[] = {
      "EXPERIMENT.json --out DIR [--threads N] [--max-iterations N] [--quiet]\n"
      "[EXPERIMENT.json] --resume DIR [--threads N] [--max-iterations N] [--quiet]\n"
      "EXPERIMENT.json --evaluate [--threads N]\n"
-     "EXPERIMENT.json ... [--trusted-plugins-only]",
-     "meta-optimize a rule's coefficients (docs/meta.md); log.jsonl,\n"
+     "EXPERIMENT.json ... [--set PATH=VALUE]... [--trusted-plugins-only]",
+     "meta-optimize a rule's parameters (docs/meta.md); log.jsonl,\n"
      "checkpoint.json and result.json go to DIR",
      "  --out DIR           output directory (created)\n"
      "  --resume DIR        continue the run in DIR from its checkpoint.json, with\n"
@@ -63,6 +63,9 @@ static const command_usage commands[] = {
      "                      coefficients as JSON; writes nothing\n"
      "  --max-iterations N  stop after N iterations in total (checkpointed; resumable)\n"
      "  --quiet             no progress lines\n"
+     "  --set PATH=VALUE    edit the experiment's model as 'metaplast run --set'\n"
+     "                      does (repeatable; not with --resume: a run started\n"
+     "                      with --set cannot be resumed)\n"
      TRUSTED_OPTION
      HELP_OPTION},
     {"plugins", "\n--gradcheck RULE...",

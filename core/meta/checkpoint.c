@@ -107,12 +107,13 @@ static int in_bounds(mp_m_ctx *c, const char *key, const double *v,
     char a[32], lo[32], hi[32];
     for (size_t i = 0; i < x->n_free; i++) {
         const mp_x_free *f = &x->free[i];
-        if (v[i] >= f->lo - SLACK(f->lo) && v[i] <= f->hi + SLACK(f->hi))
+        double val = mp_x_free_value(f, v[i]); /* checkpoints hold log(value) */
+        if (val >= f->lo - SLACK(f->lo) && val <= f->hi + SLACK(f->hi))
             continue;
         size_t old = mp_m_push_key(c, key);
         mp_m_push_index(c, i);
         mp_m_fail(c, MP_EINVAL, "%s is outside the bounds [%s, %s] of free parameter '%s'",
-                  mp_m_fmt_num(v[i], a), mp_m_fmt_num(f->lo, lo), mp_m_fmt_num(f->hi, hi),
+                  mp_m_fmt_num(val, a), mp_m_fmt_num(f->lo, lo), mp_m_fmt_num(f->hi, hi),
                   f->name);
         mp_m_pop(c, old);
         return MP_EINVAL;

@@ -74,7 +74,8 @@ static int mcopy_init(mcopy *c, const mp_experiment *x, const double *theta,
     }
     for (size_t f = 0; f < x->n_free; f++)
         for (size_t q = 0; q < x->free[f].n_proj; q++)
-            c->par[x->free[f].proj[q]][x->free[f].param] = theta[f];
+            c->par[x->free[f].proj[q]][x->free[f].param] =
+                mp_x_free_value(&x->free[f], theta[f]);
     c->m.projections = c->proj;
     /* Gaussian data (PCA tasks): a fresh, freshly rotated data set per
      * evaluation with the model's spectrum (Confavreux et al. 2020). */
@@ -236,7 +237,7 @@ static int rate_model(const mp_experiment *x, const mcopy *mc, uint64_t net_seed
 /* ---- spiking: target rate --------------------------------------------------- */
 
 static int spiking(const mp_experiment *x, const mcopy *mc, uint64_t net_seed,
-                   mp_x_result *r, mp_error *err)
+                   double win0, double win1, mp_x_result *r, mp_error *err)
 {
     mp_net *net = NULL;
     mp_error e;
@@ -244,11 +245,11 @@ static int spiking(const mp_experiment *x, const mcopy *mc, uint64_t net_seed,
     const mp_m_population *pop = &x->model->populations[x->loss_pop];
     int rc = mp_net_new(&mc->m, net_seed, &net, &e);
     long long c0 = 0, c1 = 0;
-    if (rc == MP_OK && x->win0 > 0)
-        rc = mp_net_run(net, x->win0, NULL, NULL, &e);
+    if (rc == MP_OK && win0 > 0)
+        rc = mp_net_run(net, win0, NULL, NULL, &e);
     if (rc == MP_OK) {
         c0 = mp_net_spike_count(net, pop->name);
-        rc = mp_net_run(net, x->win1 - x->win0, NULL, NULL, &e);
+        rc = mp_net_run(net, win1 - win0, NULL, NULL, &e);
         c1 = mp_net_spike_count(net, pop->name);
     }
     mp_net_free(net);
@@ -260,7 +261,7 @@ static int spiking(const mp_experiment *x, const mcopy *mc, uint64_t net_seed,
         *err = e;
         return rc;
     }
-    double rate = (double)(c1 - c0) / ((double)pop->size * (x->win1 - x->win0) * 1e-3);
+    double rate = (double)(c1 - c0) / ((double)pop->size * (win1 - win0) * 1e-3);
     double d = rate - x->target_rate;
     r->loss = d * d / (rate + x->denom_offset);
     r->accuracy = rate; /* reported as "rate" by the run loop */
@@ -293,7 +294,9 @@ int mp_x_evaluate(const mp_experiment *x, const double *theta, uint64_t iter,
     } else if (x->model->network == MP_NET_RATE) {
         rc = rate_model(x, &mc, net_seed, r, err);
     } else {
-        rc = spiking(x, &mc, net_seed, r, err);
+        double w0, w1;
+        mp_x_score_window(x, iter, task, &w0, &w1);
+        rc = spiking(x, &mc, net_seed, w0, w1, r, err);
     }
     mcopy_release(&mc);
     return rc;

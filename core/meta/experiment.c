@@ -100,6 +100,50 @@ out:
     return rc;
 }
 
+/* "score_window": [start, end] (ms), or {"length": L, "within": [a, b]}: a
+ * window of L ms drawn per evaluation within [a, b] (Confavreux et al.
+ * 2020: 10 s within the last 30 s). */
+static int score_window(mp_m_ctx *c, mp_experiment *x, const json_t *w)
+{
+    static const char *const keys[] = {"length", "within", NULL};
+    size_t o2 = mp_m_push_key(c, "score_window");
+    int rc = MP_OK;
+    const json_t *ab = w;
+    if (json_is_object(w)) {
+        rc = mp_m_object(c, w, "random score window", keys);
+        if (rc == MP_OK)
+            rc = mp_m_num(c, w, "length", NULL, MP_M_GT(0), "ms", &x->win_len);
+        if (rc == MP_OK)
+            rc = mp_m_check_steps(c, "length", x->win_len, x->model->dt);
+        ab = json_object_get(w, "within");
+        if (rc == MP_OK && !ab)
+            rc = mp_m_fail_key(c, "within", MP_EINVAL, "missing key 'within' "
+                               "([start_ms, end_ms] the window is drawn in)");
+        if (rc == MP_OK)
+            mp_m_push_key(c, "within");
+    }
+    if (rc == MP_OK) {
+        if (!json_is_array(ab) || json_array_size(ab) != 2 ||
+            !json_is_number(json_array_get(ab, 0)) ||
+            !json_is_number(json_array_get(ab, 1)))
+            rc = mp_m_fail(c, MP_EINVAL, json_is_object(w) ? "expected [start_ms, end_ms]"
+                           : "expected [start_ms, end_ms] or {\"length\": ms, "
+                             "\"within\": [start_ms, end_ms]}");
+        else {
+            x->win0 = json_number_value(json_array_get(ab, 0));
+            x->win1 = json_number_value(json_array_get(ab, 1));
+            if (!(x->win0 >= 0 && x->win0 < x->win1 && x->win1 <= x->duration))
+                rc = mp_m_fail(c, MP_EINVAL, "need 0 <= start < end <= duration "
+                               "(%g ms)", x->duration);
+            else if (x->win_len > x->win1 - x->win0)
+                rc = mp_m_fail(c, MP_EINVAL, "a window of %g ms does not fit in "
+                               "[%g, %g] ms", x->win_len, x->win0, x->win1);
+        }
+    }
+    mp_m_pop(c, o2);
+    return rc;
+}
+
 static int inner(mp_m_ctx *c, mp_experiment *x, const json_t *root)
 {
     static const char *const rkeys[] = {"samples", NULL};
@@ -126,24 +170,10 @@ static int inner(mp_m_ctx *c, mp_experiment *x, const json_t *root)
         if (rc == MP_OK)
             rc = mp_m_check_steps(c, "duration", x->duration, m->dt);
         json_t *w = json_object_get(v, "score_window");
-        if (rc == MP_OK && w) {
-            size_t o2 = mp_m_push_key(c, "score_window");
-            if (!json_is_array(w) || json_array_size(w) != 2 ||
-                !json_is_number(json_array_get(w, 0)) ||
-                !json_is_number(json_array_get(w, 1)))
-                rc = mp_m_fail(c, MP_EINVAL, "expected [start_ms, end_ms]");
-            else {
-                x->win0 = json_number_value(json_array_get(w, 0));
-                x->win1 = json_number_value(json_array_get(w, 1));
-                if (!(x->win0 >= 0 && x->win0 < x->win1 && x->win1 <= x->duration))
-                    rc = mp_m_fail(c, MP_EINVAL, "need 0 <= start < end <= duration "
-                                   "(%g ms)", x->duration);
-            }
-            mp_m_pop(c, o2);
-        } else if (rc == MP_OK) {
-            x->win0 = 0.0;
-            x->win1 = x->duration;
-        }
+        x->win0 = 0.0;
+        x->win1 = x->duration;
+        if (rc == MP_OK && w)
+            rc = score_window(c, x, w);
     }
     mp_m_pop(c, old);
     return rc;
@@ -246,100 +276,6 @@ static int penalty(mp_m_ctx *c, mp_experiment *x, const json_t *root)
     return rc;
 }
 
-static int optimizer(mp_m_ctx *c, mp_experiment *x, const json_t *root)
-{
-    static const char *const kinds[] = {"adam", "cmaes", NULL};
-    static const char *const grads[] = {"exact", "finite_difference", NULL};
-    static const char *const akeys[] = {"kind", "lr", "betas", "eps", "gradient",
-                                        "fd_step", "clip", "per_coefficient_lr", NULL};
-    static const char *const ckeys[] = {"kind", "sigma", "population", NULL};
-    static const double lr = 1e-3, eps = 1e-8, h = 1e-4, sig = 1e-3;
-    json_t *v = json_object_get(root, "optimizer");
-    if (!v)
-        return mp_m_fail_key(c, "optimizer", MP_EINVAL, "missing key 'optimizer'");
-    size_t old = mp_m_push_key(c, "optimizer");
-    int k = 0, rc = json_is_object(v) ? mp_m_enum(c, v, "kind", kinds, -1, &k)
-                                      : mp_m_fail(c, MP_EINVAL, "expected an object");
-    x->opt = (mp_x_opt_kind)k;
-    if (rc == MP_OK)
-        rc = mp_m_object(c, v, k == 0 ? "adam optimizer" : "cmaes optimizer",
-                         k == 0 ? akeys : ckeys);
-    if (rc != MP_OK)
-        goto out;
-    if (x->opt == MP_X_OPT_ADAM) {
-        int g = 1;
-        rc = mp_m_num(c, v, "lr", &lr, MP_M_GT(0), NULL, &x->lr);
-        x->beta1 = 0.9;
-        x->beta2 = 0.999;
-        json_t *b = json_object_get(v, "betas");
-        if (rc == MP_OK && b) {
-            size_t ob = mp_m_push_key(c, "betas");
-            if (!json_is_array(b) || json_array_size(b) != 2 ||
-                !json_is_number(json_array_get(b, 0)) ||
-                !json_is_number(json_array_get(b, 1)))
-                rc = mp_m_fail(c, MP_EINVAL, "expected [beta1, beta2]");
-            else {
-                x->beta1 = json_number_value(json_array_get(b, 0));
-                x->beta2 = json_number_value(json_array_get(b, 1));
-                if (!(x->beta1 >= 0 && x->beta1 < 1 && x->beta2 >= 0 && x->beta2 < 1))
-                    rc = mp_m_fail(c, MP_EINVAL, "betas must lie in [0, 1)");
-            }
-            mp_m_pop(c, ob);
-        }
-        if (rc == MP_OK)
-            rc = mp_m_num(c, v, "eps", &eps, MP_M_GE(0), NULL, &x->eps);
-        if (rc == MP_OK)
-            rc = mp_m_enum(c, v, "gradient", grads, 1, &g);
-        x->gradient = (mp_x_grad_kind)g;
-        if (rc == MP_OK)
-            rc = mp_m_num(c, v, "fd_step", &h, MP_M_GT(0), NULL, &x->fd_step);
-        json_t *cl = json_object_get(v, "clip");
-        if (rc == MP_OK && cl && !json_is_null(cl))
-            rc = mp_m_num(c, v, "clip", NULL, MP_M_GT(0), NULL, &x->clip);
-        json_t *pl = json_object_get(v, "per_coefficient_lr");
-        if (rc == MP_OK && pl) {
-            size_t op = mp_m_push_key(c, "per_coefficient_lr");
-            if (!json_is_object(pl))
-                rc = mp_m_fail(c, MP_EINVAL, "expected an object {name: lr}");
-            else if (!(x->lr_per = mp_u_malloc(x->n_free * sizeof *x->lr_per)))
-                rc = mp_m_nomem(c);
-            for (size_t i = 0; i < x->n_free && rc == MP_OK; i++) {
-                double d = x->lr;
-                rc = mp_m_num(c, pl, x->free[i].name, &d, MP_M_GT(0), NULL,
-                              &x->lr_per[i]);
-            }
-            const char *key;
-            json_t *val;
-            json_object_foreach((json_t *)pl, key, val) {
-                size_t i = 0;
-                (void)val;
-                while (i < x->n_free && strcmp(x->free[i].name, key) != 0)
-                    i++;
-                if (rc == MP_OK && i == x->n_free)
-                    rc = mp_m_fail_key(c, key, MP_EINVAL, "'%s' is not a free "
-                                       "coefficient", key);
-            }
-            mp_m_pop(c, op);
-        }
-        if (rc == MP_OK && x->gradient == MP_X_GRAD_EXACT &&
-            (x->task != MP_X_TASK_NWAY || x->loss != MP_X_LOSS_QUERY_CE))
-            rc = mp_m_fail_key(c, "gradient", MP_EINVAL, "exact gradients need "
-                               "nway_kshot tasks and the query_cross_entropy loss; "
-                               "use \"finite_difference\"");
-    } else {
-        rc = mp_m_num(c, v, "sigma", &sig, MP_M_GT(0), NULL, &x->sigma);
-        json_t *p = json_object_get(v, "population");
-        x->population = 0;
-        if (rc == MP_OK && p && !json_is_null(p))
-            rc = mp_m_size(c, v, "population", NULL, 2, 100000, &x->population);
-        if (rc == MP_OK && x->population == 0)
-            x->population = 4 + (size_t)floor(3.0 * log((double)x->n_free));
-    }
-out:
-    mp_m_pop(c, old);
-    return rc;
-}
-
 /* "target_rule": {free name: value}; names not listed are 0. */
 static int target_rule(mp_m_ctx *c, mp_experiment *x, const json_t *root)
 {
@@ -385,8 +321,14 @@ static int model_given(mp_m_ctx *c, const json_t *root)
                : mp_m_fail(c, MP_EINVAL, what, c->file, c->file);
 }
 
+/* --set edits of the experiment's model (`metaplast meta --set`). */
+typedef struct model_sets {
+    const char *const *v;
+    size_t n;
+} model_sets;
+
 static int top(mp_m_ctx *c, mp_experiment *x, const char *base_dir,
-               const json_t *root)
+               const model_sets *sets, const json_t *root)
 {
     static const char *const keys[] = {"format", "version", "notes", "model", "free",
                                        "tasks", "inner", "loss", "penalty",
@@ -427,7 +369,8 @@ static int top(mp_m_ctx *c, mp_experiment *x, const char *base_dir,
         return mp_m_fail_key(c, "model", MP_EIO, "cannot open model file '%s': %s",
                              x->model_file, mp_u_read_reason(r, e));
     close(mfd);
-    rc = mp_model_load_flags(x->model_file, NULL, 0, c->flags, &x->model, c->err);
+    rc = mp_model_load_flags(x->model_file, sets->v, sets->n, c->flags, &x->model,
+                             c->err);
     if (rc != MP_OK)
         return rc;
     rc = mp_m_array(c, root, "free", 0, 1, &arr);
@@ -453,7 +396,7 @@ static int top(mp_m_ctx *c, mp_experiment *x, const char *base_dir,
     if (rc == MP_OK)
         rc = penalty(c, x, root);
     if (rc == MP_OK)
-        rc = optimizer(c, x, root);
+        rc = mp_x_parse_optimizer(c, x, root);
     if (rc == MP_OK)
         rc = mp_m_size(c, root, "iterations", NULL, 1, (size_t)1 << 40, &x->iterations);
     if (rc == MP_OK)
@@ -470,8 +413,8 @@ static int top(mp_m_ctx *c, mp_experiment *x, const char *base_dir,
 /* Loads an experiment from len bytes of JSON text; name stands for the file
  * in messages, base_dir is where its "model" path resolves from. */
 static int load_text(const char *text, size_t len, const char *name,
-                     const char *base_dir, unsigned flags, mp_experiment **out,
-                     mp_error *err)
+                     const char *base_dir, unsigned flags, const model_sets *sets,
+                     mp_experiment **out, mp_error *err)
 {
     json_error_t je;
     int rc = MP_OK;
@@ -490,6 +433,11 @@ static int load_text(const char *text, size_t len, const char *name,
         rc = mp_m_nomem(&c);
     if (rc == MP_OK) {
         x->hash = text_hash(text, len);
+        /* --set edits change the run: a checkpoint's hash covers them, so
+         * that --resume (which hashes the file alone) refuses such a run
+         * instead of continuing it on the unedited model */
+        for (size_t i = 0; i < sets->n; i++)
+            x->hash = text_hash(sets->v[i], strlen(sets->v[i]) + 1) ^ (x->hash * 31u);
         /* the place a checkpoint records, valid from any directory */
         x->file_abs = mp_u_realpath(name);
         if (!x->file_abs && !(x->file_abs = mp_u_strdup(name)))
@@ -499,7 +447,7 @@ static int load_text(const char *text, size_t len, const char *name,
         rc = mp_m_fail(&c, MP_EINVAL, "expected the experiment object { ... }, got %s",
                        mp_m_type_name(root));
     if (rc == MP_OK)
-        rc = top(&c, x, base_dir, root);
+        rc = top(&c, x, base_dir, sets, root);
     json_decref(root);
     mp_m_ctx_release(&c);
     if (rc != MP_OK) {
@@ -513,7 +461,8 @@ static int load_text(const char *text, size_t len, const char *name,
 int mp_x_load_string(const char *text, size_t len, const char *name,
                      const char *base_dir, mp_experiment **out, mp_error *err)
 {
-    return load_text(text, len, name, base_dir, 0, out, err);
+    static const model_sets none = {NULL, 0};
+    return load_text(text, len, name, base_dir, 0, &none, out, err);
 }
 
 int mp_x_load(const char *path, mp_experiment **out, mp_error *err)
@@ -524,6 +473,13 @@ int mp_x_load(const char *path, mp_experiment **out, mp_error *err)
 int mp_x_load_flags(const char *path, unsigned flags, mp_experiment **out,
                     mp_error *err)
 {
+    return mp_x_load_sets(path, flags, NULL, 0, out, err);
+}
+
+int mp_x_load_sets(const char *path, unsigned flags, const char *const *sets,
+                   size_t n_sets, mp_experiment **out, mp_error *err)
+{
+    const model_sets ms = {sets, n_sets};
     char *text = NULL;
     size_t len = 0;
     *out = NULL;
@@ -535,7 +491,7 @@ int mp_x_load_flags(const char *path, unsigned flags, mp_experiment **out,
     const char *slash = strrchr(path, '/');
     char *dir = slash ? mp_u_strndup(path, (size_t)(slash - path) + (slash == path))
                       : mp_u_strdup(".");
-    rc = dir ? load_text(text, len, path, dir, flags, out, err)
+    rc = dir ? load_text(text, len, path, dir, flags, &ms, out, err)
              : mp_u_err(err, MP_ENOMEM, path, 0, 0, NULL, "out of memory");
     mp_u_free(dir);
     mp_u_free(text);

@@ -34,17 +34,31 @@ typedef enum { MP_X_PEN_NONE, MP_X_PEN_L1, MP_X_PEN_L2 } mp_x_pen_kind;
 typedef enum { MP_X_OPT_ADAM, MP_X_OPT_CMAES } mp_x_opt_kind;
 typedef enum { MP_X_GRAD_EXACT, MP_X_GRAD_FD } mp_x_grad_kind;
 
-/* One free coefficient: parameter `param` (index in the rule's descriptor)
- * of every projection in proj[] (one shared value). */
+/* One free rule parameter: parameter `param` (index in the rule's
+ * descriptor) of every projection in proj[] (one shared value). init, lo
+ * and hi are in the parameter's units; lo/hi are the rule's declared bounds,
+ * narrowed by the experiment's (-HUGE_VAL/HUGE_VAL where neither bounds).
+ * With log_scale the optimizer works on theta = log(value)
+ * (mp_x_free_value / mp_x_free_theta). coef: the parameter is flagged
+ * MP_PARAM_COEF (only those have exact gradients today). */
 typedef struct mp_x_free {
     char *name;
     char *param_name;
     size_t param;
     size_t *proj;
     size_t n_proj;
-    double init, lo, hi; /* lo/hi: -HUGE_VAL/HUGE_VAL without bounds */
+    double init, lo, hi;
     int bounded;
+    int log_scale;
+    int coef;
 } mp_x_free;
+
+/* The most free dimensions finite differences and CMA-ES accept
+ * (docs/meta.md "Limits"): FD costs 2n evaluations per step, CMA-ES keeps
+ * an n x n covariance and decomposes it (O(n^3)) and needs about n
+ * generations per e-fold of progress; above these use exact gradients. */
+#define MP_X_FD_MAX_DIM 64
+#define MP_X_CMAES_MAX_DIM 100
 
 typedef struct mp_experiment {
     char *file;       /* as given */
@@ -62,6 +76,9 @@ typedef struct mp_experiment {
     /* inner loop */
     size_t inner_samples;       /* rate */
     double duration, win0, win1; /* spiking, ms */
+    /* win_len > 0: the score window is win_len ms drawn per evaluation,
+     * uniformly within [win0, win1] (mp_x_score_window) */
+    double win_len;
     /* loss */
     mp_x_loss_kind loss;
     size_t loss_pop;  /* target_rate: population index */
@@ -95,6 +112,11 @@ int mp_x_load(const char *path, mp_experiment **out, mp_error *err);
 /* mp_x_load with the MP_LOAD_* flags of model.h for the experiment's model. */
 int mp_x_load_flags(const char *path, unsigned flags, mp_experiment **out,
                     mp_error *err);
+/* mp_x_load_flags with n_sets "PATH=VALUE" edits of the experiment's model
+ * (as `metaplast run --set`); they enter x->hash, so a run started with
+ * them cannot be resumed by a file hash alone. */
+int mp_x_load_sets(const char *path, unsigned flags, const char *const *sets,
+                   size_t n_sets, mp_experiment **out, mp_error *err);
 /* The same from memory (mp_x_load reads the file and calls this): len bytes
  * of JSON; name stands for the file in messages (NULL: "<string>"); the
  * experiment's "model" path resolves from base_dir (NULL: the current
@@ -109,6 +131,14 @@ struct mp_m_ctx;
 struct json_t;
 int mp_x_parse_free(struct mp_m_ctx *c, mp_experiment *x, size_t i,
                     const struct json_t *v);
+/* Parses the experiment's "optimizer" (experiment_opt.c) after "free". */
+int mp_x_parse_optimizer(struct mp_m_ctx *c, mp_experiment *x,
+                         const struct json_t *root);
+
+/* The value in the parameter's units of optimizer coordinate theta of f,
+ * and back (the identity, or exp/log on a log scale). */
+double mp_x_free_value(const mp_x_free *f, double theta);
+double mp_x_free_theta(const mp_x_free *f, double value);
 
 /* The hash mp_x_load stores in x->hash, of the file at path without
  * loading it. errors: MP_EIO, MP_ENOMEM */
@@ -122,8 +152,15 @@ double mp_x_penalty(const mp_experiment *x, const double *theta, double *grad);
 double mp_x_rule_angle(const mp_experiment *x, const double *theta);
 
 /* Seeds: the (iteration, task) of an evaluation; kind 1 = task sampling,
- * 2 = network, 3 = data set, 4 = CMA-ES generation. */
+ * 2 = network, 3 = data set, 4 = CMA-ES generation, 5 = score window. */
 uint64_t mp_x_seed(uint64_t seed, uint32_t kind, uint64_t iter, uint64_t task);
+
+/* The score window [*a, *b] (ms) of evaluation (iter, task): the fixed one,
+ * or one of win_len ms drawn within [win0, win1] from the experiment seed
+ * (the same for every point of that evaluation: common random numbers);
+ * on the simulation's dt grid. */
+void mp_x_score_window(const mp_experiment *x, uint64_t iter, uint64_t task,
+                       double *a, double *b);
 
 /* ---- one evaluation (eval.c) ------------------------------------------------ */
 

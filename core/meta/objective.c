@@ -53,3 +53,21 @@ double mp_x_rule_angle(const mp_experiment *x, const double *theta)
     }
     return 2.0 * atan2(sqrt(dm), sqrt(dp)) * (180.0 / 3.14159265358979323846);
 }
+
+void mp_x_score_window(const mp_experiment *x, uint64_t iter, uint64_t task,
+                       double *a, double *b)
+{
+    if (!(x->win_len > 0)) {
+        *a = x->win0;
+        *b = x->win1;
+        return;
+    }
+    /* a start on the dt grid, uniform over the (steps + 1) positions that
+     * keep the window inside [win0, win1] */
+    double dt = x->model->dt;
+    double steps = floor((x->win1 - x->win0 - x->win_len) / dt + 1e-9);
+    double u = (double)(mp_x_seed(x->seed, 5, iter, task) >> 11) * 0x1p-53;
+    double k = floor(u * (steps + 1.0));
+    *a = x->win0 + (k > steps ? steps : k) * dt;
+    *b = *a + x->win_len;
+}

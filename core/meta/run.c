@@ -1,7 +1,6 @@
-/* The meta-optimization loop: per iteration, every evaluation it needs
- * (tasks x points: theta, FD probes or CMA-ES candidates) runs on the
- * thread pool into its own slot, the slots are reduced in a fixed order,
- * the optimizer steps, one JSON line goes to DIR/log.jsonl and the state to
+/* The meta-optimization loop: per iteration, one batch of every evaluation
+ * it needs (batch.c: tasks x points: theta, FD probes or CMA-ES
+ * candidates), the optimizer steps, one JSON line goes to DIR/log.jsonl and the state to
  * DIR/checkpoint.json (written to a temporary file, flushed to disk, then
  * renamed; core/util/output.c).
  * docs/meta.md describes the files. */
@@ -14,111 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "meta/batch_int.h"
 #include "meta/meta_int.h"
 #include "util/util_int.h"
 
 #define JFLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17))
-
-/* ---- a batch of evaluations --------------------------------------------------- */
-
-typedef struct batch {
-    const mp_experiment *x;
-    const double *points; /* n_points x n_free */
-    size_t n_points, n_tasks;
-    uint64_t iter;
-    mp_x_result *res; /* n_points x n_tasks */
-    double *grads;    /* n_points x n_tasks x n_free, or NULL */
-} batch;
-
-static int batch_job(void *ctx, size_t i, mp_error *e)
-{
-    batch *b = ctx;
-    size_t p = i / b->n_tasks, t = i % b->n_tasks;
-    mp_x_result *r = &b->res[i];
-    r->grad = b->grads ? b->grads + i * b->x->n_free : NULL;
-    r->want_align = p == 0 && b->x->task == MP_X_TASK_NWAY &&
-                    b->x->loss == MP_X_LOSS_QUERY_CE;
-    return mp_x_evaluate(b->x, b->points + p * b->x->n_free, b->iter, t, r, e);
-}
-
-/* Means over tasks of point p, in task order. */
-typedef struct point_stats {
-    double loss, acc;
-    size_t blown;
-    const char *reason;
-} point_stats;
-
-static point_stats reduce(const batch *b, size_t p, double *grad)
-{
-    point_stats s = {0.0, 0.0, 0, NULL};
-    size_t n = b->n_tasks, nf = b->x->n_free;
-    if (grad)
-        memset(grad, 0, nf * sizeof *grad);
-    for (size_t t = 0; t < n; t++) {
-        const mp_x_result *r = &b->res[p * n + t];
-        s.loss += r->loss;
-        s.acc += r->accuracy;
-        if (r->blown) {
-            s.blown++;
-            if (!s.reason)
-                s.reason = r->reason;
-        }
-        if (grad)
-            for (size_t f = 0; f < nf; f++)
-                grad[f] += b->grads[(p * n + t) * nf + f];
-    }
-    s.loss /= (double)n;
-    s.acc /= (double)n;
-    if (grad)
-        for (size_t f = 0; f < nf; f++)
-            grad[f] /= (double)n;
-    return s;
-}
-
-static int run_batch(batch *b, int threads, mp_error *err)
-{
-    size_t n = b->n_points * b->n_tasks;
-    b->res = mp_u_calloc(n, sizeof *b->res);
-    if (!b->res)
-        return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    return mp_x_parallel(n, threads, batch_job, b, err);
-}
-
-/* ---- JSON helpers ------------------------------------------------------------------ */
-
-/* Frees a text from json_dumps with Jansson's free function: Jansson has
- * its own allocator (include/metaplast/alloc.h), perhaps the application's. */
-static void json_text_free(char *txt)
-{
-    json_free_t jfree;
-    json_get_alloc_funcs(NULL, &jfree);
-    if (txt)
-        jfree(txt);
-}
-
-static json_t *num(double v)
-{
-    return isfinite(v) ? json_real(v) : json_null();
-}
-
-static json_t *named(const mp_experiment *x, const double *v)
-{
-    json_t *o = json_object();
-    for (size_t i = 0; i < x->n_free; i++)
-        json_object_set_new(o, x->free[i].name, num(v[i]));
-    return o;
-}
-
-/* A non-finite entry is written as null: json_real refuses it, and a
- * dropped element would shift every later index (a checkpoint read back
- * then names the null instead of miscounting). */
-static json_t *arr(const double *v, size_t n)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, num(v[i]));
-    return a;
-}
 
 /* checkpoint.json and result.json replace their previous version
  * atomically and durably (core/util/output.c). */
@@ -132,31 +31,6 @@ static int write_json_atomic(const char *dir, const char *name, json_t *j,
     return rc;
 }
 
-/* Analysis fields of point 0: "alignment_deg" (per layer, mean over the
- * tasks that have one) and "rule_angle_deg" (with a target_rule). */
-static void analysis(const batch *b, const double *theta, json_t *j)
-{
-    const mp_experiment *x = b->x;
-    size_t na = 0, cnt = 0;
-    double m[MP_X_MAX_ALIGN] = {0};
-    for (size_t t = 0; t < b->n_tasks; t++) {
-        const mp_x_result *r = &b->res[t];
-        if (!r->n_align)
-            continue;
-        na = r->n_align;
-        cnt++;
-        for (size_t k = 0; k < na; k++)
-            m[k] += r->align[k];
-    }
-    if (cnt) {
-        for (size_t k = 0; k < na; k++)
-            m[k] /= (double)cnt;
-        json_object_set_new(j, "alignment_deg", arr(m, na));
-    }
-    if (x->target)
-        json_object_set_new(j, "rule_angle_deg", num(mp_x_rule_angle(x, theta)));
-}
-
 /* ---- the state of a run ---------------------------------------------------------- */
 
 typedef mp_x_state state; /* meta_int.h */
@@ -168,24 +42,24 @@ static json_t *checkpoint_json(const state *s)
     json_t *j = json_pack("{s:s,s:i,s:s,s:I,s:o,s:o,s:I,s:o}", "format",
                           "metaplast-meta-checkpoint", "version", MP_X_CHECKPOINT_VERSION,
                           "experiment_hash", h, "iter", (json_int_t)s->iter, "theta",
-                          arr(s->theta, s->n), "best_theta", arr(s->best_theta, s->n),
+                          mp_x_json_array(s->theta, s->n), "best_theta", mp_x_json_array(s->best_theta, s->n),
                           "best_iter", (json_int_t)s->best_iter, "best_loss",
-                          num(s->best_loss));
-    json_object_set_new(j, "last_loss", num(s->last_loss));
+                          mp_x_json_num(s->best_loss));
+    json_object_set_new(j, "last_loss", mp_x_json_num(s->last_loss));
     /* what `meta --resume DIR` alone loads (resume.c) */
     json_object_set_new(j, "experiment", json_string(s->x->file_abs));
     if (s->x->opt == MP_X_OPT_ADAM) {
         json_object_set_new(j, "adam",
                             json_pack("{s:I,s:o,s:o}", "t", (json_int_t)s->adam.t, "m",
-                                      arr(s->adam.m, s->n), "v", arr(s->adam.v, s->n)));
+                                      mp_x_json_array(s->adam.m, s->n), "v", mp_x_json_array(s->adam.v, s->n)));
     } else {
         const mp_cmaes *e = &s->es;
         json_object_set_new(
             j, "cmaes",
             json_pack("{s:o,s:f,s:o,s:o,s:o,s:o,s:o,s:I,s:I,s:I}", "mean",
-                      arr(e->mean, s->n), "sigma", e->sigma, "C", arr(e->C, s->n * s->n),
-                      "B", arr(e->B, s->n * s->n), "D", arr(e->D, s->n), "pc",
-                      arr(e->pc, s->n), "ps", arr(e->ps, s->n), "counteval",
+                      mp_x_json_array(e->mean, s->n), "sigma", e->sigma, "C", mp_x_json_array(e->C, s->n * s->n),
+                      "B", mp_x_json_array(e->B, s->n * s->n), "D", mp_x_json_array(e->D, s->n), "pc",
+                      mp_x_json_array(e->pc, s->n), "ps", mp_x_json_array(e->ps, s->n), "counteval",
                       (json_int_t)e->counteval, "eigeneval", (json_int_t)e->eigeneval,
                       "gen", (json_int_t)e->gen));
     }
@@ -265,7 +139,8 @@ static void progress(const state *s, const double *th, const char *accname,
     if (isfinite(acc))
         fprintf(stderr, "  %s %.4g", accname, acc);
     for (size_t i = 0; i < s->n; i++)
-        fprintf(stderr, "%s%s=%.6g", i ? " " : "  | ", s->x->free[i].name, th[i]);
+        fprintf(stderr, "%s%s=%.6g", i ? " " : "  | ", s->x->free[i].name,
+                mp_x_free_value(&s->x->free[i], th[i]));
     if (s->x->opt == MP_X_OPT_CMAES)
         fprintf(stderr, "  sigma %.3g", s->es.sigma);
     if (blown)
@@ -293,7 +168,7 @@ static int iterate(state *s, int threads, json_t *line, double *out_loss,
     double *pts = mp_u_malloc(np * n * sizeof(double));
     double *grad = mp_u_calloc(n, sizeof(double));
     double *fvals = mp_u_calloc(np, sizeof(double));
-    batch b = {x, pts, np, T, it, NULL, NULL};
+    mp_x_batch b = {x, pts, np, T, it, NULL, NULL};
     int rc = pts && grad && fvals ? MP_OK : MP_ENOMEM;
     if (rc == MP_OK && exact && !(b.grads = mp_u_calloc(np * T * n, sizeof(double))))
         rc = MP_ENOMEM;
@@ -323,14 +198,14 @@ static int iterate(state *s, int threads, json_t *line, double *out_loss,
                 pts[(2 + 2 * i) * n + i] -= x->fd_step;
             }
     }
-    rc = run_batch(&b, threads, err);
+    rc = mp_x_batch_run(&b, threads, err);
     if (rc != MP_OK)
         goto out;
-    point_stats c = reduce(&b, 0, exact ? grad : NULL);
+    mp_x_point_stats c = mp_x_batch_reduce(&b, 0, exact ? grad : NULL);
     size_t blown = 0;
     const char *reason = NULL;
     for (size_t p = 0; p < np; p++) {
-        point_stats q = reduce(&b, p, NULL);
+        mp_x_point_stats q = mp_x_batch_reduce(&b, p, NULL);
         fvals[p] = q.loss + mp_x_penalty(x, pts + p * n, NULL);
         blown += q.blown;
         if (!reason)
@@ -338,14 +213,14 @@ static int iterate(state *s, int threads, json_t *line, double *out_loss,
     }
     double loss = fvals[0];
     json_object_set_new(line, "iter", json_integer((json_int_t)s->iter));
-    json_object_set_new(line, "theta", named(x, theta_used));
-    json_object_set_new(line, "loss", num(loss));
+    json_object_set_new(line, "theta", mp_x_json_values(x, theta_used));
+    json_object_set_new(line, "loss", mp_x_json_num(loss));
     if (x->task == MP_X_TASK_NWAY)
-        json_object_set_new(line, "accuracy", num(c.acc));
+        json_object_set_new(line, "accuracy", mp_x_json_num(c.acc));
     else if (x->loss == MP_X_LOSS_TARGET_RATE)
-        json_object_set_new(line, "rate", num(c.acc));
+        json_object_set_new(line, "rate", mp_x_json_num(c.acc));
     *out_acc = c.acc;
-    analysis(&b, theta_used, line);
+    mp_x_batch_analysis(&b, theta_used, line);
     if (x->opt == MP_X_OPT_ADAM) {
         if (!exact)
             for (size_t i = 0; i < n; i++)
@@ -353,9 +228,9 @@ static int iterate(state *s, int threads, json_t *line, double *out_loss,
                            (fvals[2 + 2 * i] - mp_x_penalty(x, pts + (2 + 2 * i) * n, NULL))) /
                           (2.0 * x->fd_step);
         mp_x_penalty(x, s->theta, grad);
-        json_object_set_new(line, "gradient", named(x, grad));
+        json_object_set_new(line, "gradient", mp_x_json_named(x, grad));
         double gn = mp_x_clip(grad, n, x->clip);
-        json_object_set_new(line, "grad_norm", num(gn));
+        json_object_set_new(line, "grad_norm", mp_x_json_num(gn));
         mp_adam_step(&s->adam, s->theta, grad);
         clamp(s, s->theta);
     } else {
@@ -366,10 +241,10 @@ static int iterate(state *s, int threads, json_t *line, double *out_loss,
                 best = fvals[p];
                 bi = p;
             }
-        json_object_set_new(line, "sigma", num(s->es.sigma));
-        json_object_set_new(line, "best_candidate_loss", num(best));
-        json_object_set_new(line, "best_candidate", named(x, pts + bi * n));
-        json_object_set_new(line, "candidate_losses", arr(fvals + 1, np - 1));
+        json_object_set_new(line, "sigma", mp_x_json_num(s->es.sigma));
+        json_object_set_new(line, "best_candidate_loss", mp_x_json_num(best));
+        json_object_set_new(line, "best_candidate", mp_x_json_values(x, pts + bi * n));
+        json_object_set_new(line, "candidate_losses", mp_x_json_array(fvals + 1, np - 1));
         rc = mp_cmaes_tell(&s->es, pts + n, fvals + 1);
         if (rc != MP_OK) {
             rc = mp_u_err(err, rc, NULL, 0, 0, NULL, "out of memory");
@@ -412,9 +287,10 @@ static int state_init(state *s, const mp_experiment *x, mp_error *err)
         return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     int bounded = 0;
     for (size_t i = 0; i < n; i++) {
-        s->theta[i] = s->best_theta[i] = x->free[i].init;
-        s->lo[i] = x->free[i].lo;
-        s->hi[i] = x->free[i].hi;
+        const mp_x_free *f = &x->free[i];
+        s->theta[i] = s->best_theta[i] = mp_x_free_theta(f, f->init);
+        s->lo[i] = mp_x_free_theta(f, f->lo);
+        s->hi[i] = mp_x_free_theta(f, f->hi);
         bounded |= x->free[i].bounded;
     }
     s->best_loss = HUGE_VAL;
@@ -464,14 +340,14 @@ static int write_result(const state *s, const mp_x_run_opts *o, int finished,
                           "metaplast-meta-result", "version", 1, "experiment", x->file,
                           "model", x->model_file, "iterations", (json_int_t)s->iter,
                           "planned_iterations", (json_int_t)x->iterations, "finished",
-                          finished, "theta", named(x, s->theta), "last_loss",
-                          num(s->last_loss));
+                          finished, "theta", mp_x_json_values(x, s->theta), "last_loss",
+                          mp_x_json_num(s->last_loss));
     json_object_set_new(j, "best", json_pack("{s:I,s:o,s:o}", "iter",
                                              (json_int_t)s->best_iter, "loss",
-                                             num(s->best_loss), "theta",
-                                             named(x, s->best_theta)));
+                                             mp_x_json_num(s->best_loss), "theta",
+                                             mp_x_json_values(x, s->best_theta)));
     if (x->opt == MP_X_OPT_CMAES)
-        json_object_set_new(j, "sigma", num(s->es.sigma));
+        json_object_set_new(j, "sigma", mp_x_json_num(s->es.sigma));
     json_object_set_new(j, "command", json_string(o->command ? o->command : ""));
     int rc = write_json_atomic(o->out, "result.json", j,
                                JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17),
@@ -534,7 +410,7 @@ int mp_x_run(const mp_experiment *x, const mp_x_run_opts *o, mp_error *err)
                 rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
             else if (fprintf(log, "%s\n", txt) < 0 || fflush(log) != 0)
                 rc = mp_u_write_failed(logp, errno, err);
-            json_text_free(txt);
+            mp_x_json_text_free(txt);
         }
         if (rc == MP_OK && !o->quiet)
             progress(&s, th_used, accname, loss, acc, secs, blown);
@@ -561,69 +437,5 @@ int mp_x_run(const mp_experiment *x, const mp_x_run_opts *o, mp_error *err)
         fprintf(stderr, "meta: %s after %lld iteration%s; result in %s/result.json\n",
                 how, s.iter, s.iter == 1 ? "" : "s", o->out);
     state_release(&s);
-    return rc;
-}
-
-int mp_x_evaluate_initial(const mp_experiment *x, int threads, char **json,
-                          mp_error *err)
-{
-    size_t n = x->n_free, T = x->per_iteration;
-    int exact = x->opt == MP_X_OPT_ADAM && x->gradient == MP_X_GRAD_EXACT;
-    int fd = x->opt == MP_X_OPT_ADAM && !exact;
-    size_t np = fd ? 1 + 2 * n : 1;
-    double *pts = mp_u_malloc(np * n * sizeof(double)), *grad = mp_u_calloc(n, sizeof(double));
-    batch b = {x, pts, np, T, 0, NULL, NULL};
-    int rc = pts && grad ? MP_OK : MP_ENOMEM;
-    if (rc == MP_OK && exact && !(b.grads = mp_u_calloc(T * n, sizeof(double))))
-        rc = MP_ENOMEM;
-    if (rc != MP_OK) {
-        mp_u_free(pts);
-        mp_u_free(grad);
-        return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    }
-    for (size_t p = 0; p < np; p++)
-        for (size_t i = 0; i < n; i++)
-            pts[p * n + i] = x->free[i].init;
-    for (size_t i = 0; fd && i < n; i++) {
-        pts[(1 + 2 * i) * n + i] += x->fd_step;
-        pts[(2 + 2 * i) * n + i] -= x->fd_step;
-    }
-    rc = run_batch(&b, threads, err);
-    if (rc == MP_OK) {
-        point_stats c = reduce(&b, 0, exact ? grad : NULL);
-        for (size_t i = 0; fd && i < n; i++)
-            grad[i] = (reduce(&b, 1 + 2 * i, NULL).loss - reduce(&b, 2 + 2 * i, NULL).loss) /
-                      (2.0 * x->fd_step);
-        double pen = mp_x_penalty(x, pts, exact || fd ? grad : NULL);
-        json_t *j = json_object();
-        json_object_set_new(j, "theta", named(x, pts));
-        json_object_set_new(j, "loss", num(c.loss + pen));
-        json_object_set_new(j, "task_loss", num(c.loss));
-        json_object_set_new(j, "penalty", num(pen));
-        if (x->task == MP_X_TASK_NWAY)
-            json_object_set_new(j, "accuracy", num(c.acc));
-        else if (x->loss == MP_X_LOSS_TARGET_RATE)
-            json_object_set_new(j, "rate", num(c.acc));
-        analysis(&b, pts, j);
-        json_object_set_new(j, "tasks", json_integer((json_int_t)T));
-        json_object_set_new(j, "blowups", json_integer((json_int_t)c.blown));
-        if (c.reason)
-            json_object_set_new(j, "reason", json_string(c.reason));
-        if (exact || fd) {
-            json_object_set_new(j, "gradient", named(x, grad));
-            json_object_set_new(j, "gradient_method",
-                                json_string(exact ? "exact" : "finite_difference"));
-        }
-        char *txt = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
-        *json = mp_u_strdup(txt); /* the caller frees it with mp_u_free */
-        json_text_free(txt);
-        json_decref(j);
-        if (!*json)
-            rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    }
-    mp_u_free(b.res);
-    mp_u_free(b.grads);
-    mp_u_free(pts);
-    mp_u_free(grad);
     return rc;
 }

@@ -61,7 +61,10 @@ enum mp_rule_kind {
 
 /* Parameter flags. */
 enum mp_param_flag {
-    /* A coefficient of the rule: the meta-layer may optimize it. */
+    /* A coefficient of the rule: the meta-layer may optimize it by name
+     * (an experiment's "param") and with exact gradients (the derivative
+     * hooks report it). Any numeric parameter, flagged or not, may be freed
+     * by path for finite differences and CMA-ES (docs/meta.md). */
     MP_PARAM_COEF = 1u << 0,
     /* The time constant (ms) of the presynaptic trace the rule reads: the
      * host keeps x_pre with this tau on the source population, shared with
