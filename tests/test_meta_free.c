@@ -28,6 +28,29 @@ static const char *src_dir(void)
     return s ? s : "..";
 }
 
+/* The experiment text written to path and loaded with the --set edits;
+ * NULL (the message printed when loud) when it does not load. */
+static mp_experiment *load(const char *path, const char *text, const char *const *sets,
+                           size_t n_sets, int loud)
+{
+    FILE *f = fopen(path, "wb");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+    mp_experiment *x = NULL;
+    mp_error e;
+    mp_error_clear(&e);
+    if (mp_x_load_sets(path, 0, sets, n_sets, &x, &e) != MP_OK) {
+        char buf[1024];
+        mp_error_format(&e, buf, sizeof buf);
+        if (loud)
+            fprintf(stderr, "%s\n", buf);
+        return NULL;
+    }
+    return x;
+}
+
 /* An experiment on the Vogels single neuron: free[] and inner given as
  * JSON text; sets: --set edits of the model. */
 static mp_experiment *vogels(const char *name, const char *free, const char *inner,
@@ -45,21 +68,7 @@ static mp_experiment *vogels(const char *name, const char *free, const char *inn
              " \"optimizer\": {\"kind\": \"cmaes\", \"sigma\": 0.1},"
              " \"iterations\": 1, \"seed\": 7}",
              src_dir(), free, inner);
-    FILE *f = fopen(path, "wb");
-    if (f) {
-        fputs(text, f);
-        fclose(f);
-    }
-    mp_experiment *x = NULL;
-    mp_error e;
-    mp_error_clear(&e);
-    if (mp_x_load_sets(path, 0, sets, n_sets, &x, &e) != MP_OK) {
-        char buf[1024];
-        mp_error_format(&e, buf, sizeof buf);
-        fprintf(stderr, "%s\n", buf);
-        return NULL;
-    }
-    return x;
+    return load(path, text, sets, n_sets, 1);
 }
 
 static mp_x_result eval(const mp_experiment *x, const double *theta, uint64_t iter,
@@ -197,15 +206,10 @@ static double exact_grad(const char *name, const char *free)
              " \"optimizer\": {\"kind\": \"adam\", \"lr\": 0.001, \"gradient\": \"exact\"},"
              " \"iterations\": 1, \"seed\": 5}",
              src_dir(), free);
-    FILE *f = fopen(path, "wb");
-    if (f) {
-        fputs(text, f);
-        fclose(f);
-    }
-    mp_experiment *x = NULL;
+    mp_experiment *x = load(path, text, NULL, 0, 0);
     mp_error e;
     mp_error_clear(&e);
-    if (mp_x_load(path, &x, &e) != MP_OK)
+    if (!x)
         return NAN;
     char *json = NULL;
     double g = NAN;

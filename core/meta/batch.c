@@ -15,7 +15,7 @@
 /* ---- a batch of evaluations --------------------------------------------------- */
 
 
-static int batch_job(void *ctx, size_t i, mp_error *e)
+static int batch_job(void *ctx, size_t i, size_t worker, mp_error *e)
 {
     mp_x_batch *b = ctx;
     size_t p = i / b->n_tasks, t = i % b->n_tasks;
@@ -24,7 +24,7 @@ static int batch_job(void *ctx, size_t i, mp_error *e)
     r->want_align = p == 0 && b->x->task == MP_X_TASK_NWAY &&
                     b->x->loss == MP_X_LOSS_QUERY_CE;
     const double *th = b->points + p * b->x->n_free;
-    int rc = mp_x_evaluate(b->x, th, b->iter, t, r, e);
+    int rc = mp_x_evaluate_on(b->x, b->ws, worker, th, b->iter, t, r, e);
     /* on a log scale theta = log(value): dL/dtheta = value dL/dvalue */
     for (size_t f = 0; rc == MP_OK && r->grad && f < b->x->n_free; f++)
         if (b->x->free[f].log_scale)
@@ -65,7 +65,12 @@ int mp_x_batch_run(mp_x_batch *b, int threads, mp_error *err)
     b->res = mp_u_calloc(n, sizeof *b->res);
     if (!b->res)
         return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    return mp_x_parallel(n, threads, batch_job, b, err);
+    int rc = mp_x_slots_new(b->x, mp_x_workers(n, threads), &b->ws, err);
+    if (rc == MP_OK)
+        rc = mp_x_parallel_workers(n, threads, batch_job, b, err);
+    mp_x_slots_free(b->ws);
+    b->ws = NULL;
+    return rc;
 }
 
 /* ---- JSON helpers ------------------------------------------------------------------ */

@@ -81,7 +81,7 @@ int mp_meta_evaluate(const mp_experiment *x, const double *theta, uint64_t itera
     const int exact = method && method[0] == 'e', fd = method && !exact;
     const size_t np = fd ? 1 + 2 * n : 1;
     double *pts = mp_u_malloc((np * n + 1) * sizeof(double));
-    mp_x_batch b = {x, pts, np, T, iteration, NULL, NULL};
+    mp_x_batch b = {x, pts, np, T, iteration, NULL, NULL, NULL};
     out->n_tasks = T;
     out->task_losses = mp_u_calloc(T, sizeof(double));
     out->task_scores = mp_u_calloc(T, sizeof(double));

@@ -188,7 +188,7 @@ static int iterate(state *s, int threads, json_t *line, double *out_loss,
     double *pts = mp_u_malloc(np * n * sizeof(double));
     double *grad = mp_u_calloc(n, sizeof(double));
     double *fvals = mp_u_calloc(np, sizeof(double));
-    mp_x_batch b = {x, pts, np, T, it, NULL, NULL};
+    mp_x_batch b = {x, pts, np, T, it, NULL, NULL, NULL};
     int rc = pts && grad && fvals ? MP_OK : MP_ENOMEM;
     if (rc == MP_OK && exact && !(b.grads = mp_u_calloc(np * T * n, sizeof(double))))
         rc = MP_ENOMEM;
@@ -404,7 +404,7 @@ int mp_x_run(const mp_experiment *x, const mp_meta_run_opts *o, mp_error *err)
     if (rc == MP_OK && !th_used)
         rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     if (rc == MP_OK)
-        notice(o, "%s, %zu free coefficient%s, %s%s, %zu iterations, %d "
+        notice(o, "%s, %zu free parameter%s, %s%s, %zu iterations, %d "
                 "thread%s%s", x->file, x->n_free, x->n_free == 1 ? "" : "s",
                 x->opt == MP_X_OPT_ADAM ? "adam" : "cmaes",
                 x->opt == MP_X_OPT_CMAES ? ""
