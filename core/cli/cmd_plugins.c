@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/cli_int.h"
+#include "cli_int.h"
 #include "metaplast/plugin.h"
 
 typedef struct listing {

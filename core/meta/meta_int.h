@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "metaplast/error.h"
+#include "metaplast/meta.h"
 #include "model/model_int.h"
 #include "stimuli/dataset_int.h"
 
@@ -123,6 +124,10 @@ int mp_x_load_sets(const char *path, unsigned flags, const char *const *sets,
  * directory). The model itself is still read from its file. */
 int mp_x_load_string(const char *text, size_t len, const char *name,
                      const char *base_dir, mp_experiment **out, mp_error *err);
+/* mp_x_load_string with the MP_LOAD_* flags for the experiment's model. */
+int mp_x_load_string_flags(const char *text, size_t len, const char *name,
+                           const char *base_dir, unsigned flags, mp_experiment **out,
+                           mp_error *err);
 void mp_x_free_experiment(mp_experiment *x);
 
 /* Parses entry i of an experiment's "free" array into x->free[i]
@@ -286,17 +291,9 @@ typedef struct mp_x_state {
     double last_loss;
 } mp_x_state;
 
-typedef struct mp_x_run_opts {
-    const char *out;      /* output directory */
-    int threads;
-    int resume;           /* continue from out/checkpoint.json */
-    long long max_iterations; /* stop after this many (total); <0: none */
-    int quiet;
-    const char *command;  /* the command line to rerun, for result.json */
-    volatile int *stop;   /* set asynchronously (SIGINT): checkpoint and stop */
-} mp_x_run_opts;
+/* The run options are the public mp_meta_run_opts (metaplast/meta.h). */
 
-int mp_x_run(const mp_experiment *x, const mp_x_run_opts *o, mp_error *err);
+int mp_x_run(const mp_experiment *x, const mp_meta_run_opts *o, mp_error *err);
 
 /* ---- resuming (resume.c) ------------------------------------------------------------ */
 
@@ -338,8 +335,9 @@ int mp_x_checkpoint_read(mp_x_state *s, const char *text, size_t len,
 int mp_x_checkpoint_load_string(const mp_experiment *x, const char *text,
                                 size_t len, const char *name, mp_error *err);
 
-/* --evaluate: the meta-loss (and gradient, exact or FD) at the initial
- * coefficients on iteration 0's tasks, as a JSON text (free with mp_u_free). */
+/* The meta-loss (and gradient, by the experiment's method) at the initial
+ * point on iteration 0's tasks, as mp_meta_eval_json's text (free with
+ * mp_u_free): mp_meta_evaluate at mp_experiment_initial_theta. */
 int mp_x_evaluate_initial(const mp_experiment *x, int threads, char **json,
                           mp_error *err);
 
