@@ -155,6 +155,10 @@ int mp_r_rev_step(mp_r_rev_ctx *c, mp_r_rev_rec r, const double *gW,
             gek[q] += tmp2[q];
         if (fb == MP_FB_SYMMETRIC && !c->detach_sym)
             mp_r_ger(gWin + c->woff[net->L[k].ff], ek, gtmp, rows, (uint32_t)n);
+        /* e_pre = (B^T e) . fp: d/dB += e g_t^T, accumulated over the steps
+         * (B is constant through the episode) */
+        if (fb != MP_FB_SYMMETRIC && c->arr && c->arr->gB && c->arr->gB[net->L[k].ff])
+            mp_r_ger(c->arr->gB[net->L[k].ff], ek, gtmp, rows, (uint32_t)n);
     }
     output_error_vjp(c, net->L[L].m, r.y + c->noff[L], r.target, ge + c->noff[L],
                      gy + c->noff[L], net->L[L].n);

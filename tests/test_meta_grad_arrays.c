@@ -1,0 +1,243 @@
+/* Exact meta-gradients with respect to array meta-parameters
+ * (mp_r_episode_grad_arr, core/rate/episode.c and reverse.c): the initial
+ * forward weights W_0 of every projection, the feedback weights B
+ * (fixed_random, direct) and a per-synapse learning rate eta of the
+ * pseudo_gradient rule on every projection, against central finite
+ * differences (tests/test_grad_fd.h) of the episode loss, entry by entry.
+ * A 6-5-4-3 network (hidden softplus beta = 10 and tanh), 30 online steps,
+ * 8 query samples, for every feedback mode (symmetric, fixed_random,
+ * direct) and both losses (cross_entropy with a softmax output, mse with a
+ * sigmoid output against one-hot labels). A case passes when, for each
+ * kind of array, max |g - fd| <= 1e-6 max |fd| (and max |fd| > 0).
+ * Also: passing the drawn W_0 and B and a per-synapse eta equal to the
+ * scalar gives the loss of the model itself, bit for bit; the sum of the
+ * per-synapse gradients equals the scalar eta's gradient; the engine's
+ * peak bytes grow by 2 doubles per synapse of the array. */
+#include "test_rate_fixture.h"
+
+#include <math.h>
+
+#include "check.h"
+#include "rate/episode_int.h"
+#include "rate/rate_int.h"
+#include "test_grad_fd.h"
+#include "util/npy.h"
+#include "util/util_int.h"
+
+#define TOL 1e-6
+
+enum { NTR = 30, NQ = 8, NDATA = NTR + NQ, DIM = 6, NOUT = 3, NP = 3 };
+
+static const char *model_fmt =
+    "{\"format\": \"metaplast-model\", \"version\": 1, \"name\": \"g\",\n"
+    " \"network\": \"rate\", \"seed\": 5,\n"
+    " \"training\": {\"samples\": 30, \"order\": \"sequential\", \"loss\": \"%s\",\n"
+    "   \"synthetic_e0\": true},\n"
+    " \"data\": {\"source\": \"npy\", \"train_inputs\": \"x.npy\", \"train_labels\": \"l.npy\"},\n"
+    " \"populations\": [\n"
+    "  {\"name\": \"in\", \"model\": \"rate_input\", \"size\": 6},\n"
+    "  {\"name\": \"h1\", \"model\": \"rate\", \"size\": 5,\n"
+    "   \"activation\": {\"type\": \"softplus\", \"beta\": 10}},\n"
+    "  {\"name\": \"h2\", \"model\": \"rate\", \"size\": 4, \"activation\": \"tanh\"},\n"
+    "  {\"name\": \"out\", \"model\": \"rate\", \"size\": 3, \"activation\": \"%s\"}],\n"
+    " \"projections\": [\n"
+    "  {\"name\": \"w1\", \"source\": \"in\", \"target\": \"h1\", \"feedback\": \"%s\", %s},\n"
+    "  {\"name\": \"w2\", \"source\": \"h1\", \"target\": \"h2\", \"feedback\": \"%s\", %s},\n"
+    "  {\"name\": \"w3\", \"source\": \"h2\", \"target\": \"out\", \"feedback\": \"%s\", %s}]}\n";
+
+static const char *RULE = "\"plasticity\": {\"rule\": \"pseudo_gradient\", "
+                          "\"params\": {\"eta\": 0.05}}";
+
+static uint64_t rs = 0x9E3779B97F4A7C15ull;
+static double u01(void)
+{
+    rs ^= rs >> 12, rs ^= rs << 25, rs ^= rs >> 27;
+    return (double)((rs * 2685821657736338717ull) >> 11) / 9007199254740992.0;
+}
+
+static void write_data(void)
+{
+    static double x[NDATA * DIM], lab[NDATA];
+    for (size_t i = 0; i < NDATA; i++) {
+        int c = (int)(u01() * NOUT) % NOUT;
+        lab[i] = c;
+        for (size_t k = 0; k < DIM; k++)
+            x[i * DIM + k] = 0.5 * u01() + ((int)(k % NOUT) == c ? 0.5 : 0.0);
+    }
+    mp_error err;
+    mp_error_clear(&err);
+    size_t sx[2] = {NDATA, DIM}, sl[1] = {NDATA};
+    CHECK_OK(mp_u_npy_write(rt_dir, "x.npy", 2, sx, x, &err));
+    CHECK_OK(mp_u_npy_write(rt_dir, "l.npy", 1, sl, lab, &err));
+}
+
+static size_t tr_idx[NTR], q_idx[NQ];
+static int32_t tr_lab[NTR], q_lab[NQ];
+
+static mp_r_episode episode(const mp_model *m)
+{
+    const mp_dataset *d = m->data.train;
+    for (size_t i = 0; i < NTR; i++)
+        tr_idx[i] = (i * 7) % NTR, tr_lab[i] = d->label[tr_idx[i]];
+    for (size_t i = 0; i < NQ; i++)
+        q_idx[i] = NTR + i, q_lab[i] = d->label[NTR + i];
+    return (mp_r_episode){d, tr_idx, tr_lab, NTR, q_idx, q_lab, NQ, 77};
+}
+
+/* The arrays of one case: values (W0, B, eta per synapse) and gradients. */
+typedef struct arrays {
+    const mp_model *m;
+    size_t nw[NP], nb[NP];
+    double *W0[NP], *B[NP], *eta[NP];
+    double *gW0[NP], *gB[NP], *geta[NP];
+    const double *const *p_syn[NP];
+    double *const *g_syn[NP];
+    mp_r_grad_arrays arr;
+} arrays;
+
+static double eval(const arrays *a, double *const *g, mp_r_grad_stats *st, int with_grads)
+{
+    mp_r_episode ep = episode(a->m);
+    mp_r_grad_arrays arr = a->arr;
+    if (!with_grads)
+        arr.gW0 = arr.gB = NULL, arr.g_syn = NULL;
+    double l = NAN;
+    mp_error err;
+    mp_error_clear(&err);
+    int rc = mp_r_episode_grad_arr(a->m, NULL, &arr, &ep, &l, NULL, (double **)g, 0, st,
+                                   &err);
+    CHECK_(rc == MP_OK, "episode: %s", err.text);
+    return l;
+}
+
+static double loss_fn(void *ctx)
+{
+    return eval(ctx, NULL, NULL, 0);
+}
+
+/* max |g - fd| / max |fd| over the n entries of x (fd4 along each). */
+static double compare(arrays *a, double *x, const double *g, size_t n, double *fmx)
+{
+    double dmax = 0.0;
+    *fmx = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double fd = fd4(loss_fn, a, &x[i]);
+        dmax = fmax(dmax, fabs(g[i] - fd));
+        *fmx = fmax(*fmx, fabs(fd));
+    }
+    return *fmx > 0 ? dmax / *fmx : dmax;
+}
+
+static double worst;
+static int n_cases;
+
+static void check_case(const char *loss, const char *out, const char *fb)
+{
+    static char text[8192];
+    snprintf(text, sizeof text, model_fmt, loss, out, fb, RULE, fb, RULE, fb, RULE);
+    mp_model *m = rt_model("g.json", text);
+    CHECK(m != NULL);
+    if (!m)
+        return;
+    mp_error err;
+    mp_error_clear(&err);
+    mp_r_net *net = NULL;
+    CHECK_OK(mp_r_net_new(m, 77, &net, &err));
+    if (!net)
+        return;
+    arrays a;
+    memset(&a, 0, sizeof a);
+    a.m = m;
+    for (size_t j = 0; j < NP; j++) {
+        const mp_r_proj *p = &net->P[j];
+        a.nw[j] = (size_t)p->n_post * p->n_pre;
+        a.nb[j] = p->B ? (size_t)p->b_rows * p->n_pre : 0;
+        a.W0[j] = malloc(a.nw[j] * sizeof(double));
+        a.gW0[j] = calloc(a.nw[j], sizeof(double));
+        a.eta[j] = malloc(a.nw[j] * sizeof(double));
+        a.geta[j] = calloc(a.nw[j], sizeof(double));
+        memcpy(a.W0[j], p->W, a.nw[j] * sizeof(double));
+        for (size_t i = 0; i < a.nw[j]; i++)
+            a.eta[j][i] = 0.05;
+        if (a.nb[j]) {
+            a.B[j] = malloc(a.nb[j] * sizeof(double));
+            a.gB[j] = calloc(a.nb[j], sizeof(double));
+            memcpy(a.B[j], p->B, a.nb[j] * sizeof(double));
+        }
+        a.p_syn[j] = (const double *const *)&a.eta[j];
+        a.g_syn[j] = &a.geta[j];
+    }
+    mp_r_net_free(net);
+    a.arr = (mp_r_grad_arrays){(const double *const *)a.W0, (const double *const *)a.B,
+                               a.p_syn, a.gW0, a.gB, a.g_syn};
+    char what[128];
+    snprintf(what, sizeof what, "%s / %s / %s", loss, out, fb);
+
+    /* the drawn values and eta = the scalar: the model's own loss, bit for
+     * bit; the per-synapse gradients sum to the scalar's */
+    mp_r_episode ep = episode(m);
+    double l_model = NAN, gs[NP][1], *gsp[NP] = {gs[0], gs[1], gs[2]};
+    mp_r_grad_stats st0, st1;
+    CHECK_OK(mp_r_episode_grad_ex(m, NULL, &ep, &l_model, NULL, gsp, 0, &st0, &err));
+    double l_arr = eval(&a, NULL, &st1, 1);
+    CHECK_(l_arr == l_model, "%s: loss with the drawn arrays %.17g != model's %.17g",
+           what, l_arr, l_model);
+    for (size_t j = 0; j < NP; j++) {
+        double sum = 0.0;
+        for (size_t i = 0; i < a.nw[j]; i++)
+            sum += a.geta[j][i];
+        CHECK_(fabs(sum - gs[j][0]) <= 1e-12 * fabs(gs[j][0]) + 1e-15,
+               "%s: sum of d/d eta[j][s] %.17g != d/d eta %.17g", what, sum, gs[j][0]);
+    }
+    size_t extra = 0;
+    for (size_t j = 0; j < NP; j++)
+        extra += 2 * a.nw[j] * sizeof(double);
+    CHECK_(st1.engine_bytes == st0.engine_bytes + extra, "%s: engine bytes %zu, %zu + %zu",
+           what, st1.engine_bytes, st0.engine_bytes, extra);
+
+    /* a point away from the draws: eta varies per synapse */
+    for (size_t j = 0; j < NP; j++)
+        for (size_t i = 0; i < a.nw[j]; i++)
+            a.eta[j][i] = 0.03 + 0.04 * u01();
+    double l = eval(&a, NULL, NULL, 1);
+    double rw = 0, rb = 0, re = 0, fw = 0, fb_ = 0, fe = 0, f;
+    for (size_t j = 0; j < NP; j++) {
+        double r = compare(&a, a.W0[j], a.gW0[j], a.nw[j], &f);
+        rw = fmax(rw, r), fw = fmax(fw, f);
+        r = compare(&a, a.eta[j], a.geta[j], a.nw[j], &f);
+        re = fmax(re, r), fe = fmax(fe, f);
+        if (a.nb[j]) {
+            r = compare(&a, a.B[j], a.gB[j], a.nb[j], &f);
+            rb = fmax(rb, r), fb_ = fmax(fb_, f);
+        }
+    }
+    CHECK_(rw < TOL && fw > 0, "%s: W0 rel err %.3g (max |fd| %.3g)", what, rw, fw);
+    CHECK_(re < TOL && fe > 0, "%s: eta rel err %.3g (max |fd| %.3g)", what, re, fe);
+    if (strcmp(fb, "symmetric") != 0)
+        CHECK_(rb < TOL && fb_ > 0, "%s: B rel err %.3g (max |fd| %.3g)", what, rb, fb_);
+    printf("  %-40s loss %.6f  rel err W0 %.2e  B %.2e  eta %.2e\n", what, l, rw, rb, re);
+    worst = fmax(worst, fmax(rw, fmax(rb, re)));
+    n_cases++;
+    for (size_t j = 0; j < NP; j++) {
+        free(a.W0[j]), free(a.gW0[j]), free(a.eta[j]), free(a.geta[j]);
+        free(a.B[j]), free(a.gB[j]);
+    }
+    mp_model_free(m);
+}
+
+int main(void)
+{
+    rt_mkdir("gradarr");
+    write_data();
+    if (!rt_have_plugin("pseudo_gradient")) {
+        fprintf(stderr, "the pseudo_gradient plugin is not in METAPLAST_PLUGIN_PATH\n");
+        return 1;
+    }
+    static const char *const FBS[3] = {"symmetric", "fixed_random", "direct"};
+    for (int f = 0; f < 3; f++) {
+        check_case("cross_entropy", "softmax", FBS[f]);
+        check_case("mse", "sigmoid", FBS[f]);
+    }
+    printf("%d cases, worst relative error %.2e\n", n_cases, worst);
+    return CHECK_DONE();
+}
