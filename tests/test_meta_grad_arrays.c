@@ -16,6 +16,7 @@
 #include "test_rate_fixture.h"
 
 #include <math.h>
+#include <sys/resource.h>
 
 #include "check.h"
 #include "rate/episode_int.h"
@@ -225,6 +226,102 @@ static void check_case(const char *loss, const char *out, const char *fb)
     mp_model_free(m);
 }
 
+/* ---- bounded memory with a 10^5-entry per-synapse array ------------------- */
+
+enum { BIG_IN = 400, BIG_H = 256, BIG_OUT = 10, BIG_T = 64, BIG_Q = 16 };
+
+static const char *big_fmt =
+    "{\"format\": \"metaplast-model\", \"version\": 1, \"name\": \"big\",\n"
+    " \"network\": \"rate\", \"seed\": 5,\n"
+    " \"training\": {\"samples\": 64, \"order\": \"sequential\", \"loss\": \"cross_entropy\"},\n"
+    " \"data\": {\"source\": \"npy\", \"train_inputs\": \"xb.npy\", \"train_labels\": \"lb.npy\"},\n"
+    " \"populations\": [\n"
+    "  {\"name\": \"in\", \"model\": \"rate_input\", \"size\": 400},\n"
+    "  {\"name\": \"h1\", \"model\": \"rate\", \"size\": 256,\n"
+    "   \"activation\": {\"type\": \"softplus\", \"beta\": 10}},\n"
+    "  {\"name\": \"out\", \"model\": \"rate\", \"size\": 10, \"activation\": \"softmax\"}],\n"
+    " \"projections\": [\n"
+    "  {\"name\": \"w1\", \"source\": \"in\", \"target\": \"h1\", \"feedback\": \"fixed_random\",\n"
+    "   %s},\n"
+    "  {\"name\": \"w2\", \"source\": \"h1\", \"target\": \"out\", \"feedback\": \"fixed_random\"}]}\n";
+
+static long max_rss_kb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+static void memory_case(void)
+{
+    enum { N = BIG_T + BIG_Q };
+    static double x[N * BIG_IN], lab[N];
+    for (size_t i = 0; i < N; i++) {
+        lab[i] = (double)(i % BIG_OUT);
+        for (size_t k = 0; k < BIG_IN; k++)
+            x[i * BIG_IN + k] = 0.3 * u01() + (k % BIG_OUT == i % BIG_OUT ? 0.2 : 0.0);
+    }
+    mp_error err;
+    mp_error_clear(&err);
+    size_t sx[2] = {N, BIG_IN}, sl[1] = {N};
+    CHECK_OK(mp_u_npy_write(rt_dir, "xb.npy", 2, sx, x, &err));
+    CHECK_OK(mp_u_npy_write(rt_dir, "lb.npy", 1, sl, lab, &err));
+    static char text[4096];
+    snprintf(text, sizeof text, big_fmt, RULE);
+    mp_model *m = rt_model("big.json", text);
+    CHECK(m != NULL);
+    if (!m)
+        return;
+    const mp_dataset *d = m->data.train;
+    static size_t ti[BIG_T], qi[BIG_Q];
+    static int32_t tl[BIG_T], ql[BIG_Q];
+    for (size_t i = 0; i < BIG_T; i++)
+        ti[i] = i, tl[i] = d->label[i];
+    for (size_t i = 0; i < BIG_Q; i++)
+        qi[i] = BIG_T + i, ql[i] = d->label[BIG_T + i];
+    mp_r_episode ep = {d, ti, tl, BIG_T, qi, ql, BIG_Q, 9};
+    const size_t ns = (size_t)BIG_H * BIG_IN;
+    double *eta = malloc(ns * sizeof(double)), *geta = calloc(ns, sizeof(double));
+    for (size_t i = 0; i < ns; i++)
+        eta[i] = 0.05;
+    const double *const ps0[1] = {eta};
+    double *const gs0[1] = {geta};
+    const double *const *p_syn[2] = {ps0, NULL};
+    double *const *g_syn[2] = {gs0, NULL};
+    mp_r_grad_arrays arr = {NULL, NULL, p_syn, NULL, NULL, g_syn};
+    long rss1 = 0;
+    double l0 = NAN, l = NAN;
+    mp_r_grad_stats st;
+    memset(&st, 0, sizeof st);
+    for (int it = 0; it < 5; it++) {
+        CHECK_OK(mp_r_episode_grad_arr(m, NULL, &arr, &ep, &l, NULL, NULL, 0, &st, &err));
+        double gn = 0.0;
+        for (size_t i = 0; i < ns; i++)
+            gn += geta[i] * geta[i];
+        gn = sqrt(gn);
+        for (size_t i = 0; i < ns && gn > 0; i++)
+            eta[i] -= 0.01 * geta[i] / gn; /* a normalized gradient step */
+        if (it == 0)
+            l0 = l, rss1 = max_rss_kb();
+    }
+    const size_t nW = ns + (size_t)BIG_OUT * BIG_H, nB = nW;
+    const size_t K = 8, nck = 8, nN = BIG_IN + BIG_H + BIG_OUT;
+    const size_t lead = 8 * (nW * (nck + K + 3) + nB + 2 * ns + (4 * K + 6) * nN);
+    long rss5 = max_rss_kb();
+    printf("  memory: %zu synapses with a per-synapse eta (%zu weights), T=%d, K=%zu:\n"
+           "    engine peak %.2f MB (formula's leading terms %.2f MB); process max RSS\n"
+           "    %.1f MB after 1 iteration, %.1f MB after 5; loss %.6f -> %.6f\n",
+           ns, nW, BIG_T, st.checkpoint_every, (double)st.engine_bytes / 1e6,
+           (double)lead / 1e6, (double)rss1 / 1e3, (double)rss5 / 1e3, l0, l);
+    CHECK_EQ(st.checkpoint_every, K);
+    CHECK_(st.engine_bytes >= lead && st.engine_bytes <= lead + 8 * (K * BIG_OUT + 3 * BIG_IN + 4 * BIG_H + 64),
+           "engine bytes %zu, formula %zu", st.engine_bytes, lead);
+    CHECK_(rss5 - rss1 < 1024, "max RSS grew from %ld to %ld kB", rss1, rss5);
+    free(eta);
+    free(geta);
+    mp_model_free(m);
+}
+
 int main(void)
 {
     rt_mkdir("gradarr");
@@ -239,5 +336,6 @@ int main(void)
         check_case("mse", "sigmoid", FBS[f]);
     }
     printf("%d cases, worst relative error %.2e\n", n_cases, worst);
+    memory_case();
     return CHECK_DONE();
 }
