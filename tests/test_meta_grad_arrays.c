@@ -19,6 +19,8 @@
 #include <sys/resource.h>
 
 #include "check.h"
+#include "metaplast/net.h"
+#include "net/seam.h"
 #include "rate/episode_int.h"
 #include "rate/rate_int.h"
 #include "test_grad_fd.h"
@@ -132,6 +134,77 @@ static double compare(arrays *a, double *x, const double *g, size_t n, double *f
 static double worst;
 static int n_cases;
 
+/* Through the seam (core/net/seam.h) on a reused net: the arrays set with
+ * mp_seam_set_array and a reset give the engine's loss (mp_seam_episode,
+ * the forward kernel on the reset net) and its gradients
+ * (mp_seam_episode_grad_arrays), bit for bit; set back to NULL, the
+ * model's own loss; the refusals name what was expected. */
+static void seam_case(arrays *a, const char *fb, double l_engine, double l_model)
+{
+    mp_error err;
+    mp_error_clear(&err);
+    mp_net *net = NULL;
+    CHECK_OK(mp_net_new(a->m, 3, &net, &err));
+    if (!net)
+        return;
+    for (size_t j = 0; j < NP; j++) {
+        CHECK_OK(mp_seam_set_array(net, MP_SEAM_W0, j, 0, a->W0[j], a->nw[j], &err));
+        if (a->nb[j])
+            CHECK_OK(mp_seam_set_array(net, MP_SEAM_B, j, 0, a->B[j], a->nb[j], &err));
+        CHECK_OK(mp_seam_set_array(net, MP_SEAM_PARAM, j, 0, a->eta[j], a->nw[j], &err));
+    }
+    mp_r_episode ep = episode(a->m);
+    double l = NAN, acc = NAN;
+    CHECK_(mp_seam_episode(net, &ep, &l, &acc, NULL, 0, NULL, &err) == MP_EINVAL,
+           "%s: an episode before the reset", fb);
+    mp_error_clear(&err);
+    CHECK_OK(mp_seam_reset(net, 77, &err));
+    CHECK_OK(mp_seam_episode(net, &ep, &l, &acc, NULL, 0, NULL, &err));
+    CHECK_(l == l_engine, "%s: seam episode %.17g != engine %.17g", fb, l, l_engine);
+    double *g[3][3];
+    for (size_t j = 0; j < NP; j++) {
+        g[0][j] = calloc(a->nw[j], sizeof(double));
+        g[1][j] = a->nb[j] ? calloc(a->nb[j], sizeof(double)) : NULL;
+        g[2][j] = calloc(a->nw[j], sizeof(double));
+    }
+    double *const gs[3][1] = {{g[2][0]}, {g[2][1]}, {g[2][2]}};
+    double *const *gsyn[3] = {gs[0], gs[1], gs[2]};
+    const mp_seam_array_grads ag = {g[0], g[1], gsyn};
+    CHECK_OK(mp_seam_reset(net, 77, &err));
+    CHECK_OK(mp_seam_episode_grad_arrays(net, NULL, &ag, &ep, &l, NULL, NULL, &err));
+    CHECK_(l == l_engine, "%s: seam gradient episode %.17g != engine %.17g", fb, l,
+           l_engine);
+    for (size_t j = 0; j < NP; j++) {
+        CHECK(memcmp(g[0][j], a->gW0[j], a->nw[j] * sizeof(double)) == 0);
+        CHECK(!a->nb[j] || memcmp(g[1][j], a->gB[j], a->nb[j] * sizeof(double)) == 0);
+        CHECK(memcmp(g[2][j], a->geta[j], a->nw[j] * sizeof(double)) == 0);
+    }
+    for (size_t j = 0; j < NP; j++) {
+        CHECK_OK(mp_seam_set_array(net, MP_SEAM_W0, j, 0, NULL, 0, &err));
+        if (a->nb[j])
+            CHECK_OK(mp_seam_set_array(net, MP_SEAM_B, j, 0, NULL, 0, &err));
+        CHECK_OK(mp_seam_set_array(net, MP_SEAM_PARAM, j, 0, NULL, 0, &err));
+    }
+    CHECK_OK(mp_seam_reset(net, 77, &err));
+    CHECK_OK(mp_seam_episode(net, &ep, &l, &acc, NULL, 0, NULL, &err));
+    CHECK_(l == l_model, "%s: arrays dropped: %.17g != model's %.17g", fb, l, l_model);
+    /* refusals */
+    mp_error_clear(&err);
+    CHECK_EQ(mp_seam_set_array(net, MP_SEAM_W0, 0, 0, a->W0[0], a->nw[0] - 1, &err),
+             MP_EINVAL);
+    CHECK_STR(err.text, "projection 'w1': weights needs 5 x 6 = 30 values, got 29");
+    if (!a->nb[0]) {
+        mp_error_clear(&err);
+        CHECK_EQ(mp_seam_set_array(net, MP_SEAM_B, 0, 0, a->W0[0], a->nw[0], &err),
+                 MP_EINVAL);
+        CHECK_STR(err.text, "projection 'w1' has no feedback weights (feedback is not "
+                            "fixed_random or direct)");
+    }
+    for (size_t j = 0; j < NP; j++)
+        free(g[0][j]), free(g[1][j]), free(g[2][j]);
+    mp_net_free(net);
+}
+
 static void check_case(const char *loss, const char *out, const char *fb)
 {
     static char text[8192];
@@ -216,6 +289,8 @@ static void check_case(const char *loss, const char *out, const char *fb)
     CHECK_(re < TOL && fe > 0, "%s: eta rel err %.3g (max |fd| %.3g)", what, re, fe);
     if (strcmp(fb, "symmetric") != 0)
         CHECK_(rb < TOL && fb_ > 0, "%s: B rel err %.3g (max |fd| %.3g)", what, rb, fb_);
+    /* the engine's loss at this point (l is it) through the seam */
+    seam_case(&a, fb, l, l_model);
     printf("  %-40s loss %.6f  rel err W0 %.2e  B %.2e  eta %.2e\n", what, l, rw, rb, re);
     worst = fmax(worst, fmax(rw, fmax(rb, re)));
     n_cases++;

@@ -81,6 +81,8 @@ typedef struct mp_r_proj {
     double *W;               /* n_post x n_pre */
     double *B;               /* fixed_random: n_post x n_pre; direct: n_L x
                                 n_pre; NULL otherwise */
+    double *W0_set, *B_set;  /* the seam's initial W and B (copies; NULL: drawn),
+                                used by every reset (mp_r_net_set_array) */
     uint32_t b_rows;
     const mp_rule_desc *desc; /* rule->desc; NULL: static */
     mp_p_rule *rule;          /* the rule instance; its io is bound to W and
@@ -129,6 +131,17 @@ int mp_r_net_reset(mp_r_net *net, uint64_t seed, mp_error *err);
  * in force at once; a reset should follow). MP_EINVAL for a static one. */
 const double *mp_r_net_rule_params(const mp_r_net *net, size_t j);
 int mp_r_net_set_rule_params(mp_r_net *net, size_t j, const double *p, mp_error *err);
+/* Array meta-parameters of projection j (core/net/seam.h,
+ * mp_seam_set_array): what = MP_R_ARR_W0 (n_post x n_pre initial weights),
+ * MP_R_ARR_B (its feedback weights, b_rows x n_pre) or MP_R_ARR_PARAM
+ * (parameter k of its rule per synapse, n_post x n_pre:
+ * mp_p_rule_set_param_array). Copied; v NULL: back to the draw (the
+ * scalar). W0 and B are in force from the next reset, which copies them
+ * instead of drawing. errors: MP_EINVAL (j, k, n or the projection's
+ * feedback mode naming what was expected), MP_ENOMEM */
+enum { MP_R_ARR_W0, MP_R_ARR_B, MP_R_ARR_PARAM };
+int mp_r_net_set_array(mp_r_net *net, int what, size_t j, uint32_t k, const double *v,
+                       size_t n, mp_error *err);
 
 /* forward.c: y of every layer for input x (dim values). */
 void mp_r_forward(mp_r_net *net, const double *x);
