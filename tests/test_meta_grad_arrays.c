@@ -44,9 +44,9 @@ static const char *model_fmt =
     "  {\"name\": \"h2\", \"model\": \"rate\", \"size\": 4, \"activation\": \"tanh\"},\n"
     "  {\"name\": \"out\", \"model\": \"rate\", \"size\": 3, \"activation\": \"%s\"}],\n"
     " \"projections\": [\n"
-    "  {\"name\": \"w1\", \"source\": \"in\", \"target\": \"h1\", \"feedback\": \"%s\", %s},\n"
-    "  {\"name\": \"w2\", \"source\": \"h1\", \"target\": \"h2\", \"feedback\": \"%s\", %s},\n"
-    "  {\"name\": \"w3\", \"source\": \"h2\", \"target\": \"out\", \"feedback\": \"%s\", %s}]}\n";
+    "  {\"name\": \"w1\", \"source\": \"in\", \"target\": \"h1\", \"feedback\": %s, %s},\n"
+    "  {\"name\": \"w2\", \"source\": \"h1\", \"target\": \"h2\", \"feedback\": %s, %s},\n"
+    "  {\"name\": \"w3\", \"source\": \"h2\", \"target\": \"out\", \"feedback\": %s, %s}]}\n";
 
 static const char *RULE = "\"plasticity\": {\"rule\": \"pseudo_gradient\", "
                           "\"params\": {\"eta\": 0.05}}";
@@ -93,6 +93,7 @@ typedef struct arrays {
     size_t nw[NP], nb[NP];
     double *W0[NP], *B[NP], *eta[NP];
     double *gW0[NP], *gB[NP], *geta[NP];
+    double gain[NP], g_gain[NP];
     const double *const *p_syn[NP];
     double *const *g_syn[NP];
     mp_r_grad_arrays arr;
@@ -103,7 +104,7 @@ static double eval(const arrays *a, double *const *g, mp_r_grad_stats *st, int w
     mp_r_episode ep = episode(a->m);
     mp_r_grad_arrays arr = a->arr;
     if (!with_grads)
-        arr.gW0 = arr.gB = NULL, arr.g_syn = NULL;
+        arr.gW0 = arr.gB = NULL, arr.g_syn = NULL, arr.g_gain = NULL;
     double l = NAN;
     mp_error err;
     mp_error_clear(&err);
@@ -152,6 +153,7 @@ static void seam_case(arrays *a, const char *fb, double l_engine, double l_model
         if (a->nb[j])
             CHECK_OK(mp_seam_set_array(net, MP_SEAM_B, j, 0, a->B[j], a->nb[j], &err));
         CHECK_OK(mp_seam_set_array(net, MP_SEAM_PARAM, j, 0, a->eta[j], a->nw[j], &err));
+        CHECK_OK(mp_seam_set_array(net, MP_SEAM_GAIN, j, 0, &a->gain[j], 1, &err));
     }
     mp_r_episode ep = episode(a->m);
     double l = NAN, acc = NAN;
@@ -169,7 +171,8 @@ static void seam_case(arrays *a, const char *fb, double l_engine, double l_model
     }
     double *const gs[3][1] = {{g[2][0]}, {g[2][1]}, {g[2][2]}};
     double *const *gsyn[3] = {gs[0], gs[1], gs[2]};
-    const mp_seam_array_grads ag = {g[0], g[1], gsyn};
+    double gg[NP];
+    const mp_seam_array_grads ag = {g[0], g[1], gsyn, gg};
     CHECK_OK(mp_seam_reset(net, 77, &err));
     CHECK_OK(mp_seam_episode_grad_arrays(net, NULL, &ag, &ep, &l, NULL, NULL, &err));
     CHECK_(l == l_engine, "%s: seam gradient episode %.17g != engine %.17g", fb, l,
@@ -178,12 +181,14 @@ static void seam_case(arrays *a, const char *fb, double l_engine, double l_model
         CHECK(memcmp(g[0][j], a->gW0[j], a->nw[j] * sizeof(double)) == 0);
         CHECK(!a->nb[j] || memcmp(g[1][j], a->gB[j], a->nb[j] * sizeof(double)) == 0);
         CHECK(memcmp(g[2][j], a->geta[j], a->nw[j] * sizeof(double)) == 0);
+        CHECK(gg[j] == a->g_gain[j]);
     }
     for (size_t j = 0; j < NP; j++) {
         CHECK_OK(mp_seam_set_array(net, MP_SEAM_W0, j, 0, NULL, 0, &err));
         if (a->nb[j])
             CHECK_OK(mp_seam_set_array(net, MP_SEAM_B, j, 0, NULL, 0, &err));
         CHECK_OK(mp_seam_set_array(net, MP_SEAM_PARAM, j, 0, NULL, 0, &err));
+        CHECK_OK(mp_seam_set_array(net, MP_SEAM_GAIN, j, 0, NULL, 1, &err));
     }
     CHECK_OK(mp_seam_reset(net, 77, &err));
     CHECK_OK(mp_seam_episode(net, &ep, &l, &acc, NULL, 0, NULL, &err));
@@ -205,11 +210,20 @@ static void seam_case(arrays *a, const char *fb, double l_engine, double l_model
     mp_net_free(net);
 }
 
+static mp_model *make(const char *loss, const char *out, const char *fb, double gain)
+{
+    static char text[8192], f[128];
+    if (gain == 1.0)
+        snprintf(f, sizeof f, "\"%s\"", fb);
+    else
+        snprintf(f, sizeof f, "{\"mode\": \"%s\", \"gain\": %.17g}", fb, gain);
+    snprintf(text, sizeof text, model_fmt, loss, out, f, RULE, f, RULE, f, RULE);
+    return rt_model("g.json", text);
+}
+
 static void check_case(const char *loss, const char *out, const char *fb)
 {
-    static char text[8192];
-    snprintf(text, sizeof text, model_fmt, loss, out, fb, RULE, fb, RULE, fb, RULE);
-    mp_model *m = rt_model("g.json", text);
+    mp_model *m = make(loss, out, fb, 1.0);
     CHECK(m != NULL);
     if (!m)
         return;
@@ -242,8 +256,10 @@ static void check_case(const char *loss, const char *out, const char *fb)
         a.g_syn[j] = &a.geta[j];
     }
     mp_r_net_free(net);
+    for (size_t j = 0; j < NP; j++)
+        a.gain[j] = 1.0;
     a.arr = (mp_r_grad_arrays){(const double *const *)a.W0, (const double *const *)a.B,
-                               a.p_syn, a.gW0, a.gB, a.g_syn};
+                               a.p_syn, a.gW0, a.gB, a.g_syn, a.gain, a.g_gain};
     char what[128];
     snprintf(what, sizeof what, "%s / %s / %s", loss, out, fb);
 
@@ -269,12 +285,35 @@ static void check_case(const char *loss, const char *out, const char *fb)
     CHECK_(st1.engine_bytes == st0.engine_bytes + extra, "%s: engine bytes %zu, %zu + %zu",
            what, st1.engine_bytes, st0.engine_bytes, extra);
 
-    /* a point away from the draws: eta varies per synapse */
+    /* a point away from the draws: eta varies per synapse, the feedback
+     * gains are not 1; the model with those gains (feedback.gain) gives the
+     * same loss, bit for bit */
     for (size_t j = 0; j < NP; j++)
         for (size_t i = 0; i < a.nw[j]; i++)
             a.eta[j][i] = 0.03 + 0.04 * u01();
+    for (size_t j = 0; j < NP; j++)
+        a.gain[j] = 0.8;
+    {
+        mp_model *mg = make(loss, out, fb, 0.8);
+        double *eta0[NP] = {NULL, NULL, NULL};
+        const double *const *ps0[NP] = {(const double *const *)&eta0[0],
+                                        (const double *const *)&eta0[1],
+                                        (const double *const *)&eta0[2]};
+        mp_r_grad_arrays ag = {(const double *const *)a.W0, (const double *const *)a.B,
+                               ps0, NULL, NULL, NULL, NULL, NULL};
+        mp_r_grad_arrays aa = ag;
+        aa.gain = a.gain;
+        double lm = NAN, la = NAN;
+        mp_r_episode epg = episode(mg);
+        CHECK_OK(mp_r_episode_grad_arr(mg, NULL, &ag, &epg, &lm, NULL, NULL, 0, NULL, &err));
+        CHECK_OK(mp_r_episode_grad_arr(m, NULL, &aa, &ep, &la, NULL, NULL, 0, NULL, &err));
+        CHECK_(lm == la && lm != l_model, "%s: feedback.gain 0.8 %.17g, gain array %.17g",
+               what, lm, la);
+        mp_model_free(mg);
+    }
     double l = eval(&a, NULL, NULL, 1);
     double rw = 0, rb = 0, re = 0, fw = 0, fb_ = 0, fe = 0, f;
+    double rg = compare(&a, a.gain, a.g_gain, NP, &f), fg = f;
     for (size_t j = 0; j < NP; j++) {
         double r = compare(&a, a.W0[j], a.gW0[j], a.nw[j], &f);
         rw = fmax(rw, r), fw = fmax(fw, f);
@@ -287,12 +326,14 @@ static void check_case(const char *loss, const char *out, const char *fb)
     }
     CHECK_(rw < TOL && fw > 0, "%s: W0 rel err %.3g (max |fd| %.3g)", what, rw, fw);
     CHECK_(re < TOL && fe > 0, "%s: eta rel err %.3g (max |fd| %.3g)", what, re, fe);
+    CHECK_(rg < TOL && fg > 0, "%s: gain rel err %.3g (max |fd| %.3g)", what, rg, fg);
     if (strcmp(fb, "symmetric") != 0)
         CHECK_(rb < TOL && fb_ > 0, "%s: B rel err %.3g (max |fd| %.3g)", what, rb, fb_);
     /* the engine's loss at this point (l is it) through the seam */
     seam_case(&a, fb, l, l_model);
-    printf("  %-40s loss %.6f  rel err W0 %.2e  B %.2e  eta %.2e\n", what, l, rw, rb, re);
-    worst = fmax(worst, fmax(rw, fmax(rb, re)));
+    printf("  %-38s loss %.6f  rel err W0 %.1e  B %.1e  eta %.1e  gain %.1e\n", what, l,
+           rw, rb, re, rg);
+    worst = fmax(fmax(worst, rg), fmax(rw, fmax(rb, re)));
     n_cases++;
     for (size_t j = 0; j < NP; j++) {
         free(a.W0[j]), free(a.gW0[j]), free(a.eta[j]), free(a.geta[j]);
@@ -363,7 +404,7 @@ static void memory_case(void)
     double *const gs0[1] = {geta};
     const double *const *p_syn[2] = {ps0, NULL};
     double *const *g_syn[2] = {gs0, NULL};
-    mp_r_grad_arrays arr = {NULL, NULL, p_syn, NULL, NULL, g_syn};
+    mp_r_grad_arrays arr = {NULL, NULL, p_syn, NULL, NULL, g_syn, NULL, NULL};
     long rss1 = 0;
     double l0 = NAN, l = NAN;
     mp_r_grad_stats st;

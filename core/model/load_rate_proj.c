@@ -45,10 +45,12 @@ static int feedback(mp_m_ctx *c, const json_t *proj, mp_m_projection *p)
 {
     static const char *const modes[] = {"symmetric", "fixed_random", "direct",
                                         "none", NULL};
-    static const char *const keys[] = {"mode", "weight", NULL};
+    static const char *const keys[] = {"mode", "weight", "gain", NULL};
+    static const double one = 1.0;
     json_t *v = json_object_get(proj, "feedback");
     int mode = MP_FB_SYMMETRIC, rc = MP_OK;
     p->feedback_weight = (mp_m_init){.kind = MP_INIT_XAVIER_UNIFORM, .a = 1.0};
+    p->feedback_gain = 1.0;
     if (p->lateral) {
         p->feedback = MP_FB_NONE;
         return v ? mp_m_fail_key(c, "feedback", MP_EINVAL,
@@ -74,6 +76,11 @@ static int feedback(mp_m_ctx *c, const json_t *proj, mp_m_projection *p)
                                "own weights");
         if (rc == MP_OK)
             rc = rate_init(c, v, "weight", &p->feedback_weight);
+        if (rc == MP_OK && json_object_get(v, "gain") && mode == MP_FB_NONE)
+            rc = mp_m_fail_key(c, "gain", MP_EINVAL,
+                               "feedback \"none\" carries no errors to scale");
+        if (rc == MP_OK)
+            rc = mp_m_num(c, v, "gain", &one, MP_M_ANY, NULL, &p->feedback_gain);
         mp_m_pop(c, old);
     }
     p->feedback = (mp_m_feedback)mode;

@@ -180,6 +180,7 @@ typedef struct mp_m_projection {
     /* rate networks */
     mp_m_feedback feedback;    /* how errors reach the source population */
     mp_m_init feedback_weight; /* B's initializer (fixed_random, direct) */
+    double feedback_gain;      /* g: e_pre = g (M^T e) . f' (default 1) */
     int lateral;               /* hierarchical lateral (source == target) */
 } mp_m_projection;
 

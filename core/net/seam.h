@@ -37,10 +37,12 @@ int mp_seam_set_rule_params(mp_net *net, size_t j, const double *p, mp_error *er
  *                  direct: n_L x n_pre);
  *   MP_SEAM_PARAM  parameter k of its rule (MP_PARAM_PER_SYNAPSE), one
  *                  value per synapse, n_post x n_pre (a per-neuron array is
- *                  expanded by the caller), checked against the bounds.
+ *                  expanded by the caller), checked against the bounds;
+ *   MP_SEAM_GAIN   its feedback gain (n = 1; e_pre = gain (M^T e) . f'),
+ *                  in force at once and kept by resets.
  * v is copied; v NULL goes back to the draw (the scalar).
  * errors: MP_EINVAL (a spiking net, j, k, n, no feedback weights), MP_ENOMEM */
-enum mp_seam_array { MP_SEAM_W0, MP_SEAM_B, MP_SEAM_PARAM };
+enum mp_seam_array { MP_SEAM_W0, MP_SEAM_B, MP_SEAM_PARAM, MP_SEAM_GAIN };
 int mp_seam_set_array(mp_net *net, enum mp_seam_array what, size_t j, uint32_t k,
                       const double *v, size_t n, mp_error *err);
 
@@ -52,6 +54,7 @@ typedef struct mp_seam_array_grads {
     double *const *gW0;
     double *const *gB;
     double *const *const *g_syn;
+    double *g_gain; /* n_projections: d loss / d feedback gain */
 } mp_seam_array_grads;
 
 /* The training data set of the evaluations that follow (rate nets; PCA

@@ -177,6 +177,10 @@ static int set_arrays(mp_r_rev_ctx *c, mp_error *err)
             memcpy(p->B, a->B[j], nb * sizeof(double));
         if (a->gB && a->gB[j])
             memset(a->gB[j], 0, (p->B ? nb : 0) * sizeof(double));
+        if (a->gain)
+            p->gain = a->gain[j];
+        if (a->g_gain)
+            a->g_gain[j] = 0.0;
     }
     return MP_OK;
 }
@@ -223,6 +227,8 @@ static int get_array_grads(mp_r_rev_ctx *c, const double *gW, mp_error *err)
                     return not_finite("W0", p->m, i, gW[o + i], err);
                 a->gW0[j][i] = gW[o + i];
             }
+        if (a->g_gain && !isfinite(a->g_gain[j]))
+            return not_finite("gain", p->m, 0, a->g_gain[j], err);
         if (a->gB && a->gB[j] && p->B)
             for (size_t i = 0; i < (size_t)p->b_rows * p->n_pre; i++)
                 if (!isfinite(a->gB[j][i]))

@@ -128,7 +128,10 @@ typedef struct mp_r_grad_stats {
  *   gB[j]     d loss / d B of projection j (zero where the feedback mode
  *             does not read B);
  *   g_syn[j][k]  d loss / d p_syn[j][k] (only where p_syn[j][k] is given;
- *             the scalar's grad[j][k] is then 0).
+ *             the scalar's grad[j][k] is then 0);
+ *   gain      n_projections feedback gains (e_pre = gain (M^T e) . f'),
+ *             instead of the model's feedback.gain;
+ *   g_gain    n_projections: d loss / d gain of each projection.
  * The caller sizes every array; the engine does not check lengths. */
 typedef struct mp_r_grad_arrays {
     const double *const *W0;
@@ -137,6 +140,8 @@ typedef struct mp_r_grad_arrays {
     double *const *gW0;
     double *const *gB;
     double *const *const *g_syn;
+    const double *gain;
+    double *g_gain;
 } mp_r_grad_arrays;
 
 /* mp_r_episode_grad_ex with arrays (may be NULL: mp_r_episode_grad_ex). */

@@ -93,6 +93,7 @@ static int init_proj(mp_r_net *net, size_t j, mp_error *err)
     p->post = pos_of(m, mj->target);
     p->n_pre = net->L[p->pre].n;
     p->n_post = net->L[p->post].n;
+    p->gain = mj->feedback_gain;
     p->W = mp_u_malloc((size_t)p->n_pre * p->n_post * sizeof(double));
     if (!p->W)
         return mp_u_mem_fail(err, (size_t)p->n_pre * p->n_post * sizeof(double), m->file,
@@ -222,6 +223,14 @@ int mp_r_net_set_array(mp_r_net *net, int what, size_t j, uint32_t k, const doub
             return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
                             "projection '%s' has no plasticity rule", p->m->name);
         return mp_p_rule_set_param_array(p->rule, k, v, n, err);
+    }
+    if (what == MP_R_ARR_GAIN) {
+        if (n != 1)
+            return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                            "projection '%s': the feedback gain is one number, got %zu",
+                            p->m->name, n);
+        p->gain = v ? v[0] : p->m->feedback_gain;
+        return MP_OK;
     }
     if (what == MP_R_ARR_B && !p->B)
         return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,

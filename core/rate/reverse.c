@@ -140,14 +140,22 @@ int mp_r_rev_step(mp_r_rev_ctx *c, mp_r_rev_rec r, const double *gW,
         const double *ek = r.e + c->noff[src];
         double *gek = ge + c->noff[src];
         const mp_m_population *a = pre == 0 ? net->L[1].m : net->L[pre].m;
+        /* e_pre = (gain M^T e) . fp (errors.c) */
+        const size_t jff = net->L[k].ff;
+        const double gain = p->gain;
+        double *g_gain = c->arr && c->arr->g_gain ? &c->arr->g_gain[jff] : NULL;
         for (size_t i = 0; i < n; i++)
-            gtmp[i] = ge[op + i] * r.fp[op + i];
+            gtmp[i] = (ge[op + i] * r.fp[op + i]) * gain;
         /* tmp2 = M g_t; tmp = M^T e (what the forward pass multiplied by
-         * fp; not needed for e_0, whose y_0 is the input) */
-        if (pre >= 1) {
+         * fp; not needed for e_0, whose y_0 is the input, unless the gain's
+         * gradient is wanted) */
+        if (pre >= 1 || g_gain) {
             mp_r_gemv_tn(M, ek, tmp, gtmp, tmp2, rows, (uint32_t)n);
-            for (size_t i = 0; i < n; i++)
-                gy[op + i] += ge[op + i] * tmp[i] * mp_r_fp_dy1(a->act, a->beta, r.y[op + i]);
+            for (size_t i = 0; pre >= 1 && i < n; i++)
+                gy[op + i] += ge[op + i] * (gain * tmp[i]) *
+                              mp_r_fp_dy1(a->act, a->beta, r.y[op + i]);
+            for (size_t i = 0; g_gain && i < n; i++)
+                *g_gain += ge[op + i] * tmp[i] * r.fp[op + i];
         } else {
             mp_r_gemv(M, gtmp, tmp2, rows, (uint32_t)n);
         }
