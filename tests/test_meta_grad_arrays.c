@@ -94,6 +94,7 @@ typedef struct arrays {
     double *W0[NP], *B[NP], *eta[NP];
     double *gW0[NP], *gB[NP], *geta[NP];
     double gain[NP], g_gain[NP];
+    double *bias[NP], *g_bias[NP];
     const double *const *p_syn[NP];
     double *const *g_syn[NP];
     mp_r_grad_arrays arr;
@@ -104,7 +105,7 @@ static double eval(const arrays *a, double *const *g, mp_r_grad_stats *st, int w
     mp_r_episode ep = episode(a->m);
     mp_r_grad_arrays arr = a->arr;
     if (!with_grads)
-        arr.gW0 = arr.gB = NULL, arr.g_syn = NULL, arr.g_gain = NULL;
+        arr.gW0 = arr.gB = arr.g_bias = NULL, arr.g_syn = NULL, arr.g_gain = NULL;
     double l = NAN;
     mp_error err;
     mp_error_clear(&err);
@@ -154,6 +155,7 @@ static void seam_case(arrays *a, const char *fb, double l_engine, double l_model
             CHECK_OK(mp_seam_set_array(net, MP_SEAM_B, j, 0, a->B[j], a->nb[j], &err));
         CHECK_OK(mp_seam_set_array(net, MP_SEAM_PARAM, j, 0, a->eta[j], a->nw[j], &err));
         CHECK_OK(mp_seam_set_array(net, MP_SEAM_GAIN, j, 0, &a->gain[j], 1, &err));
+        CHECK_OK(mp_seam_set_array(net, MP_SEAM_BIAS, j, 0, a->bias[j], 5 - j, &err));
     }
     mp_r_episode ep = episode(a->m);
     double l = NAN, acc = NAN;
@@ -171,8 +173,8 @@ static void seam_case(arrays *a, const char *fb, double l_engine, double l_model
     }
     double *const gs[3][1] = {{g[2][0]}, {g[2][1]}, {g[2][2]}};
     double *const *gsyn[3] = {gs[0], gs[1], gs[2]};
-    double gg[NP];
-    const mp_seam_array_grads ag = {g[0], g[1], gsyn, gg};
+    double gg[NP], gb[NP][5], *gbp[NP] = {gb[0], gb[1], gb[2]};
+    const mp_seam_array_grads ag = {g[0], g[1], gsyn, gg, gbp};
     CHECK_OK(mp_seam_reset(net, 77, &err));
     CHECK_OK(mp_seam_episode_grad_arrays(net, NULL, &ag, &ep, &l, NULL, NULL, &err));
     CHECK_(l == l_engine, "%s: seam gradient episode %.17g != engine %.17g", fb, l,
@@ -182,6 +184,7 @@ static void seam_case(arrays *a, const char *fb, double l_engine, double l_model
         CHECK(!a->nb[j] || memcmp(g[1][j], a->gB[j], a->nb[j] * sizeof(double)) == 0);
         CHECK(memcmp(g[2][j], a->geta[j], a->nw[j] * sizeof(double)) == 0);
         CHECK(gg[j] == a->g_gain[j]);
+        CHECK(memcmp(gb[j], a->g_bias[j], (5 - j) * sizeof(double)) == 0);
     }
     for (size_t j = 0; j < NP; j++) {
         CHECK_OK(mp_seam_set_array(net, MP_SEAM_W0, j, 0, NULL, 0, &err));
@@ -189,6 +192,7 @@ static void seam_case(arrays *a, const char *fb, double l_engine, double l_model
             CHECK_OK(mp_seam_set_array(net, MP_SEAM_B, j, 0, NULL, 0, &err));
         CHECK_OK(mp_seam_set_array(net, MP_SEAM_PARAM, j, 0, NULL, 0, &err));
         CHECK_OK(mp_seam_set_array(net, MP_SEAM_GAIN, j, 0, NULL, 1, &err));
+        CHECK_OK(mp_seam_set_array(net, MP_SEAM_BIAS, j, 0, NULL, 0, &err));
     }
     CHECK_OK(mp_seam_reset(net, 77, &err));
     CHECK_OK(mp_seam_episode(net, &ep, &l, &acc, NULL, 0, NULL, &err));
@@ -212,12 +216,14 @@ static void seam_case(arrays *a, const char *fb, double l_engine, double l_model
 
 static mp_model *make(const char *loss, const char *out, const char *fb, double gain)
 {
-    static char text[8192], f[128];
+    static char text[8192], f[128], rule[256];
     if (gain == 1.0)
         snprintf(f, sizeof f, "\"%s\"", fb);
     else
         snprintf(f, sizeof f, "{\"mode\": \"%s\", \"gain\": %.17g}", fb, gain);
-    snprintf(text, sizeof text, model_fmt, loss, out, f, RULE, f, RULE, f, RULE);
+    /* gain != 1: every projection also has the bias 0.1 */
+    snprintf(rule, sizeof rule, "%s%s", gain == 1.0 ? "" : "\"bias\": 0.1, ", RULE);
+    snprintf(text, sizeof text, model_fmt, loss, out, f, rule, f, rule, f, rule);
     return rt_model("g.json", text);
 }
 
@@ -252,6 +258,8 @@ static void check_case(const char *loss, const char *out, const char *fb)
             a.gB[j] = calloc(a.nb[j], sizeof(double));
             memcpy(a.B[j], p->B, a.nb[j] * sizeof(double));
         }
+        a.bias[j] = calloc(p->n_post, sizeof(double));
+        a.g_bias[j] = calloc(p->n_post, sizeof(double));
         a.p_syn[j] = (const double *const *)&a.eta[j];
         a.g_syn[j] = &a.geta[j];
     }
@@ -259,7 +267,8 @@ static void check_case(const char *loss, const char *out, const char *fb)
     for (size_t j = 0; j < NP; j++)
         a.gain[j] = 1.0;
     a.arr = (mp_r_grad_arrays){(const double *const *)a.W0, (const double *const *)a.B,
-                               a.p_syn, a.gW0, a.gB, a.g_syn, a.gain, a.g_gain};
+                               a.p_syn, a.gW0, a.gB, a.g_syn, a.gain, a.g_gain,
+                               (const double *const *)a.bias, a.g_bias};
     char what[128];
     snprintf(what, sizeof what, "%s / %s / %s", loss, out, fb);
 
@@ -291,8 +300,11 @@ static void check_case(const char *loss, const char *out, const char *fb)
     for (size_t j = 0; j < NP; j++)
         for (size_t i = 0; i < a.nw[j]; i++)
             a.eta[j][i] = 0.03 + 0.04 * u01();
-    for (size_t j = 0; j < NP; j++)
+    for (size_t j = 0; j < NP; j++) {
         a.gain[j] = 0.8;
+        for (size_t i = 0; i < a.nw[j] / (j == 0 ? 6 : j == 1 ? 5 : 4); i++)
+            a.bias[j][i] = 0.2 * u01() - 0.1;
+    }
     {
         mp_model *mg = make(loss, out, fb, 0.8);
         double *eta0[NP] = {NULL, NULL, NULL};
@@ -300,20 +312,32 @@ static void check_case(const char *loss, const char *out, const char *fb)
                                         (const double *const *)&eta0[1],
                                         (const double *const *)&eta0[2]};
         mp_r_grad_arrays ag = {(const double *const *)a.W0, (const double *const *)a.B,
-                               ps0, NULL, NULL, NULL, NULL, NULL};
+                               ps0, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
         mp_r_grad_arrays aa = ag;
         aa.gain = a.gain;
+        double b01[NP][5];
+        const double *bp[NP] = {b01[0], b01[1], b01[2]};
+        for (size_t j = 0; j < NP; j++)
+            for (size_t i = 0; i < 5; i++)
+                b01[j][i] = 0.1;
+        aa.bias = bp;
         double lm = NAN, la = NAN;
         mp_r_episode epg = episode(mg);
         CHECK_OK(mp_r_episode_grad_arr(mg, NULL, &ag, &epg, &lm, NULL, NULL, 0, NULL, &err));
         CHECK_OK(mp_r_episode_grad_arr(m, NULL, &aa, &ep, &la, NULL, NULL, 0, NULL, &err));
-        CHECK_(lm == la && lm != l_model, "%s: feedback.gain 0.8 %.17g, gain array %.17g",
+        CHECK_(lm == la && lm != l_model, "%s: feedback.gain 0.8 and bias 0.1 %.17g, "
+               "arrays %.17g",
                what, lm, la);
         mp_model_free(mg);
     }
     double l = eval(&a, NULL, NULL, 1);
     double rw = 0, rb = 0, re = 0, fw = 0, fb_ = 0, fe = 0, f;
-    double rg = compare(&a, a.gain, a.g_gain, NP, &f), fg = f;
+    double rg = compare(&a, a.gain, a.g_gain, NP, &f), fg = f, rbi = 0, fbi = 0;
+    for (size_t j = 0; j < NP; j++) {
+        double r = compare(&a, a.bias[j], a.g_bias[j], j == 0 ? 5 : j == 1 ? 4 : 3, &f);
+        rbi = fmax(rbi, r), fbi = fmax(fbi, f);
+    }
+    CHECK_(rbi < TOL && fbi > 0, "%s: bias rel err %.3g (max |fd| %.3g)", what, rbi, fbi);
     for (size_t j = 0; j < NP; j++) {
         double r = compare(&a, a.W0[j], a.gW0[j], a.nw[j], &f);
         rw = fmax(rw, r), fw = fmax(fw, f);
@@ -331,13 +355,13 @@ static void check_case(const char *loss, const char *out, const char *fb)
         CHECK_(rb < TOL && fb_ > 0, "%s: B rel err %.3g (max |fd| %.3g)", what, rb, fb_);
     /* the engine's loss at this point (l is it) through the seam */
     seam_case(&a, fb, l, l_model);
-    printf("  %-38s loss %.6f  rel err W0 %.1e  B %.1e  eta %.1e  gain %.1e\n", what, l,
-           rw, rb, re, rg);
-    worst = fmax(fmax(worst, rg), fmax(rw, fmax(rb, re)));
+    printf("  %-37s loss %.6f  rel err W0 %.0e B %.0e eta %.0e gain %.0e bias %.0e\n",
+           what, l, rw, rb, re, rg, rbi);
+    worst = fmax(fmax(worst, fmax(rg, rbi)), fmax(rw, fmax(rb, re)));
     n_cases++;
     for (size_t j = 0; j < NP; j++) {
         free(a.W0[j]), free(a.gW0[j]), free(a.eta[j]), free(a.geta[j]);
-        free(a.B[j]), free(a.gB[j]);
+        free(a.B[j]), free(a.gB[j]), free(a.bias[j]), free(a.g_bias[j]);
     }
     mp_model_free(m);
 }
@@ -404,7 +428,7 @@ static void memory_case(void)
     double *const gs0[1] = {geta};
     const double *const *p_syn[2] = {ps0, NULL};
     double *const *g_syn[2] = {gs0, NULL};
-    mp_r_grad_arrays arr = {NULL, NULL, p_syn, NULL, NULL, g_syn, NULL, NULL};
+    mp_r_grad_arrays arr = {NULL, NULL, p_syn, NULL, NULL, g_syn, NULL, NULL, NULL, NULL};
     long rss1 = 0;
     double l0 = NAN, l = NAN;
     mp_r_grad_stats st;

@@ -92,7 +92,7 @@ int mp_m_rate_projection(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v)
     static const char *const keys[] = {"name",     "source", "target",
                                        "connectivity", "weight", "feedback",
                                        "lateral",  "weight_guard", "plasticity",
-                                       NULL};
+                                       "bias",     NULL};
     static const char *const conn_keys[] = {"rule", NULL};
     static const char *const conns[] = {"all_to_all", NULL};
     static const char *const laterals[] = {"hierarchical", NULL};
@@ -152,6 +152,14 @@ int mp_m_rate_projection(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v)
     }
     if (rc == MP_OK)
         rc = feedback(c, v, p);
+    if (rc == MP_OK && json_object_get(v, "bias")) {
+        rc = p->lateral ? mp_m_fail_key(c, "bias", MP_EINVAL,
+                                        "a lateral projection has no bias; give it to "
+                                        "the feedforward projection into '%s'",
+                                        m->populations[p->target].name)
+                        : mp_m_init_get(c, v, "bias", 0.0, (size_t)-1, 0, &p->bias);
+        p->has_bias = 1;
+    }
     if (rc == MP_OK)
         rc = mp_m_weight_guard(c, v, p);
     if (rc == MP_OK)

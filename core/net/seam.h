@@ -39,10 +39,12 @@ int mp_seam_set_rule_params(mp_net *net, size_t j, const double *p, mp_error *er
  *                  value per synapse, n_post x n_pre (a per-neuron array is
  *                  expanded by the caller), checked against the bounds;
  *   MP_SEAM_GAIN   its feedback gain (n = 1; e_pre = gain (M^T e) . f'),
- *                  in force at once and kept by resets.
+ *                  in force at once and kept by resets;
+ *   MP_SEAM_BIAS   its bias b (n_post; z = W y + b), also on a projection
+ *                  whose model has none.
  * v is copied; v NULL goes back to the draw (the scalar).
  * errors: MP_EINVAL (a spiking net, j, k, n, no feedback weights), MP_ENOMEM */
-enum mp_seam_array { MP_SEAM_W0, MP_SEAM_B, MP_SEAM_PARAM, MP_SEAM_GAIN };
+enum mp_seam_array { MP_SEAM_W0, MP_SEAM_B, MP_SEAM_PARAM, MP_SEAM_GAIN, MP_SEAM_BIAS };
 int mp_seam_set_array(mp_net *net, enum mp_seam_array what, size_t j, uint32_t k,
                       const double *v, size_t n, mp_error *err);
 
@@ -55,6 +57,7 @@ typedef struct mp_seam_array_grads {
     double *const *gB;
     double *const *const *g_syn;
     double *g_gain; /* n_projections: d loss / d feedback gain */
+    double *const *g_bias; /* g_bias[j]: d loss / d b_j (n_post) */
 } mp_seam_array_grads;
 
 /* The training data set of the evaluations that follow (rate nets; PCA

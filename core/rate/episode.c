@@ -167,7 +167,6 @@ static void load_w(mp_r_rev_ctx *c, const double *src)
 static int set_arrays(mp_r_rev_ctx *c, mp_error *err)
 {
     const mp_r_grad_arrays *a = c->arr;
-    (void)err;
     for (size_t j = 0; a && j < c->nP; j++) {
         mp_r_proj *p = &c->net->P[j];
         const size_t nw = (size_t)p->n_post * p->n_pre, nb = (size_t)p->b_rows * p->n_pre;
@@ -179,6 +178,15 @@ static int set_arrays(mp_r_rev_ctx *c, mp_error *err)
             memset(a->gB[j], 0, (p->B ? nb : 0) * sizeof(double));
         if (a->gain)
             p->gain = a->gain[j];
+        if (a->bias && a->bias[j]) {
+            int rc = mp_r_net_set_array(c->net, MP_R_ARR_BIAS, j, 0, a->bias[j], p->n_post,
+                                        err);
+            if (rc != MP_OK)
+                return rc;
+            memcpy(p->b, a->bias[j], p->n_post * sizeof(double));
+        }
+        if (a->g_bias && a->g_bias[j])
+            memset(a->g_bias[j], 0, p->n_post * sizeof(double));
         if (a->g_gain)
             a->g_gain[j] = 0.0;
     }
@@ -227,6 +235,9 @@ static int get_array_grads(mp_r_rev_ctx *c, const double *gW, mp_error *err)
                     return not_finite("W0", p->m, i, gW[o + i], err);
                 a->gW0[j][i] = gW[o + i];
             }
+        for (size_t i = 0; a->g_bias && a->g_bias[j] && i < p->n_post; i++)
+            if (!isfinite(a->g_bias[j][i]))
+                return not_finite("bias", p->m, i, a->g_bias[j][i], err);
         if (a->g_gain && !isfinite(a->g_gain[j]))
             return not_finite("gain", p->m, 0, a->g_gain[j], err);
         if (a->gB && a->gB[j] && p->B)
@@ -282,7 +293,8 @@ static int run(mp_r_rev_ctx *c, const double *const *params, double *loss,
         return rc;
     mp_r_net *net = c->net;
     const mp_r_grad_arrays *arr = c->arr;
-    const int want = grad || (arr && (arr->gW0 || arr->gB || arr->g_syn));
+    const int want =
+        grad || (arr && (arr->gW0 || arr->gB || arr->g_syn || arr->g_gain || arr->g_bias));
     if ((rc = set_arrays(c, err)) != MP_OK)
         return rc;
     size_t most = 1;

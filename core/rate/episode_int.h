@@ -131,7 +131,10 @@ typedef struct mp_r_grad_stats {
  *             the scalar's grad[j][k] is then 0);
  *   gain      n_projections feedback gains (e_pre = gain (M^T e) . f'),
  *             instead of the model's feedback.gain;
- *   g_gain    n_projections: d loss / d gain of each projection.
+ *   g_gain    n_projections: d loss / d gain of each projection;
+ *   bias[j]   its bias b (n_post; z = W y + b), instead of the model's
+ *             (a projection without one gets one);
+ *   g_bias[j] d loss / d b (n_post; 0 where b is neither given nor in the model).
  * The caller sizes every array; the engine does not check lengths. */
 typedef struct mp_r_grad_arrays {
     const double *const *W0;
@@ -142,6 +145,8 @@ typedef struct mp_r_grad_arrays {
     double *const *const *g_syn;
     const double *gain;
     double *g_gain;
+    const double *const *bias;
+    double *const *g_bias;
 } mp_r_grad_arrays;
 
 /* mp_r_episode_grad_ex with arrays (may be NULL: mp_r_episode_grad_ex). */

@@ -83,6 +83,8 @@ typedef struct mp_r_proj {
                                 n_pre; NULL otherwise */
     double *W0_set, *B_set;  /* the seam's initial W and B (copies; NULL: drawn),
                                 used by every reset (mp_r_net_set_array) */
+    double *b;               /* bias, n_post: z = W y + b; NULL: none */
+    double *b_set;           /* the seam's bias (copy; NULL: the model's) */
     uint32_t b_rows;
     double gain;             /* feedback gain (the model's feedback.gain, or the
                                 seam's: mp_r_net_set_array MP_R_ARR_GAIN) */
@@ -138,11 +140,12 @@ int mp_r_net_set_rule_params(mp_r_net *net, size_t j, const double *p, mp_error 
  * MP_R_ARR_B (its feedback weights, b_rows x n_pre) or MP_R_ARR_PARAM
  * (parameter k of its rule per synapse, n_post x n_pre:
  * mp_p_rule_set_param_array) or MP_R_ARR_GAIN (its feedback gain, n = 1,
- * in force at once and kept by resets). Copied; v NULL: back to the draw (the
+ * in force at once and kept by resets) or MP_R_ARR_BIAS (its bias, n_post;
+ * a projection without one gets one). Copied; v NULL: back to the draw (the
  * scalar). W0 and B are in force from the next reset, which copies them
  * instead of drawing. errors: MP_EINVAL (j, k, n or the projection's
  * feedback mode naming what was expected), MP_ENOMEM */
-enum { MP_R_ARR_W0, MP_R_ARR_B, MP_R_ARR_PARAM, MP_R_ARR_GAIN };
+enum { MP_R_ARR_W0, MP_R_ARR_B, MP_R_ARR_PARAM, MP_R_ARR_GAIN, MP_R_ARR_BIAS };
 int mp_r_net_set_array(mp_r_net *net, int what, size_t j, uint32_t k, const double *v,
                        size_t n, mp_error *err);
 

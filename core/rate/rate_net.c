@@ -74,6 +74,11 @@ static int draw_proj(mp_r_net *net, size_t j)
                 for (uint32_t b = a; b < p->n_pre; b++)
                     p->W[(size_t)a * p->n_pre + b] = 0.0;
     }
+    if (p->b && p->b_set)
+        memcpy(p->b, p->b_set, p->n_post * sizeof(double));
+    else if (p->b && mp_u_init_fill(p->b, 1, p->n_post, &mj->bias,
+                                    mp_u_stream_seed(net->seed, MP_STREAM_BIAS, j)) != MP_OK)
+        return MP_ENOMEM;
     if (p->B && p->B_set)
         memcpy(p->B, p->B_set, (size_t)p->b_rows * p->n_pre * sizeof(double));
     else if (p->B && mp_u_init_fill(p->B, p->b_rows, p->n_pre, &mj->feedback_weight,
@@ -105,6 +110,8 @@ static int init_proj(mp_r_net *net, size_t j, mp_error *err)
         if (!p->B)
             return nomem(err);
     }
+    if (mj->has_bias && !(p->b = mp_u_malloc(p->n_post * sizeof(double))))
+        return nomem(err);
     if (draw_proj(net, j) != MP_OK)
         return nomem(err);
     if (!mj->plasticity)
@@ -232,6 +239,28 @@ int mp_r_net_set_array(mp_r_net *net, int what, size_t j, uint32_t k, const doub
         p->gain = v ? v[0] : p->m->feedback_gain;
         return MP_OK;
     }
+    if (what == MP_R_ARR_BIAS) {
+        if (v && n != p->n_post)
+            return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                            "projection '%s': bias needs %u values, got %zu", p->m->name,
+                            p->n_post, n);
+        if (!v) {
+            mp_u_free(p->b_set);
+            p->b_set = NULL;
+            if (!p->m->has_bias) {
+                mp_u_free(p->b);
+                p->b = NULL;
+            }
+            return MP_OK;
+        }
+        if (!p->b && !(p->b = mp_u_malloc((p->n_post ? p->n_post : 1) * sizeof(double))))
+            return nomem(err);
+        if (!p->b_set &&
+            !(p->b_set = mp_u_malloc((p->n_post ? p->n_post : 1) * sizeof(double))))
+            return nomem(err);
+        memcpy(p->b_set, v, n * sizeof(double));
+        return MP_OK;
+    }
     if (what == MP_R_ARR_B && !p->B)
         return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
                         "projection '%s' has no feedback weights (feedback is not "
@@ -266,6 +295,8 @@ void mp_r_net_free(mp_r_net *net)
         mp_u_free(net->P[j].B);
         mp_u_free(net->P[j].W0_set);
         mp_u_free(net->P[j].B_set);
+        mp_u_free(net->P[j].b);
+        mp_u_free(net->P[j].b_set);
         mp_p_rule_free(net->P[j].rule);
     }
     mp_u_free(net->P);

@@ -85,6 +85,16 @@ static void act_vjp(const mp_m_population *a, const double *z, const double *y,
         gz[i] = gy[i] * mp_r_act_dz1(a->act, a->beta, z[i], y[i]);
 }
 
+/* d loss / d b_j += gz (z = W y + b): b is constant through the episode. */
+static void add_bias_grad(const mp_r_rev_ctx *c, size_t j, const double *gz, uint32_t n)
+{
+    if (!c->arr || !c->arr->g_bias || !c->arr->g_bias[j])
+        return;
+    double *gb = c->arr->g_bias[j];
+    for (uint32_t i = 0; i < n; i++)
+        gb[i] += gz[i];
+}
+
 int mp_r_rev_step(mp_r_rev_ctx *c, mp_r_rev_rec r, const double *gW,
                   double *gWin, double *gy, double *ge, double *gtmp,
                   double *tmp, double **gp, mp_error *err)
@@ -177,6 +187,7 @@ int mp_r_rev_step(mp_r_rev_ctx *c, mp_r_rev_rec r, const double *gW,
         const uint32_t m = l->n, n = net->P[ff].n_pre;
         double *gz = tmp;
         act_vjp(l->m, r.z + ok, r.y + ok, gy + ok, gz, m);
+        add_bias_grad(c, ff, gz, m);
         const double *W = r.W + c->woff[ff];
         double *gw = gWin + c->woff[ff];
         const double *x = r.y + op;
@@ -219,6 +230,7 @@ double mp_r_rev_query(mp_r_rev_ctx *c, double *acc, double *gW, double *gy,
             double *gw = gW + c->woff[l->ff];
             const double *x = net->L[k - 1].y;
             mp_r_ger(gw, gz, x, l->n, p->n_pre);
+            add_bias_grad(c, l->ff, gz, l->n);
             if (k == 1)
                 break;
             const mp_r_layer *pl = &net->L[k - 1];
