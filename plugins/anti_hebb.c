@@ -62,7 +62,7 @@ static const mp_param_desc params[N_PARAMS] = {
      HUGE_VAL, MP_PARAM_COEF},
     {"lower_only", "1",
      "1: with n_pre == n_post update only k < j (hierarchical lateral)", 1.0,
-     0.0, 1.0, 0},
+     0.0, 1.0, MP_PARAM_TOGGLE},
 };
 
 #define NONFINITE(r) ((r) - (r) != 0.0)
@@ -79,26 +79,25 @@ static MP_CLONES int row_1(double *restrict w, uint32_t n, double a,
     return bad;
 }
 
-static int ah_reset(const mp_rule_io *io)
+static int ah_reset(const mp_spike_io *spike, const mp_rate_io *io)
 {
-    double s = io->p[P_LOWER_ONLY];
+    (void)spike; /* a rate rule: reset gets the rate io */
+    double s = io->c.p[P_LOWER_ONLY];
     if (s != 0.0 && s != 1.0) {
-        if (io->api)
-            io->api->error(io->host, "lower_only is %g; it must be 0 or 1", s);
+        if (io->c.api)
+            io->c.api->error(io->c.host, "lower_only is %g; it must be 0 or 1", s);
         return MP_RULE_BUG;
     }
     return MP_RULE_OK;
 }
 
-static int ah_step(const mp_rule_io *io)
+static int ah_step(const mp_rate_io *io)
 {
-    if (mp_rule_require_rate_io(io) != MP_RULE_OK)
-        return MP_RULE_BUG;
-    const double eta = io->p[P_ETA];
-    const uint32_t n = io->n_pre, m = io->n_post;
+    const double eta = io->c.p[P_ETA];
+    const uint32_t n = io->c.n_pre, m = io->c.n_post;
     if (eta == 0.0 || n == 0)
         return MP_RULE_OK;
-    const int lower = io->p[P_LOWER_ONLY] != 0.0 && n == m;
+    const int lower = io->c.p[P_LOWER_ONLY] != 0.0 && n == m;
     int bad = 0;
     for (uint32_t j = 0; j < m; j++) {
         uint32_t len = lower ? j : n; /* k < j */
@@ -110,19 +109,15 @@ static int ah_step(const mp_rule_io *io)
 
 static const mp_rule_desc desc = {
     MP_RULE_HEADER,
-    "anti_hebb",
-    "1.0",
-    "anti-Hebbian dW = -eta y_post y_pre^T for (hierarchical) lateral "
-    "connections (rate)",
-    MP_RULE_RATE,
-    params,
-    N_PARAMS,
-    NULL, /* state_size */
-    ah_reset,
-    NULL, /* on_pre */
-    NULL, /* on_post */
-    NULL, /* extension */
-    ah_step,
+    .name = "anti_hebb",
+    .version = "1.0",
+    .summary = "anti-Hebbian dW = -eta y_post y_pre^T for (hierarchical) "
+               "lateral connections (rate)",
+    .kind = MP_RULE_RATE,
+    .params = params,
+    .n_params = N_PARAMS,
+    .reset = ah_reset,
+    .step = ah_step,
 };
 
 MP_RULE_DEFINE(anti_hebb, desc)

@@ -16,13 +16,15 @@
  *   W_jk <- W_jk + (-(theta0 e_post_j)) y_pre_k + (-(theta2 e_post_j)) e_pre_k
  *
  * Parameters
- *   name    unit  default  bounds       flags  meaning
- *   theta0  1     1e-3     (-inf, inf)  coef   F0 pseudo-gradient
- *   theta2  1     0        (-inf, inf)  coef   F2 error Hebb
+ *   name    unit  default  bounds       flags             meaning
+ *   theta0  1     1e-3     (-inf, inf)  coef, per_synapse F0 pseudo-gradient
+ *   theta2  1     0        (-inf, inf)  coef, per_synapse F2 error Hebb
+ * Either coefficient may be given per synapse (theta_jk in place of theta;
+ * a separate loop, so the scalar path keeps its bits).
  *
- * Errors. Needs e_post (and e_pre when theta2 != 0): in a network without a
- * loss step returns MP_RULE_BUG with a message unless the coefficients that
- * read the missing vector are 0. Returns MP_RULE_BLOWUP when a weight
+ * Errors. Needs e_post (and e_pre when theta2 != 0; needs_of tells the host,
+ * which refuses a model that cannot give them when it is loaded); step
+ * returns MP_RULE_BUG with a message when it gets NULL errors it needs. Returns MP_RULE_BLOWUP when a weight
  * becomes NaN or infinite.
  *
  * References
@@ -46,9 +48,9 @@ enum { P_T0, P_T2, N_PARAMS };
 
 static const mp_param_desc params[N_PARAMS] = {
     {"theta0", "1", "F0 = -e_post y_pre^T (pseudo-gradient)", 1e-3, -HUGE_VAL,
-     HUGE_VAL, MP_PARAM_COEF},
+     HUGE_VAL, MP_PARAM_COEF | MP_PARAM_PER_SYNAPSE},
     {"theta2", "1", "F2 = -e_post e_pre^T (error Hebb)", 0.0, -HUGE_VAL,
-     HUGE_VAL, MP_PARAM_COEF},
+     HUGE_VAL, MP_PARAM_COEF | MP_PARAM_PER_SYNAPSE},
 };
 
 #define NONFINITE(r) ((r) - (r) != 0.0)
@@ -78,23 +80,54 @@ static MP_CLONES int row_2(double *restrict w, uint32_t n, double a,
     return bad;
 }
 
-static int missing(const mp_rule_io *io, int r, double th, const char *vec)
+static uint32_t ehebb_needs(const double *p)
 {
-    if (io->api)
-        io->api->error(io->host,
+    return (p[P_T0] != 0.0 || p[P_T2] != 0.0 ? MP_NEED_E_POST : 0u) |
+           (p[P_T2] != 0.0 ? MP_NEED_E_PRE : 0u);
+}
+
+static int missing(const mp_rate_io *io, int r, double th, const char *vec)
+{
+    if (io->c.api)
+        io->c.api->error(io->c.host,
                        "theta%d = %g needs %s, but %s is NULL (a network "
                        "without a loss); set theta%d to 0",
                        r, th, vec, vec, r);
     return MP_RULE_BUG;
 }
 
-static int ehebb_step(const mp_rule_io *io)
+/* dW_jk = -theta0_jk e_j x_k - theta2_jk e_j f_k with one or both
+ * coefficients per synapse (a coefficient given as an array counts as
+ * nonzero: its term and the error it reads are used). */
+static int ehebb_step_array(const mp_rate_io *io)
 {
-    if (mp_rule_require_rate_io(io) != MP_RULE_OK)
-        return MP_RULE_BUG;
-    const double t0 = io->p[P_T0], t2 = io->p[P_T2];
+    const uint32_t n = io->c.n_pre, m = io->c.n_post;
+    const double *x = io->y_pre, *f = io->e_pre, *e = io->e_post;
+    const int use2 = io->c.p_syn[P_T2] || io->c.p[P_T2] != 0.0;
+    if (!e)
+        return missing(io, io->c.p_syn[P_T0] ? 0 : 2, 0.0, "e_post");
+    if (use2 && !f)
+        return missing(io, 2, io->c.p[P_T2], "e_pre");
+    int bad = 0;
+    for (uint32_t j = 0; j < m; j++)
+        for (uint32_t k = 0; k < n; k++) {
+            size_t s = (size_t)j * n + k;
+            double r = io->W[s] - mp_rule_param_at(&io->c, P_T0, s) * e[j] * x[k];
+            if (use2)
+                r -= mp_rule_param_at(&io->c, P_T2, s) * e[j] * f[k];
+            io->W[s] = r;
+            bad |= NONFINITE(r);
+        }
+    return bad ? MP_RULE_BLOWUP : MP_RULE_OK;
+}
+
+static int ehebb_step(const mp_rate_io *io)
+{
+    if ((io->c.p_syn[P_T0] || io->c.p_syn[P_T2]) && io->c.n_pre && io->c.n_post)
+        return ehebb_step_array(io);
+    const double t0 = io->c.p[P_T0], t2 = io->c.p[P_T2];
     const double *e = io->e_post;
-    const uint32_t n = io->n_pre, m = io->n_post;
+    const uint32_t n = io->c.n_pre, m = io->c.n_post;
     if (n == 0 || m == 0 || (t0 == 0.0 && t2 == 0.0))
         return MP_RULE_OK; /* nothing to update; the vectors may be NULL */
     if (!e && t0 != 0.0)
@@ -118,27 +151,56 @@ static int ehebb_step(const mp_rule_io *io)
 }
 
 
-/* ---- reverse mode (MP_RULE_GRAD_V1) -------------------------------------
+/* ---- reverse mode (step_vjp) -------------------------------------
  * W' = W - t0 e x^T - t2 e f^T (x = y_pre, f = e_pre, e = e_post). With
  * G = dL/dW', a = G x, b = G f:
  *   gW_in += G, g_t0 += -a . e, g_t2 += -b . e,
  *   g_e_post += -t0 a - t2 b, g_y_pre += -t0 G^T e, g_e_pre += -t2 G^T e. */
-static int ehebb_step_vjp(const mp_rule_io *io, const double *gW, double *gp,
-                          double *gW_in, double *gx, double *gy, double *gf,
-                          double *ge)
+static int ehebb_step_vjp(const mp_rate_io *io, const mp_rate_adj *adj)
 {
+    const double *gW = adj->gW;
+    double *gp = adj->gp, *gW_in = adj->gW_in;
+    double *gx = adj->g_y_pre, *gy = adj->g_y_post;
+    double *gf = adj->g_e_pre, *ge = adj->g_e_post;
     (void)gy;
-    const double t0 = io->p[P_T0], t2 = io->p[P_T2];
-    const uint32_t n = io->n_pre, m = io->n_post;
+    const double t0 = io->c.p[P_T0], t2 = io->c.p[P_T2];
+    const uint32_t n = io->c.n_pre, m = io->c.n_post;
     if (n == 0 || m == 0)
         return MP_RULE_OK;
-    if (!MP_RULE_IO_HAS_RATE(io) || !io->e_post || !io->e_pre) {
-        if (io->api)
-            io->api->error(io->host, "step_vjp needs e_pre and e_post (a "
+    if (!io->e_post || !io->e_pre) {
+        if (io->c.api)
+            io->c.api->error(io->c.host, "step_vjp needs e_pre and e_post (a "
                                      "network with a loss)");
         return MP_RULE_BUG;
     }
     const double *x = io->y_pre, *f = io->e_pre, *e = io->e_post;
+    if (io->c.p_syn[P_T0] || io->c.p_syn[P_T2]) {
+        /* per synapse: g_theta_jk = -G_jk e_j (x_k or f_k), into gp_syn when
+         * the instance holds an array, else summed into gp */
+        const int use2 = io->c.p_syn[P_T2] || t2 != 0.0;
+        double *gs0 = io->c.p_syn[P_T0] ? adj->gp_syn[P_T0] : NULL;
+        double *gs2 = io->c.p_syn[P_T2] ? adj->gp_syn[P_T2] : NULL;
+        for (uint32_t j = 0; j < m; j++)
+            for (uint32_t k = 0; k < n; k++) {
+                size_t s = (size_t)j * n + k;
+                const double g = gW[s];
+                const double a0 = mp_rule_param_at(&io->c, P_T0, s);
+                const double a2 = use2 ? mp_rule_param_at(&io->c, P_T2, s) : 0.0;
+                gW_in[s] += g;
+                gx[k] -= a0 * e[j] * g;
+                gf[k] -= a2 * e[j] * g;
+                ge[j] -= g * (a0 * x[k] + a2 * f[k]);
+                if (gs0)
+                    gs0[s] -= g * e[j] * x[k];
+                else if (!io->c.p_syn[P_T0])
+                    gp[P_T0] -= g * e[j] * x[k];
+                if (gs2)
+                    gs2[s] -= g * e[j] * f[k];
+                else if (!io->c.p_syn[P_T2])
+                    gp[P_T2] -= g * e[j] * f[k];
+            }
+        return MP_RULE_OK;
+    }
     double g0 = 0.0, g2 = 0.0;
     for (uint32_t j = 0; j < m; j++) {
         const double *gj = gW + (size_t)j * n;
@@ -161,26 +223,19 @@ static int ehebb_step_vjp(const mp_rule_io *io, const double *gW, double *gp,
     return MP_RULE_OK;
 }
 
-static const mp_rule_grad grad_ext = {(uint32_t)sizeof(mp_rule_grad), ehebb_step_vjp,
-                                      NULL};
-
-MP_RULE_GRAD_EXTENSION(ehebb_extension, grad_ext)
-
 static const mp_rule_desc desc = {
     MP_RULE_HEADER,
-    "ehebb",
-    "1.0",
-    "pseudo-gradient + error Hebb: dW = -theta0 e_post y_pre^T - theta2 "
-    "e_post e_pre^T (F0 + F2; rate)",
-    MP_RULE_RATE,
-    params,
-    N_PARAMS,
-    NULL, /* state_size */
-    NULL, /* reset */
-    NULL, /* on_pre */
-    NULL, /* on_post */
-    ehebb_extension,
-    ehebb_step,
+    .name = "ehebb",
+    .version = "1.0",
+    .summary = "pseudo-gradient + error Hebb: dW = -theta0 e_post y_pre^T - "
+               "theta2 e_post e_pre^T (F0 + F2; rate)",
+    .kind = MP_RULE_RATE,
+    .params = params,
+    .n_params = N_PARAMS,
+    .needs = MP_NEED_E_POST | MP_NEED_E_PRE,
+    .needs_of = ehebb_needs,
+    .step = ehebb_step,
+    .step_vjp = ehebb_step_vjp,
 };
 
 MP_RULE_DEFINE(ehebb, desc)

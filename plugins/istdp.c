@@ -34,8 +34,8 @@
  *   beta      1     0         (-inf, inf)       coef      per postsynaptic spike
  *   gamma     1     1         (-inf, inf)       coef      x_pre at a post spike
  *   kappa     1     1         (-inf, inf)       coef      x_post at a pre spike
- *   tau_pre   ms    20        [1e-3, inf)       tau_pre   presynaptic trace
- *   tau_post  ms    20        [1e-3, inf)       tau_post  postsynaptic trace
+ *   tau_pre   ms    20        [1e-3, inf)       log       presynaptic trace
+ *   tau_post  ms    20        [1e-3, inf)       log       postsynaptic trace
  *   w_min     1     0         (-inf, inf)                 lower weight bound
  *   w_max     1     inf       (-inf, inf]                 upper weight bound
  *
@@ -57,6 +57,7 @@
 
 enum { P_ETA, P_ALPHA, P_BETA, P_GAMMA, P_KAPPA, P_TAU_PRE, P_TAU_POST,
        P_W_MIN, P_W_MAX, N_PARAMS };
+enum { T_PRE, T_POST, N_TRACES }; /* x_pre (tau_pre), x_post (tau_post) */
 
 static const mp_param_desc params[N_PARAMS] = {
     {"eta", "1", "learning rate", 1e-3, 0.0, HUGE_VAL, MP_PARAM_COEF},
@@ -69,23 +70,24 @@ static const mp_param_desc params[N_PARAMS] = {
     {"kappa", "1", "weight of x_post at a presynaptic spike (post before pre)",
      1.0, -HUGE_VAL, HUGE_VAL, MP_PARAM_COEF},
     {"tau_pre", "ms", "time constant of the presynaptic trace", 20.0, 1e-3,
-     HUGE_VAL, MP_PARAM_TAU_PRE},
+     HUGE_VAL, MP_PARAM_LOGARITHMIC},
     {"tau_post", "ms", "time constant of the postsynaptic trace", 20.0, 1e-3,
-     HUGE_VAL, MP_PARAM_TAU_POST},
+     HUGE_VAL, MP_PARAM_LOGARITHMIC},
     {"w_min", "1", "lower weight bound (hard)", 0.0, -HUGE_VAL, HUGE_VAL, 0},
     {"w_max", "1", "upper weight bound (hard)", HUGE_VAL, -HUGE_VAL, HUGE_VAL,
      0},
 };
 
-static int istdp_reset(const mp_rule_io *io)
+static int istdp_reset(const mp_spike_io *sio, const mp_rate_io *rio)
 {
-    return wb_check(io, io->p[P_W_MIN], io->p[P_W_MAX]);
+    const mp_rule_ctx *c = mp_rule_reset_ctx(sio, rio);
+    return wb_check(c, c->p[P_W_MIN], c->p[P_W_MAX]);
 }
 
-static int istdp_on_pre(const mp_rule_io *io, const uint32_t *idx, size_t n)
+static int istdp_on_pre(const mp_spike_io *io, const uint32_t *idx, size_t n)
 {
     const mp_synapses *s = io->syn;
-    const double *p = io->p, *xq = io->x_post;
+    const double *p = io->c.p, *xq = io->x[T_POST];
     const double eta = p[P_ETA], a = p[P_ALPHA], kap = p[P_KAPPA];
     const double lo = p[P_W_MIN], hi = p[P_W_MAX];
     int rc = MP_RULE_OK;
@@ -97,10 +99,10 @@ static int istdp_on_pre(const mp_rule_io *io, const uint32_t *idx, size_t n)
     return rc ? MP_RULE_BLOWUP : MP_RULE_OK;
 }
 
-static int istdp_on_post(const mp_rule_io *io, const uint32_t *idx, size_t n)
+static int istdp_on_post(const mp_spike_io *io, const uint32_t *idx, size_t n)
 {
     const mp_synapses *s = io->syn;
-    const double *p = io->p, *xp = io->x_pre;
+    const double *p = io->c.p, *xp = io->x[T_PRE];
     const double eta = p[P_ETA], b = p[P_BETA], g = p[P_GAMMA];
     const double lo = p[P_W_MIN], hi = p[P_W_MAX];
     int rc = MP_RULE_OK;
@@ -114,21 +116,25 @@ static int istdp_on_post(const mp_rule_io *io, const uint32_t *idx, size_t n)
     return rc ? MP_RULE_BLOWUP : MP_RULE_OK;
 }
 
+static const mp_trace_desc traces[N_TRACES] = {
+    {MP_TRACE_PRE, "tau_pre"},
+    {MP_TRACE_POST, "tau_post"},
+};
+
 static const mp_rule_desc desc = {
     MP_RULE_HEADER,
-    "istdp",
-    "1.0",
-    "four-term spike-timing rule (Confavreux et al. 2020 eq. 14; Vogels 2011 "
-    "iSTDP by default)",
-    MP_RULE_SPIKING,
-    params,
-    N_PARAMS,
-    NULL, /* state_size: none */
-    istdp_reset,
-    istdp_on_pre,
-    istdp_on_post,
-    NULL, /* extension */
-    NULL, /* step: not a rate rule */
+    .name = "istdp",
+    .version = "1.0",
+    .summary = "four-term spike-timing rule (Confavreux et al. 2020 eq. 14; "
+               "Vogels 2011 iSTDP by default)",
+    .kind = MP_RULE_SPIKING,
+    .params = params,
+    .n_params = N_PARAMS,
+    .traces = traces,
+    .n_traces = N_TRACES,
+    .reset = istdp_reset,
+    .on_pre = istdp_on_pre,
+    .on_post = istdp_on_post,
 };
 
 MP_RULE_DEFINE(istdp, desc)

@@ -29,15 +29,19 @@
  *                  (one pass)
  *
  * Parameters
- *   name      unit  default  bounds       flags  meaning
- *   eta       1     1e-3     (-inf, inf)  coef   learning rate
- *   subspace  1     1        [0, 1]              1: layer (subspace) form,
- *                                                0: per-neuron form
+ *   name      unit  default  bounds       flags             meaning
+ *   eta       1     1e-3     (-inf, inf)  coef, per_synapse learning rate
+ *   subspace  1     1        [0, 1]       toggle            1: layer (subspace)
+ *                                                           form, 0: per neuron
+ * With eta given per synapse, eta_jk takes the place of eta in W_jk's update
+ * (Lindsey & Litwin-Kumar 2020 meta-learn such a coefficient per synapse);
+ * a separate loop, so the scalar path keeps its bits.
  *
- * reset returns MP_RULE_BUG (with a message) unless subspace is 0 or 1; step
- * returns MP_RULE_BLOWUP when a weight becomes NaN or infinite. The subspace
- * form keeps u in the projection's state block (n_pre doubles of scratch,
- * rewritten by every step). Needs no errors.
+ * reset returns MP_RULE_BUG (with a message) unless subspace is 0 or 1 (the
+ * loader refuses other values already); step returns MP_RULE_BLOWUP when a
+ * weight becomes NaN or infinite. The subspace form keeps u in the scratch
+ * block (scratch_size: 2 n_pre doubles, for step_vjp too). No state, and
+ * needs no errors.
  *
  * References
  *   Oja E (1982). Simplified neuron model as a principal component analyzer.
@@ -62,10 +66,11 @@
 enum { P_ETA, P_SUBSPACE, N_PARAMS };
 
 static const mp_param_desc params[N_PARAMS] = {
-    {"eta", "1", "learning rate", 1e-3, -HUGE_VAL, HUGE_VAL, MP_PARAM_COEF},
+    {"eta", "1", "learning rate (may be given per synapse)", 1e-3, -HUGE_VAL,
+     HUGE_VAL, MP_PARAM_COEF | MP_PARAM_PER_SYNAPSE},
     {"subspace", "1",
      "1: layer form eta y_post (y_pre - W^T y_post)^T; 0: per neuron", 1.0,
-     0.0, 1.0, 0},
+     0.0, 1.0, MP_PARAM_TOGGLE},
 };
 
 #define NONFINITE(r) ((r) - (r) != 0.0)
@@ -104,49 +109,82 @@ static MP_CLONES void axpy(double *restrict u, uint32_t n, double a,
         u[k] += a * w[k];
 }
 
-static size_t oja_state_size(const double *p, uint32_t n_pre, uint32_t n_post)
+/* d = x - W^T y (the subspace form's right vector), in scratch */
+static void oja_d(double *d, const double *W, const double *x, const double *y,
+                  uint32_t n, uint32_t m)
 {
-    (void)n_post;
-    return (!p || p[P_SUBSPACE] != 0.0) ? (size_t)n_pre : 0;
+    for (uint32_t k = 0; k < n; k++)
+        d[k] = 0.0;
+    for (uint32_t j = 0; j < m; j++)
+        axpy(d, n, y[j], W + (size_t)j * n); /* u = W^T y */
+    for (uint32_t k = 0; k < n; k++)
+        d[k] = x[k] - d[k];
 }
 
-static int oja_reset(const mp_rule_io *io)
+static int oja_reset(const mp_spike_io *spike, const mp_rate_io *io)
 {
-    double s = io->p[P_SUBSPACE];
+    (void)spike; /* a rate rule: reset gets the rate io */
+    double s = io->c.p[P_SUBSPACE];
     if (s != 0.0 && s != 1.0) {
-        if (io->api)
-            io->api->error(io->host, "subspace is %g; it must be 0 (per-neuron "
+        if (io->c.api)
+            io->c.api->error(io->c.host, "subspace is %g; it must be 0 (per-neuron "
                                      "form) or 1 (subspace form)", s);
         return MP_RULE_BUG;
     }
     return MP_RULE_OK;
 }
 
-static int oja_step(const mp_rule_io *io)
+/* step with a per-synapse learning rate E (n_post x n_pre): the same
+ * arithmetic per entry as the scalar path, with eta -> E_jk. */
+static int oja_step_array(const mp_rate_io *io, const double *E)
 {
-    if (mp_rule_require_rate_io(io) != MP_RULE_OK)
-        return MP_RULE_BUG;
-    const double eta = io->p[P_ETA];
-    const uint32_t n = io->n_pre, m = io->n_post;
+    const uint32_t n = io->c.n_pre, m = io->c.n_post;
+    const double *x = io->y_pre, *y = io->y_post;
+    double *W = io->W;
+    int bad = 0;
+    if (io->c.p[P_SUBSPACE] != 0.0) {
+        double *d = io->c.scratch;
+        oja_d(d, W, x, y, n, m);
+        for (uint32_t j = 0; j < m; j++)
+            for (uint32_t k = 0; k < n; k++) {
+                size_t s = (size_t)j * n + k;
+                double r = W[s] + (E[s] * y[j]) * d[k];
+                W[s] = r;
+                bad |= NONFINITE(r);
+            }
+    } else {
+        for (uint32_t j = 0; j < m; j++)
+            for (uint32_t k = 0; k < n; k++) {
+                size_t s = (size_t)j * n + k;
+                const double a = E[s] * y[j];
+                double r = (1.0 - a * y[j]) * W[s] + a * x[k];
+                W[s] = r;
+                bad |= NONFINITE(r);
+            }
+    }
+    return bad ? MP_RULE_BLOWUP : MP_RULE_OK;
+}
+
+static int oja_step(const mp_rate_io *io)
+{
+    if (io->c.p_syn[P_ETA] && io->c.n_pre > 0 && io->c.n_post > 0)
+        return oja_step_array(io, io->c.p_syn[P_ETA]);
+    const double eta = io->c.p[P_ETA];
+    const uint32_t n = io->c.n_pre, m = io->c.n_post;
     if (eta == 0.0 || n == 0 || m == 0)
         return MP_RULE_OK;
     const double *x = io->y_pre, *y = io->y_post;
     double *W = io->W;
     int bad = 0;
-    if (io->p[P_SUBSPACE] != 0.0) {
-        double *d = io->state;
+    if (io->c.p[P_SUBSPACE] != 0.0) {
+        double *d = io->c.scratch;
         if (!d) {
-            if (io->api)
-                io->api->error(io->host, "no state block (n_pre doubles of "
-                                         "scratch) was allocated");
+            if (io->c.api)
+                io->c.api->error(io->c.host, "no scratch block (n_pre doubles) "
+                                         "was allocated");
             return MP_RULE_BUG;
         }
-        for (uint32_t k = 0; k < n; k++)
-            d[k] = 0.0;
-        for (uint32_t j = 0; j < m; j++)
-            axpy(d, n, y[j], W + (size_t)j * n); /* u = W^T y */
-        for (uint32_t k = 0; k < n; k++)
-            d[k] = x[k] - d[k];
+        oja_d(d, W, x, y, n, m);
         for (uint32_t j = 0; j < m; j++)
             bad |= row_1(W + (size_t)j * n, n, eta * y[j], d);
     } else {
@@ -159,7 +197,7 @@ static int oja_step(const mp_rule_io *io)
 }
 
 
-/* ---- reverse mode (MP_RULE_GRAD_V1) -------------------------------------
+/* ---- reverse mode (step_vjp) -------------------------------------
  * G = dL/dW'.
  * subspace = 1: W' = W + eta y d^T, d = x - u, u = W^T y. With c = G d and
  *   g_d = eta G^T y: g_eta += c . y, g_y_post += eta c + W g_u,
@@ -177,25 +215,78 @@ static size_t oja_scratch_size(const double *p, uint32_t n_pre,
     return 2 * (size_t)n_pre;
 }
 
-static int oja_step_vjp(const mp_rule_io *io, const double *gW, double *gp,
-                        double *gW_in, double *gx, double *gy, double *gf,
-                        double *ge)
+/* step_vjp with a per-synapse learning rate E: as below with eta -> E_jk;
+ * gE (may be NULL: not wanted) gets G_jk times the update's factor. */
+static int oja_step_vjp_array(const mp_rate_io *io, const mp_rate_adj *adj,
+                              const double *E, double *gE)
 {
+    const uint32_t n = io->c.n_pre, m = io->c.n_post;
+    const double *x = io->y_pre, *y = io->y_post, *W = io->W, *gW = adj->gW;
+    double *gin = adj->gW_in, *gx = adj->g_y_pre, *gy = adj->g_y_post;
+    if (io->c.p[P_SUBSPACE] != 0.0) {
+        double *u = io->c.scratch, *gd = io->c.scratch + n;
+        for (uint32_t k = 0; k < n; k++)
+            u[k] = 0.0, gd[k] = 0.0;
+        for (uint32_t j = 0; j < m; j++)
+            axpy(u, n, y[j], W + (size_t)j * n);
+        for (uint32_t j = 0; j < m; j++)
+            for (uint32_t k = 0; k < n; k++) {
+                size_t s = (size_t)j * n + k;
+                const double d = x[k] - u[k];
+                if (gE)
+                    gE[s] += gW[s] * y[j] * d;
+                gy[j] += gW[s] * E[s] * d;
+                gd[k] += gW[s] * E[s] * y[j];
+                gin[s] += gW[s];
+            }
+        for (uint32_t k = 0; k < n; k++)
+            gx[k] += gd[k]; /* and g_u = -g_d */
+        for (uint32_t j = 0; j < m; j++)
+            for (uint32_t k = 0; k < n; k++) {
+                size_t s = (size_t)j * n + k;
+                gin[s] -= y[j] * gd[k];
+                gy[j] -= W[s] * gd[k];
+            }
+    } else {
+        for (uint32_t j = 0; j < m; j++)
+            for (uint32_t k = 0; k < n; k++) {
+                size_t s = (size_t)j * n + k;
+                const double g = gW[s];
+                if (gE)
+                    gE[s] += g * (y[j] * x[k] - y[j] * y[j] * W[s]);
+                gin[s] += (1.0 - E[s] * y[j] * y[j]) * g;
+                gx[k] += E[s] * y[j] * g;
+                gy[j] += E[s] * g * (x[k] - 2.0 * y[j] * W[s]);
+            }
+    }
+    return MP_RULE_OK;
+}
+
+static int oja_step_vjp(const mp_rate_io *io, const mp_rate_adj *adj)
+{
+    const double *gW = adj->gW;
+    double *gp = adj->gp, *gW_in = adj->gW_in;
+    double *gx = adj->g_y_pre, *gy = adj->g_y_post;
+    double *gf = adj->g_e_pre, *ge = adj->g_e_post;
     (void)gf, (void)ge;
-    const double eta = io->p[P_ETA];
-    const uint32_t n = io->n_pre, m = io->n_post;
+    if (io->c.p_syn[P_ETA])
+        return io->c.n_pre && io->c.n_post
+                   ? oja_step_vjp_array(io, adj, io->c.p_syn[P_ETA], adj->gp_syn[P_ETA])
+                   : MP_RULE_OK;
+    const double eta = io->c.p[P_ETA];
+    const uint32_t n = io->c.n_pre, m = io->c.n_post;
     if (n == 0 || m == 0)
         return MP_RULE_OK;
     const double *x = io->y_pre, *y = io->y_post, *W = io->W;
     double geta = 0.0;
-    if (io->p[P_SUBSPACE] != 0.0) {
-        if (!io->state) {
-            if (io->api)
-                io->api->error(io->host, "step_vjp needs 2 n_pre doubles of "
+    if (io->c.p[P_SUBSPACE] != 0.0) {
+        if (!io->c.scratch) {
+            if (io->c.api)
+                io->c.api->error(io->c.host, "step_vjp needs 2 n_pre doubles of "
                                          "scratch");
             return MP_RULE_BUG;
         }
-        double *u = io->state, *gd = io->state + n;
+        double *u = io->c.scratch, *gd = io->c.scratch + n;
         for (uint32_t k = 0; k < n; k++)
             u[k] = 0.0, gd[k] = 0.0;
         for (uint32_t j = 0; j < m; j++)
@@ -245,26 +336,19 @@ static int oja_step_vjp(const mp_rule_io *io, const double *gW, double *gp,
     return MP_RULE_OK;
 }
 
-static const mp_rule_grad grad_ext = {(uint32_t)sizeof(mp_rule_grad), oja_step_vjp,
-                                      oja_scratch_size};
-
-MP_RULE_GRAD_EXTENSION(oja_extension, grad_ext)
-
 static const mp_rule_desc desc = {
     MP_RULE_HEADER,
-    "oja",
-    "1.0",
-    "Oja's rule, layer (subspace) or per-neuron form: dW = eta y_post (y_pre "
-    "- W^T y_post)^T (rate)",
-    MP_RULE_RATE,
-    params,
-    N_PARAMS,
-    oja_state_size,
-    oja_reset,
-    NULL, /* on_pre */
-    NULL, /* on_post */
-    oja_extension,
-    oja_step,
+    .name = "oja",
+    .version = "1.1",
+    .summary = "Oja's rule, layer (subspace) or per-neuron form: dW = eta y_post "
+               "(y_pre - W^T y_post)^T (rate)",
+    .kind = MP_RULE_RATE,
+    .params = params,
+    .n_params = N_PARAMS,
+    .scratch_size = oja_scratch_size,
+    .reset = oja_reset,
+    .step = oja_step,
+    .step_vjp = oja_step_vjp,
 };
 
 MP_RULE_DEFINE(oja, desc)

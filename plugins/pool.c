@@ -45,7 +45,7 @@
  *   applied row by row, W_j <- (1 - theta3) W_j + A_j x + B_j f + C_j d,
  *   with the terms whose coefficients are all zero left out (theta0 alone:
  *   no pass 1 and one rank-one pass). The scratch vectors u, v live in the
- *   projection's state block (2 n_pre doubles; not carried across steps).
+ *   projection's scratch block (not carried across steps).
  *
  * Parameters
  *   name     unit  default  bounds        flags  meaning
@@ -59,6 +59,9 @@
  *   theta7   1     0        (-inf, inf)   coef   F7
  *   theta8   1     0        (-inf, inf)   coef   F8
  *   theta9   1     0        (-inf, inf)   coef   F9 Oja (subspace)
+ *   Every theta is also MP_PARAM_PER_SYNAPSE: given as an array (n_post x
+ *   n_pre), theta_r,jk takes the place of theta_r in W_jk's update, through
+ *   the plain evaluation of pool_syn.h (the fused path keeps its bits).
  *
  * Errors. Terms that read an error vector need it: e_post for F0, F2, F5,
  * F7, F8; e_pre for F1, F2, F4, F6, F7, F8. In a network without a loss
@@ -91,7 +94,7 @@
 enum { P_T0, P_T1, P_T2, P_T3, P_T4, P_T5, P_T6, P_T7, P_T8, P_T9, N_PARAMS };
 
 #define COEF(name, def, doc)                                                   \
-    {name, "1", doc, def, -HUGE_VAL, HUGE_VAL, MP_PARAM_COEF}
+    {name, "1", doc, def, -HUGE_VAL, HUGE_VAL, MP_PARAM_COEF | MP_PARAM_PER_SYNAPSE}
 static const mp_param_desc params[N_PARAMS] = {
     COEF("theta0", 1e-3, "F0 = -e_post y_pre^T (pseudo-gradient)"),
     COEF("theta1", 0.0, "F1 = -y_post e_pre^T"),
@@ -109,6 +112,8 @@ static const mp_param_desc params[N_PARAMS] = {
 
 /* 1 when r is NaN or infinite (r - r is then NaN), else 0. */
 #define NONFINITE(r) ((r) - (r) != 0.0)
+
+#include "pool_syn.h" /* the per-synapse path */
 
 /* Row updates w[k] <- EXPR for k < n; returns nonzero if a result is not
  * finite. a0..a2 multiply v0..v2; g scales the old weight. */
@@ -159,36 +164,46 @@ static MP_CLONES void axpy2(double *restrict u, double *restrict v, uint32_t n,
 
 /* ---- the rule ------------------------------------------------------------ */
 
-static size_t pool_state_size(const double *p, uint32_t n_pre, uint32_t n_post)
+/* The terms that read an error vector need it: e_post for F0, F2, F5, F7,
+ * F8; e_pre for F1, F2, F4, F6, F7, F8. */
+static const int needs_post[] = {P_T0, P_T2, P_T5, P_T7, P_T8};
+static const int needs_pre[] = {P_T1, P_T2, P_T4, P_T6, P_T7, P_T8};
+
+static uint32_t pool_needs(const double *th)
 {
-    (void)p, (void)n_post;
-    return 2 * (size_t)n_pre; /* scratch: u = W^T y_post, v = W^T e_post */
+    uint32_t need = 0;
+    for (size_t i = 0; i < sizeof needs_post / sizeof *needs_post; i++)
+        if (th[needs_post[i]] != 0.0)
+            need |= MP_NEED_E_POST;
+    for (size_t i = 0; i < sizeof needs_pre / sizeof *needs_pre; i++)
+        if (th[needs_pre[i]] != 0.0)
+            need |= MP_NEED_E_PRE;
+    return need;
 }
 
-static int refuse(const mp_rule_io *io, int r, double th, const char *vec)
+static int refuse(const mp_rate_io *io, int r, double th, const char *vec)
 {
-    if (io->api)
-        io->api->error(io->host,
+    if (io->c.api)
+        io->c.api->error(io->c.host,
                        "theta%d = %g needs %s, but %s is NULL (a network "
                        "without a loss); set theta%d to 0",
                        r, th, vec, vec, r);
     return MP_RULE_BUG;
 }
 
-static int pool_step(const mp_rule_io *io)
+static int pool_step(const mp_rate_io *io)
 {
-    if (mp_rule_require_rate_io(io) != MP_RULE_OK)
-        return MP_RULE_BUG;
-    const double *th = io->p;
-    const uint32_t n = io->n_pre, m = io->n_post;
+    if (pool_has_arrays(&io->c) && io->c.n_pre && io->c.n_post)
+        return pool_step_syn(io);
+    const double *th = io->c.p;
+    const uint32_t n = io->c.n_pre, m = io->c.n_post;
     const double *x = io->y_pre, *y = io->y_post;
     const double *f = io->e_pre, *e = io->e_post;
 
     if (n == 0 || m == 0)
         return MP_RULE_OK; /* nothing to update; the vectors may be NULL */
-    /* error vectors the nonzero terms read */
-    static const int needs_post[] = {P_T0, P_T2, P_T5, P_T7, P_T8};
-    static const int needs_pre[] = {P_T1, P_T2, P_T4, P_T6, P_T7, P_T8};
+    /* error vectors the nonzero terms read (the host checked pool_needs at
+     * load; a meta-layer may have changed theta since) */
     if (!e)
         for (size_t i = 0; i < sizeof needs_post / sizeof *needs_post; i++)
             if (th[needs_post[i]] != 0.0)
@@ -204,14 +219,14 @@ static int pool_step(const mp_rule_io *io)
     double *u = NULL, *v = NULL;
     double s6 = 0.0, s8 = 0.0;
     if (need_u || need_v) {
-        if (!io->state) {
-            if (io->api)
-                io->api->error(io->host, "no state block (2 n_pre doubles of "
-                                         "scratch) was allocated");
+        if (!io->c.scratch) {
+            if (io->c.api)
+                io->c.api->error(io->c.host, "no scratch block (2 n_pre doubles) "
+                                         "was allocated");
             return MP_RULE_BUG;
         }
-        u = io->state;
-        v = io->state + n;
+        u = io->c.scratch;
+        v = io->c.scratch + n;
         /* pass 1: u = W^T y, v = W^T e */
         if (need_u)
             for (uint32_t k = 0; k < n; k++)
@@ -304,7 +319,7 @@ static int pool_step(const mp_rule_io *io)
 }
 
 
-/* ---- reverse mode (MP_RULE_GRAD_V1) -------------------------------------
+/* ---- reverse mode (step_vjp) -------------------------------------
  * W' = (1 - t3) W + A x^T + B f^T + C d^T with, as in the forward pass,
  *   A = -alpha e, alpha = t0 + t5 sum(y) + t7 s6
  *   B = -(beta y + t2 e + t4 1), beta = t1 + t6 s6 + t8 s8
@@ -420,32 +435,36 @@ static size_t pool_scratch_size(const double *p, uint32_t n_pre, uint32_t n_post
     return 3 * (size_t)n_pre + n_post; /* u, gu, d, W x */
 }
 
-static int pool_step_vjp(const mp_rule_io *io, const double *gW, double *gp,
-                         double *gW_in, double *gx, double *gy, double *gf,
-                         double *ge)
+static int pool_step_vjp(const mp_rate_io *io, const mp_rate_adj *adj)
 {
-    if (!MP_RULE_IO_HAS_RATE(io) || !io->state) {
-        if (io->api)
-            io->api->error(io->host, "step_vjp needs the rate-network fields "
+    if (pool_has_arrays(&io->c) && io->c.scratch && io->c.n_pre && io->c.n_post)
+        return pool_vjp_syn(io, adj);
+    const double *gW = adj->gW;
+    double *gp = adj->gp, *gW_in = adj->gW_in;
+    double *gx = adj->g_y_pre, *gy = adj->g_y_post;
+    double *gf = adj->g_e_pre, *ge = adj->g_e_post;
+    if (!io->c.scratch) {
+        if (io->c.api)
+            io->c.api->error(io->c.host, "step_vjp needs the rate-network fields "
                                      "and a scratch block of 3 n_pre + n_post "
                                      "doubles");
         return MP_RULE_BUG;
     }
-    const double *th = io->p;
-    const uint32_t n = io->n_pre, m = io->n_post;
+    const double *th = io->c.p;
+    const uint32_t n = io->c.n_pre, m = io->c.n_post;
     if (n == 0 || m == 0)
         return MP_RULE_OK;
     if (!io->e_pre || !io->e_post) {
-        if (io->api)
-            io->api->error(io->host, "step_vjp needs e_pre and e_post (a "
+        if (io->c.api)
+            io->c.api->error(io->c.host, "step_vjp needs e_pre and e_post (a "
                                      "network with a loss)");
         return MP_RULE_BUG;
     }
     const double *x = io->y_pre, *y = io->y_post;
     const double *f = io->e_pre, *e = io->e_post;
     const double *W = io->W;
-    double *u = io->state, *gu = io->state + n, *d = io->state + 2 * (size_t)n;
-    double *wx = io->state + 3 * (size_t)n;
+    double *u = io->c.scratch, *gu = io->c.scratch + n, *d = io->c.scratch + 2 * (size_t)n;
+    double *wx = io->c.scratch + 3 * (size_t)n;
     const double t0 = th[P_T0], t1 = th[P_T1], t2 = th[P_T2], t3 = th[P_T3];
     const double t4 = th[P_T4], t5 = th[P_T5], t6 = th[P_T6], t7 = th[P_T7];
     const double t8 = th[P_T8], t9 = th[P_T9];
@@ -515,26 +534,20 @@ static int pool_step_vjp(const mp_rule_io *io, const double *gW, double *gp,
     return MP_RULE_OK;
 }
 
-static const mp_rule_grad grad_ext = {(uint32_t)sizeof(mp_rule_grad),
-                                      pool_step_vjp, pool_scratch_size};
-
-MP_RULE_GRAD_EXTENSION(pool_extension, grad_ext)
-
 static const mp_rule_desc desc = {
     MP_RULE_HEADER,
-    "pool",
-    "1.0",
-    "ten-term pool sum_r theta_r F^r of Shervani-Tabar & Rosenbaum 2023 "
-    "(rate; fused rank-one evaluation)",
-    MP_RULE_RATE,
-    params,
-    N_PARAMS,
-    pool_state_size,
-    NULL, /* reset: the state is scratch, rewritten by every step */
-    NULL, /* on_pre */
-    NULL, /* on_post */
-    pool_extension,
-    pool_step,
+    .name = "pool",
+    .version = "1.0",
+    .summary = "ten-term pool sum_r theta_r F^r of Shervani-Tabar & Rosenbaum "
+               "2023 (rate; fused rank-one evaluation)",
+    .kind = MP_RULE_RATE,
+    .params = params,
+    .n_params = N_PARAMS,
+    .needs = MP_NEED_E_POST | MP_NEED_E_PRE,
+    .needs_of = pool_needs,
+    .scratch_size = pool_scratch_size,
+    .step = pool_step,
+    .step_vjp = pool_step_vjp,
 };
 
 MP_RULE_DEFINE(pool, desc)

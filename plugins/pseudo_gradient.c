@@ -14,8 +14,9 @@
  *   dW = -eta e_post y_pre^T,   i.e.  W_jk <- W_jk + (-(eta e_post_j)) y_pre_k
  *
  * Parameters
- *   name  unit  default  bounds       flags  meaning
- *   eta   1     1e-3     (-inf, inf)  coef   learning rate (theta0 of pool)
+ *   name  unit  default  bounds       flags             meaning
+ *   eta   1     1e-3     (-inf, inf)  coef, per_synapse learning rate (theta0 of pool);
+ *                                                     eta_jk when given per synapse
  *
  * Errors. Needs e_post: in a network without a loss (e_post NULL) step
  * returns MP_RULE_BUG with a message unless eta is 0. Returns
@@ -44,8 +45,8 @@
 enum { P_ETA, N_PARAMS };
 
 static const mp_param_desc params[N_PARAMS] = {
-    {"eta", "1", "learning rate: dW = -eta e_post y_pre^T", 1e-3, -HUGE_VAL,
-     HUGE_VAL, MP_PARAM_COEF},
+    {"eta", "1", "learning rate, scalar or per synapse: dW = -eta e_post y_pre^T",
+     1e-3, -HUGE_VAL, HUGE_VAL, MP_PARAM_COEF | MP_PARAM_PER_SYNAPSE},
 };
 
 #define NONFINITE(r) ((r) - (r) != 0.0)
@@ -63,17 +64,38 @@ static MP_CLONES int row_1(double *restrict w, uint32_t n, double a,
     return bad;
 }
 
-static int pg_step(const mp_rule_io *io)
+static uint32_t pg_needs(const double *p)
 {
-    if (mp_rule_require_rate_io(io) != MP_RULE_OK)
-        return MP_RULE_BUG;
-    const double eta = io->p[P_ETA];
-    const uint32_t n = io->n_pre, m = io->n_post;
+    return p[P_ETA] != 0.0 ? MP_NEED_E_POST : 0u;
+}
+
+/* W_jk -= E_jk e_j x_k with a per-synapse learning rate E (n_post x n_pre) */
+static int pg_step_array(const mp_rate_io *io, const double *E)
+{
+    const uint32_t n = io->c.n_pre, m = io->c.n_post;
+    const double *x = io->y_pre, *e = io->e_post;
+    int bad = 0;
+    for (uint32_t j = 0; j < m; j++)
+        for (uint32_t k = 0; k < n; k++) {
+            size_t s = (size_t)j * n + k;
+            double r = io->W[s] + -(E[s] * e[j]) * x[k];
+            io->W[s] = r;
+            bad |= NONFINITE(r);
+        }
+    return bad ? MP_RULE_BLOWUP : MP_RULE_OK;
+}
+
+static int pg_step(const mp_rate_io *io)
+{
+    if (io->c.p_syn[P_ETA] && io->e_post)
+        return pg_step_array(io, io->c.p_syn[P_ETA]);
+    const double eta = io->c.p[P_ETA];
+    const uint32_t n = io->c.n_pre, m = io->c.n_post;
     if (eta == 0.0 || n == 0 || m == 0)
         return MP_RULE_OK; /* nothing to update; the vectors may be NULL */
     if (!io->e_post) {
-        if (io->api)
-            io->api->error(io->host, "eta = %g needs e_post, but e_post is "
+        if (io->c.api)
+            io->c.api->error(io->c.host, "eta = %g needs e_post, but e_post is "
                                      "NULL (a network without a loss)", eta);
         return MP_RULE_BUG;
     }
@@ -85,26 +107,42 @@ static int pg_step(const mp_rule_io *io)
 }
 
 
-/* ---- reverse mode (MP_RULE_GRAD_V1) -------------------------------------
+/* ---- reverse mode (step_vjp) -------------------------------------
  * W' = W - eta e x^T (x = y_pre, e = e_post). With G = dL/dW' and a = G x:
  *   gW_in += G, g_eta += -a . e, g_e_post += -eta a, g_y_pre += -eta G^T e.
  * y_post and e_pre do not enter. */
-static int pg_step_vjp(const mp_rule_io *io, const double *gW, double *gp,
-                       double *gW_in, double *gx, double *gy, double *gf,
-                       double *ge)
+static int pg_step_vjp(const mp_rate_io *io, const mp_rate_adj *adj)
 {
+    const double *gW = adj->gW;
+    double *gp = adj->gp, *gW_in = adj->gW_in;
+    double *gx = adj->g_y_pre, *gy = adj->g_y_post;
+    double *gf = adj->g_e_pre, *ge = adj->g_e_post;
     (void)gy, (void)gf;
-    const double eta = io->p[P_ETA];
-    const uint32_t n = io->n_pre, m = io->n_post;
+    const double eta = io->c.p[P_ETA];
+    const uint32_t n = io->c.n_pre, m = io->c.n_post;
     if (n == 0 || m == 0)
         return MP_RULE_OK;
-    if (!MP_RULE_IO_HAS_RATE(io) || !io->e_post) {
-        if (io->api)
-            io->api->error(io->host, "step_vjp needs e_post (a network with "
+    if (!io->e_post) {
+        if (io->c.api)
+            io->c.api->error(io->c.host, "step_vjp needs e_post (a network with "
                                      "a loss)");
         return MP_RULE_BUG;
     }
     const double *x = io->y_pre, *e = io->e_post;
+    const double *E = io->c.p_syn[P_ETA];
+    if (E) { /* per synapse: gE_jk += -G_jk e_j x_k */
+        double *gE = adj->gp_syn[P_ETA];
+        for (uint32_t j = 0; j < m; j++)
+            for (uint32_t k = 0; k < n; k++) {
+                size_t s = (size_t)j * n + k;
+                if (gE)
+                    gE[s] -= gW[s] * e[j] * x[k];
+                gW_in[s] += gW[s];
+                gx[k] -= E[s] * e[j] * gW[s];
+                ge[j] -= E[s] * gW[s] * x[k];
+            }
+        return MP_RULE_OK;
+    }
     double geta = 0.0;
     for (uint32_t j = 0; j < m; j++) {
         const double *gj = gW + (size_t)j * n;
@@ -123,26 +161,19 @@ static int pg_step_vjp(const mp_rule_io *io, const double *gW, double *gp,
     return MP_RULE_OK;
 }
 
-static const mp_rule_grad grad_ext = {(uint32_t)sizeof(mp_rule_grad), pg_step_vjp,
-                                      NULL};
-
-MP_RULE_GRAD_EXTENSION(pg_extension, grad_ext)
-
 static const mp_rule_desc desc = {
     MP_RULE_HEADER,
-    "pseudo_gradient",
-    "1.0",
-    "pseudo-gradient dW = -eta e_post y_pre^T (F0; BP / feedback alignment; "
-    "rate)",
-    MP_RULE_RATE,
-    params,
-    N_PARAMS,
-    NULL, /* state_size */
-    NULL, /* reset */
-    NULL, /* on_pre */
-    NULL, /* on_post */
-    pg_extension,
-    pg_step,
+    .name = "pseudo_gradient",
+    .version = "1.0",
+    .summary = "pseudo-gradient dW = -eta e_post y_pre^T (F0; BP / feedback "
+               "alignment; rate)",
+    .kind = MP_RULE_RATE,
+    .params = params,
+    .n_params = N_PARAMS,
+    .needs = MP_NEED_E_POST,
+    .needs_of = pg_needs,
+    .step = pg_step,
+    .step_vjp = pg_step_vjp,
 };
 
 MP_RULE_DEFINE(pseudo_gradient, desc)

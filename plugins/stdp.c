@@ -25,8 +25,8 @@
  *   name       unit  default  bounds        flags     meaning
  *   a_plus     1     0.01     (-inf, inf)   coef      potentiation amplitude
  *   a_minus    1     0.0105   (-inf, inf)   coef      depression amplitude
- *   tau_plus   ms    16.8     [1e-3, inf)   tau_pre   presynaptic trace
- *   tau_minus  ms    33.7     [1e-3, inf)   tau_post  postsynaptic trace
+ *   tau_plus   ms    16.8     [1e-3, inf)   log       presynaptic trace
+ *   tau_minus  ms    33.7     [1e-3, inf)   log       postsynaptic trace
  *   w_min      1     0        (-inf, inf)             lower weight bound
  *   w_max      1     1        (-inf, inf)             upper weight bound
  *
@@ -51,6 +51,7 @@
 
 enum { P_A_PLUS, P_A_MINUS, P_TAU_PLUS, P_TAU_MINUS, P_W_MIN, P_W_MAX,
        N_PARAMS };
+enum { T_PRE, T_POST, N_TRACES }; /* x_pre (tau_plus), x_post (tau_minus) */
 
 static const mp_param_desc params[N_PARAMS] = {
     {"a_plus", "1", "potentiation per pre-before-post pair (x_pre = 1)", 0.01,
@@ -58,23 +59,24 @@ static const mp_param_desc params[N_PARAMS] = {
     {"a_minus", "1", "depression per post-before-pre pair (x_post = 1)",
      0.0105, -HUGE_VAL, HUGE_VAL, MP_PARAM_COEF},
     {"tau_plus", "ms", "time constant of the presynaptic trace", 16.8, 1e-3,
-     HUGE_VAL, MP_PARAM_TAU_PRE},
+     HUGE_VAL, MP_PARAM_LOGARITHMIC},
     {"tau_minus", "ms", "time constant of the postsynaptic trace", 33.7, 1e-3,
-     HUGE_VAL, MP_PARAM_TAU_POST},
+     HUGE_VAL, MP_PARAM_LOGARITHMIC},
     {"w_min", "1", "lower weight bound (hard)", 0.0, -HUGE_VAL, HUGE_VAL, 0},
     {"w_max", "1", "upper weight bound (hard)", 1.0, -HUGE_VAL, HUGE_VAL, 0},
 };
 
-static int stdp_reset(const mp_rule_io *io)
+static int stdp_reset(const mp_spike_io *sio, const mp_rate_io *rio)
 {
-    return wb_check(io, io->p[P_W_MIN], io->p[P_W_MAX]);
+    const mp_rule_ctx *c = mp_rule_reset_ctx(sio, rio);
+    return wb_check(c, c->p[P_W_MIN], c->p[P_W_MAX]);
 }
 
-static int stdp_on_pre(const mp_rule_io *io, const uint32_t *idx, size_t n)
+static int stdp_on_pre(const mp_spike_io *io, const uint32_t *idx, size_t n)
 {
     const mp_synapses *s = io->syn;
-    const double am = io->p[P_A_MINUS], lo = io->p[P_W_MIN], hi = io->p[P_W_MAX];
-    const double *xq = io->x_post;
+    const double am = io->c.p[P_A_MINUS], lo = io->c.p[P_W_MIN], hi = io->c.p[P_W_MAX];
+    const double *xq = io->x[T_POST];
     int rc = MP_RULE_OK;
     for (size_t m = 0; m < n; m++) {
         uint32_t i = idx[m];
@@ -84,11 +86,11 @@ static int stdp_on_pre(const mp_rule_io *io, const uint32_t *idx, size_t n)
     return rc ? MP_RULE_BLOWUP : MP_RULE_OK;
 }
 
-static int stdp_on_post(const mp_rule_io *io, const uint32_t *idx, size_t n)
+static int stdp_on_post(const mp_spike_io *io, const uint32_t *idx, size_t n)
 {
     const mp_synapses *s = io->syn;
-    const double ap = io->p[P_A_PLUS], lo = io->p[P_W_MIN], hi = io->p[P_W_MAX];
-    const double *xp = io->x_pre;
+    const double ap = io->c.p[P_A_PLUS], lo = io->c.p[P_W_MIN], hi = io->c.p[P_W_MAX];
+    const double *xp = io->x[T_PRE];
     int rc = MP_RULE_OK;
     for (size_t m = 0; m < n; m++) {
         uint32_t j = idx[m];
@@ -100,20 +102,24 @@ static int stdp_on_post(const mp_rule_io *io, const uint32_t *idx, size_t n)
     return rc ? MP_RULE_BLOWUP : MP_RULE_OK;
 }
 
+static const mp_trace_desc traces[N_TRACES] = {
+    {MP_TRACE_PRE, "tau_plus"},
+    {MP_TRACE_POST, "tau_minus"},
+};
+
 static const mp_rule_desc desc = {
     MP_RULE_HEADER,
-    "stdp",
-    "1.0",
-    "pair-based additive STDP, all-to-all traces, hard bounds",
-    MP_RULE_SPIKING,
-    params,
-    N_PARAMS,
-    NULL, /* state_size: none */
-    stdp_reset,
-    stdp_on_pre,
-    stdp_on_post,
-    NULL, /* extension */
-    NULL, /* step: not a rate rule */
+    .name = "stdp",
+    .version = "1.0",
+    .summary = "pair-based additive STDP, all-to-all traces, hard bounds",
+    .kind = MP_RULE_SPIKING,
+    .params = params,
+    .n_params = N_PARAMS,
+    .traces = traces,
+    .n_traces = N_TRACES,
+    .reset = stdp_reset,
+    .on_pre = stdp_on_pre,
+    .on_post = stdp_on_post,
 };
 
 MP_RULE_DEFINE(stdp, desc)

@@ -130,24 +130,23 @@ static MP_CLONES int row_poly(double *restrict w, uint32_t n,
     return bad;
 }
 
-static int volterra_reset(const mp_rule_io *io)
+static int volterra_reset(const mp_spike_io *spike, const mp_rate_io *io)
 {
-    double s = io->p[P_LOWER_ONLY];
+    (void)spike; /* a rate rule: reset gets the rate io */
+    double s = io->c.p[P_LOWER_ONLY];
     if (s != 0.0 && s != 1.0) {
-        if (io->api)
-            io->api->error(io->host, "lower_only is %g; it must be 0 or 1", s);
+        if (io->c.api)
+            io->c.api->error(io->c.host, "lower_only is %g; it must be 0 or 1", s);
         return MP_RULE_BUG;
     }
     return MP_RULE_OK;
 }
 
-static int volterra_step(const mp_rule_io *io)
+static int volterra_step(const mp_rate_io *io)
 {
-    if (mp_rule_require_rate_io(io) != MP_RULE_OK)
-        return MP_RULE_BUG;
-    const double eta = io->p[P_ETA];
-    const double *A = io->p + P_A000; /* A[9a + 3b + c] */
-    const uint32_t n = io->n_pre, m = io->n_post;
+    const double eta = io->c.p[P_ETA];
+    const double *A = io->c.p + P_A000; /* A[9a + 3b + c] */
+    const uint32_t n = io->c.n_pre, m = io->c.n_post;
     if (eta == 0.0 || n == 0)
         return MP_RULE_OK;
     int any = 0;
@@ -155,7 +154,7 @@ static int volterra_step(const mp_rule_io *io)
         any |= A[i] != 0.0;
     if (!any)
         return MP_RULE_OK;
-    const int lower = io->p[P_LOWER_ONLY] != 0.0 && n == m;
+    const int lower = io->c.p[P_LOWER_ONLY] != 0.0 && n == m;
     int bad = 0;
     for (uint32_t j = 0; j < m; j++) {
         const double y = io->y_post[j];
@@ -173,19 +172,15 @@ static int volterra_step(const mp_rule_io *io)
 
 static const mp_rule_desc desc = {
     MP_RULE_HEADER,
-    "volterra",
-    "1.0",
-    "polynomial rule eta sum a_abc y_pre^a y_post^b w^c, a,b,c <= 2 "
-    "(Confavreux et al. 2020 eq. 3/7; rate)",
-    MP_RULE_RATE,
-    params,
-    N_PARAMS,
-    NULL, /* state_size */
-    volterra_reset,
-    NULL, /* on_pre */
-    NULL, /* on_post */
-    NULL, /* extension */
-    volterra_step,
+    .name = "volterra",
+    .version = "1.0",
+    .summary = "polynomial rule eta sum a_abc y_pre^a y_post^b w^c, a,b,c <= 2 "
+               "(Confavreux et al. 2020 eq. 3/7; rate)",
+    .kind = MP_RULE_RATE,
+    .params = params,
+    .n_params = N_PARAMS,
+    .reset = volterra_reset,
+    .step = volterra_step,
 };
 
 MP_RULE_DEFINE(volterra, desc)

@@ -9,11 +9,11 @@
 #include "metaplast/rule.h"
 
 /* reset: refuses w_min > w_max with a message naming both. */
-static inline int wb_check(const mp_rule_io *io, double w_min, double w_max)
+static inline int wb_check(const mp_rule_ctx *c, double w_min, double w_max)
 {
     if (w_min > w_max) {
-        if (io->api)
-            io->api->error(io->host, "w_min (%g) is above w_max (%g)", w_min, w_max);
+        if (c->api)
+            c->api->error(c->host, "w_min (%g) is above w_max (%g)", w_min, w_max);
         return MP_RULE_BUG;
     }
     return MP_RULE_OK;

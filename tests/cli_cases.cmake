@@ -18,7 +18,13 @@ add_test(NAME cli_inputs_not_regular
   COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:metaplast_cli> -DMODEL=${MP_VOGELS}
           -DWORK=${CMAKE_CURRENT_BINARY_DIR}/cli_inputs -DCASE=inputs
           -DSRC=${PROJECT_SOURCE_DIR} -P ${MP_CLI_CASE})
+# meta --evaluate --theta FILE --out DIR: an outside optimizer's ask/tell step
+add_test(NAME cli_meta_evaluate_theta
+  COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:metaplast_cli> -DMODEL=${MP_VOGELS}
+          -DWORK=${CMAKE_CURRENT_BINARY_DIR}/cli_evaluate -DCASE=evaluate
+          -DSRC=${PROJECT_SOURCE_DIR} -P ${MP_CLI_CASE})
 set_tests_properties(cli_same_seed_bit_identical cli_bad_arguments cli_inputs_not_regular
+  cli_meta_evaluate_theta
   PROPERTIES ENVIRONMENT "${MP_TEST_ENV}")
 # Every command's --help (and -h, help COMMAND) is its usage, exit 0,
 # consistent with `metaplast help` and docs/cli.md.

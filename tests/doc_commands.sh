@@ -48,7 +48,7 @@
 #           build this test runs in; a --target must be a target of the
 #           project's CMakeLists.txt.
 # docs/writing-a-rule.md runs in a directory like the tutorial reader's:
-# my_rule.c taken from the document's C block and compiled against
+# my_rule.c and my_rate_rule.c taken from the document's C blocks and compiled against
 # include/ (as its cc line does, without pkg-config), and tests/oot/model.json
 # (the model the document points to) as model.json.
 #
@@ -260,13 +260,16 @@ scratch_for() { # doc -> path
 }
 
 tutorial_setup() { # doc scratch: the reader's directory of docs/writing-a-rule.md
-  awk '/^```c$/ { f = 1; t = ""; next } f && /^```/ { f = 0; if (t ~ /MP_RULE_DEFINE/) { printf "%s", t; exit } next }
-       f { t = t $0 "\n" }' "$SRC/$1" >"$2/my_rule.c"
+  local msg name
+  for name in my_rule my_rate_rule; do # the C blocks that define them
+    awk -v want="MP_RULE_DEFINE($name," '/^```c$/ { f = 1; t = ""; next }
+         f && /^```/ { f = 0; if (index(t, want)) { printf "%s", t; exit } next }
+         f { t = t $0 "\n" }' "$SRC/$1" >"$2/$name.c"
+    msg=$(cd "$2" && ${CC:-cc} -std=c11 -O2 -fPIC -fvisibility=hidden -I"$SRC/include" \
+          -shared -o $name.so $name.c -lm 2>&1) ||
+      fail "$1: the document's $name.c does not compile: $msg"
+  done
   cp "$SRC/tests/oot/model.json" "$2/model.json"
-  local msg
-  msg=$(cd "$2" && ${CC:-cc} -std=c11 -O2 -fPIC -fvisibility=hidden -I"$SRC/include" \
-        -shared -o my_rule.so my_rule.c -lm 2>&1) ||
-    fail "$1: the document's my_rule.c does not compile: $msg"
 }
 
 for doc in "${docs[@]}"; do

@@ -7,7 +7,8 @@
 #       the checkpoint is refused with the checkpoint, the file and the fix;
 #   resume_old_checkpoint: a checkpoint without its experiment file resumes
 #       when the file is named, and says how when it is not;
-#   threads: --threads 1 == --threads 2;
+#   threads: --threads 1 == --threads 2 == --threads 3 (reused nets; mse_exact:
+#       exact gradients of the mse loss);
 #   blowup: a rule that explodes is penalized and logged, the run goes on;
 #   set: `meta --set` edits the model (== the parameter freed by path), is
 #       recorded in result.json's command and refused with --resume;
@@ -45,6 +46,7 @@ mp_meta_case(meta_resume_cmaes resume ${MP_META_EXP}/valid/vogels_cmaes/experime
 mp_meta_case(meta_threads_adam_fd threads ${MP_META_EXP}/valid/vogels_fd/experiment.json)
 mp_meta_case(meta_threads_cmaes threads ${MP_META_EXP}/valid/vogels_cmaes/experiment.json)
 mp_meta_case(meta_threads_fashion threads ${MP_META_EXP}/valid/fashion_fd/experiment.json)
+mp_meta_case(meta_threads_mse_exact threads ${MP_META_EXP}/valid/mse_exact/experiment.json)
 mp_meta_case(meta_resume_fashion resume ${MP_META_EXP}/valid/fashion_fd/experiment.json)
 mp_meta_case(meta_blowup_penalized blowup ${MP_META_EXP}/valid/blowup/experiment.json)
 mp_meta_case(meta_set_model set ${MP_META_EXP}/valid/vogels_fd/experiment.json)

@@ -226,7 +226,7 @@ static int experiment(const char *name, int iterate, mp_error *e)
         rc = mp_x_evaluate_initial(x, 1, &json, e);
     mp_u_free(json);
     if (rc == MP_OK && iterate) {
-        mp_x_run_opts o = {g_tmp, 1, 0, 1, 1, "test", NULL};
+        mp_meta_run_opts o = {.out = g_tmp, .threads = 1, .max_iterations = 1, .command = "test"};
         rc = mp_x_run(x, &o, e);
     }
     mp_x_free_experiment(x);

@@ -80,33 +80,33 @@ static void rules(void)
     mp_net *net = make(m);
     if (!net)
         return;
-    for (size_t j = 0; j < net->n_projs; j++)
-        check_csr(&net->projs[j].syn);
-    CHECK_EQ(net->projs[0].syn.nnz, 300 * 200);
-    CHECK_EQ(net->projs[1].syn.nnz, 300 * 299);
-    CHECK_EQ(net->projs[2].syn.nnz, 300 * 300);
-    CHECK_EQ(net->projs[3].syn.nnz, 300);
-    CHECK_EQ(net->projs[8].syn.nnz, 400 * 300);
+    for (size_t j = 0; j < KNET(net)->n_projs; j++)
+        check_csr(&KNET(net)->projs[j].syn);
+    CHECK_EQ(KNET(net)->projs[0].syn.nnz, 300 * 200);
+    CHECK_EQ(KNET(net)->projs[1].syn.nnz, 300 * 299);
+    CHECK_EQ(KNET(net)->projs[2].syn.nnz, 300 * 300);
+    CHECK_EQ(KNET(net)->projs[3].syn.nnz, 300);
+    CHECK_EQ(KNET(net)->projs[8].syn.nnz, 400 * 300);
     /* fixed probability: binomial count */
     double n4 = 400.0 * 200.0, mu = n4 * 0.05, sd = sqrt(n4 * 0.05 * 0.95);
     printf("fixed_probability 0.05: %zu synapses, expected %.0f +- %.0f\n",
-           net->projs[4].syn.nnz, mu, sd);
-    CHECK(fabs((double)net->projs[4].syn.nnz - mu) < 5 * sd);
+           KNET(net)->projs[4].syn.nnz, mu, sd);
+    CHECK(fabs((double)KNET(net)->projs[4].syn.nnz - mu) < 5 * sd);
     double n5 = 300.0 * 299.0;
-    CHECK(fabs((double)net->projs[5].syn.nnz - 0.3 * n5) < 5 * sqrt(n5 * 0.21));
+    CHECK(fabs((double)KNET(net)->projs[5].syn.nnz - 0.3 * n5) < 5 * sqrt(n5 * 0.21));
     /* fixed in-degree: exact */
     int bad = 0;
     for (uint32_t j = 0; j < 200; j++)
-        bad += net->projs[6].post_ptr[j + 1] - net->projs[6].post_ptr[j] != 37;
+        bad += KNET(net)->projs[6].post_ptr[j + 1] - KNET(net)->projs[6].post_ptr[j] != 37;
     for (uint32_t j = 0; j < 300; j++)
-        bad += net->projs[7].post_ptr[j + 1] - net->projs[7].post_ptr[j] != 299;
+        bad += KNET(net)->projs[7].post_ptr[j + 1] - KNET(net)->projs[7].post_ptr[j] != 299;
     CHECK_EQ(bad, 0);
     /* out-degree of fixed in-degree is roughly uniform: each source chosen
      * with probability k / n_pre per target */
     double mean_out = 200.0 * 37.0 / 400.0;
     int far = 0;
     for (uint32_t i = 0; i < 400; i++) {
-        double d = net->projs[6].pre_ptr[i + 1] - net->projs[6].pre_ptr[i];
+        double d = KNET(net)->projs[6].pre_ptr[i + 1] - KNET(net)->projs[6].pre_ptr[i];
         far += fabs(d - mean_out) > 6 * sqrt(mean_out);
     }
     CHECK_EQ(far, 0);
@@ -114,7 +114,7 @@ static void rules(void)
     int autapses = 0;
     size_t self[] = {1, 5, 7};
     for (size_t q = 0; q < 3; q++) {
-        const mp_synapses *s = &net->projs[self[q]].syn;
+        const mp_synapses *s = &KNET(net)->projs[self[q]].syn;
         for (size_t k = 0; k < s->nnz; k++)
             autapses += s->pre_of[k] == s->post_of[k];
     }
@@ -129,7 +129,7 @@ static void group_tuned(void)
     mp_net *net = make(m);
     if (!net)
         return;
-    const mp_k_proj *e = &net->projs[0];
+    const mp_k_proj *e = &KNET(net)->projs[0];
     CHECK_EQ(e->syn.nnz, 800);
     int bad = 0;
     for (size_t k = 0; k < 800; k++) {
@@ -139,7 +139,7 @@ static void group_tuned(void)
     }
     CHECK_EQ(bad, 0);
     CHECK(e->w[450] > 1.3); /* group 5 is the preferred one */
-    const mp_k_proj *i = &net->projs[1];
+    const mp_k_proj *i = &KNET(net)->projs[1];
     CHECK_EQ(i->syn.nnz, 200);
     CHECK(i->w[17] == 0.1);
     mp_net_free(net);

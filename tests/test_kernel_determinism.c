@@ -62,14 +62,14 @@ static void simulate(const mp_model *m, uint64_t seed, run *out)
     CHECK_OK(mp_net_new(m, seed, &net, &err));
     for (int k = 0; k < 10000; k++) {
         CHECK_OK(mp_net_run(net, 0.1, NULL, NULL, &err));
-        if (net->pops[0].src->nspk && out->n_post < 4096)
+        if (KNET(net)->pops[0].src->nspk && out->n_post < 4096)
             out->post_t[out->n_post++] = mp_net_time(net);
     }
-    for (size_t s = 0; s < net->n_srcs && s < 8; s++)
-        out->spikes[s] = net->srcs[s].count;
+    for (size_t s = 0; s < KNET(net)->n_srcs && s < 8; s++)
+        out->spikes[s] = KNET(net)->srcs[s].count;
     for (uint32_t i = 0; i < 200; i++)
-        out->V[i] = net->pops[1].V[i];
-    const mp_k_proj *pj = &net->projs[3];
+        out->V[i] = KNET(net)->pops[1].V[i];
+    const mp_k_proj *pj = &KNET(net)->projs[3];
     out->nw = pj->syn.nnz < 4096 ? pj->syn.nnz : 4096;
     memcpy(out->w, pj->w, out->nw * sizeof *out->w);
     mp_net_free(net);

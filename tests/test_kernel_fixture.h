@@ -7,8 +7,15 @@
 #include <string.h>
 
 #include "kernel/kernel_int.h"
+#include "net/net_int.h"
 #include "model/model_int.h"
 #include "util/util_int.h"
+
+/* The backend net behind a front (core/net/net_int.h). */
+#ifndef KNET
+#define KNET(n) ((mp_k_net *)mp_n_impl(n))
+#define RNET(n) ((mp_r_net *)mp_n_impl(n))
+#endif
 
 static inline char *fx_strdup(const char *s)
 {

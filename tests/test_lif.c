@@ -28,7 +28,7 @@ static void constant_conductance(mp_m_integrator integ, double tol)
         CHECK_OK(mp_net_run(net, 0.1, NULL, NULL, &err));
         double t = mp_net_time(net);
         double v = vinf + (-70.0 - vinf) * exp(-t * gt / c.C_m);
-        double e = fabs(net->pops[0].V[0] - v);
+        double e = fabs(KNET(net)->pops[0].V[0] - v);
         maxerr = e > maxerr ? e : maxerr;
     }
     printf("constant conductance (%s): max |V - analytic| = %.3g mV\n",
@@ -69,10 +69,10 @@ static size_t poisson_driven(mp_m_integrator integ, int locked, double vth, doub
     size_t n = 0;
     for (int k = 0; k < 20000; k++) {
         CHECK_OK(mp_net_run(net, 0.1, NULL, NULL, &err));
-        if (net->pops[0].src->nspk && n < cap)
+        if (KNET(net)->pops[0].src->nspk && n < cap)
             t[n++] = mp_net_time(net);
         if (v)
-            v[k] = net->pops[0].V[0];
+            v[k] = KNET(net)->pops[0].V[0];
     }
     mp_net_free(net);
     fx_free(m);
@@ -131,8 +131,8 @@ static void refractory(void)
     int checked = 0;
     for (int64_t k = 0; k < 1000; k++) {
         CHECK_OK(mp_net_run(net, 0.1, NULL, NULL, &err));
-        double V = net->pops[0].V[0];
-        if (net->pops[0].src->nspk) {
+        double V = KNET(net)->pops[0].V[0];
+        if (KNET(net)->pops[0].src->nspk) {
             if (spike >= 0 && !checked) {
                 /* the first full cycle was checked step by step below */
             }

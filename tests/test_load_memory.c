@@ -224,8 +224,8 @@ static void test_checkpoint(void)
         mp_error ef, es;
         mp_error_clear(&ef);
         mp_error_clear(&es);
-        mp_x_run_opts o = {.out = "memory_cp", .threads = 1, .resume = 1,
-                           .max_iterations = -1, .quiet = 1};
+        mp_meta_run_opts o = {.out = "memory_cp", .threads = 1, .resume = 1,
+                              .max_iterations = -1};
         int rf = mp_x_run(x, &o, &ef);
         int rs = mp_x_checkpoint_load_string(x, bad[i], strlen(bad[i]),
                                              "memory_cp/checkpoint.json", &es);

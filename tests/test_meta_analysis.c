@@ -113,7 +113,7 @@ static void alignment(void)
     CHECK_EQ(d.n_align, 0);
     CHECK(d.loss == a.loss);
     /* the run's log carries alignment_deg */
-    mp_x_run_opts o = {"analysis_run", 1, 0, -1, 1, "test", NULL};
+    mp_meta_run_opts o = {.out = "analysis_run", .threads = 1, .max_iterations = -1, .command = "test"};
     CHECK_OK(mp_x_run(fa, &o, &e));
     json_error_t je;
     FILE *f = fopen("analysis_run/log.jsonl", "rb");
@@ -165,7 +165,7 @@ static void rule_angle(void)
     CHECK(mp_x_rule_angle(x, t4) == 0.0);
     CHECK_NEAR(mp_x_rule_angle(x, t5), 45.0, 0, 1e-9);
     /* the run logs it for the CMA-ES mean used: init (0.5, 0.5, 0) -> 90 */
-    mp_x_run_opts o = {"analysis_oja_run", 1, 0, -1, 1, "test", NULL};
+    mp_meta_run_opts o = {.out = "analysis_oja_run", .threads = 1, .max_iterations = -1, .command = "test"};
     CHECK_OK(mp_x_run(x, &o, &e));
     json_error_t je;
     FILE *f = fopen("analysis_oja_run/log.jsonl", "rb");

@@ -24,6 +24,7 @@
 
 #include "check.h"
 #include "rate/episode_int.h"
+#include "test_grad_fd.h"
 #include "util/util_int.h"
 
 #define TOL 1e-5
@@ -108,6 +109,18 @@ static double loss_at(const mp_model *m, double **par, unsigned flags)
     return l;
 }
 
+typedef struct fd_ctx {
+    const mp_model *m;
+    double **par;
+    unsigned flags;
+} fd_ctx;
+
+static double fd_loss(void *ctx)
+{
+    const fd_ctx *c = ctx;
+    return loss_at(c->m, c->par, c->flags);
+}
+
 static double worst_case;
 
 /* par[j]: the parameters of projection j (NULL: static). Compares the
@@ -129,27 +142,9 @@ static double check_grad(const char *what, const mp_model *m, double **par,
     double l0 = loss_at(m, par, flags);
     CHECK_(l == l0, "%s: loss with grad %.17g != without %.17g", what, l, l0);
     double dmax = 0.0, fmx = 0.0;
-    for (int j = 0; j < 3 && rc == MP_OK; j++) {
-        if (!par[j])
-            continue;
-        const mp_rule_desc *d = m->projections[j].plasticity->plugin->desc;
-        for (uint32_t k = 0; k < d->n_params; k++) {
-            if (!(d->params[k].flags & MP_PARAM_COEF)) {
-                CHECK(g[j][k] == 0.0);
-                continue;
-            }
-            double v0 = par[j][k], h = 1e-4 * (fabs(v0) + 1e-2), f[4];
-            const double off[4] = {-2, -1, 1, 2};
-            for (int s = 0; s < 4; s++) {
-                par[j][k] = v0 + off[s] * h;
-                f[s] = loss_at(m, par, flags);
-            }
-            par[j][k] = v0;
-            double fd = (8.0 * (f[2] - f[1]) - (f[3] - f[0])) / (12.0 * h);
-            dmax = fmax(dmax, fabs(g[j][k] - fd));
-            fmx = fmax(fmx, fabs(fd));
-        }
-    }
+    fd_ctx fc = {m, par, flags};
+    if (rc == MP_OK)
+        CHECK_EQ(fd_compare(m, par, g, 3, fd_loss, &fc, &dmax, &fmx), 0);
     double rel = fmx > 0 ? dmax / fmx : dmax;
     CHECK_(rel < TOL && fmx > 0, "%s: max rel err %.3g (max |fd| %.3g)", what, rel, fmx);
     printf("  %-44s loss %.6f acc %.3f  max|g| %.3e  rel err %.2e\n", what, l, acc,
@@ -258,14 +253,15 @@ static void kernel_consistency(const char *fb)
     mp_net *net = NULL;
     CHECK_OK(mp_net_new(m, 1234, &net, &err));
     if (net) {
-        mp_r_net *rn = net->rate;
+        mp_r_net *rn = RNET(net);
         CHECK_OK(mp_r_train(rn, n, NULL, NULL, &err));
         double sum = 0.0;
         size_t right = 0;
         const mp_r_layer *o = &rn->L[rn->nL - 1];
         for (size_t q = 0; q < NQ; q++) {
             mp_r_forward(rn, d->x + qi[q] * d->dim);
-            sum += mp_r_loss(rn, ql[q]);
+            mp_r_target_label(rn, ql[q]);
+            sum += mp_r_loss(rn);
             uint32_t best = 0;
             for (uint32_t k = 1; k < o->n; k++)
                 best = o->y[k] > o->y[best] ? k : best;

@@ -1,4 +1,4 @@
-/* The MP_RULE_GRAD_V1 extension of the rate rules (pool, pseudo_gradient,
+/* The step_vjp hook of the rate rules (pool, pseudo_gradient,
  * ehebb, oja): step_vjp against central finite differences of
  * phi = <R, W'>, W' = step(W, y_pre, y_post, e_pre, e_post; p), R random,
  * for every input (p, W, y_pre, y_post, e_pre, e_post) on random small
@@ -47,26 +47,28 @@ enum { M = 5, N = 7, NW = M * N };
 
 typedef struct rig {
     const mp_rule_desc *d;
-    const mp_rule_grad *g;
     double p[16];
+    const double *p_syn[16]; /* all NULL: scalar parameters */
     double W[NW], x[N], y[M], f[N], e[M], R[NW];
     double state[4 * N + 4 * M];
     mp_p_host_ctx ctx;
     mp_error err;
 } rig;
 
-static mp_rule_io mkio(rig *r, double *W)
+/* these rules carry no state: the block is their scratch */
+static mp_rate_io mkio(rig *r, double *W)
 {
-    return (mp_rule_io){
-        .size = (uint32_t)sizeof(mp_rule_io),
-        .p = r->p,
-        .state = r->state,
+    return (mp_rate_io){
+        .c = {.size = (uint32_t)sizeof(mp_rate_io),
+              .n_pre = N,
+              .n_post = M,
+              .p = r->p,
+              .p_syn = r->p_syn,
+              .scratch = r->state,
+              .host = &r->ctx,
+              .api = mp_p_host_api()},
         .t = 1.0,
         .dt = 1.0,
-        .host = &r->ctx,
-        .api = mp_p_host_api(),
-        .n_pre = N,
-        .n_post = M,
         .W = W,
         .y_pre = r->x,
         .y_post = r->y,
@@ -80,7 +82,7 @@ static double phi(rig *r)
 {
     double W[NW];
     memcpy(W, r->W, sizeof W);
-    mp_rule_io io = mkio(r, W);
+    mp_rate_io io = mkio(r, W);
     int rc = r->d->step(&io);
     CHECK_(rc == 0, "%s step returned %d: %s", r->d->name, rc, r->err.text);
     double s = 0.0;
@@ -128,10 +130,13 @@ static void check_rule(rig *r, const char *what)
         gy[i] = ge[i] = base;
     double Wc[NW];
     memcpy(Wc, r->W, sizeof Wc);
-    mp_rule_io io = mkio(r, r->W);
+    mp_rate_io io = mkio(r, r->W);
     for (size_t i = 0; i < sizeof r->state / sizeof *r->state; i++)
         r->state[i] = NAN; /* scratch must be written before it is read */
-    int rc = r->g->step_vjp(&io, r->R, gp, gW_in, gx, gy, gf, ge);
+    double *no_arrays[16] = {0};
+    const mp_rate_adj adj = {(uint32_t)sizeof adj, r->R, gp, no_arrays, gW_in,
+                             gx, gy, gf, ge};
+    int rc = r->d->step_vjp(&io, &adj);
     CHECK_(rc == 0, "%s: step_vjp returned %d: %s", what, rc, r->err.text);
     CHECK_(memcmp(Wc, r->W, sizeof Wc) == 0, "%s: step_vjp changed W", what);
     for (int i = 0; i < 16; i++)
@@ -177,12 +182,10 @@ static int rig_init(rig *r, const mp_p_plugin *pl)
     if (!pl)
         return 0;
     r->d = pl->desc;
-    r->g = r->d->extension ? r->d->extension(MP_RULE_GRAD_V1) : NULL;
-    CHECK_(r->g != NULL, "%s offers no %s", r->d->name, MP_RULE_GRAD_V1);
-    if (!r->g)
+    CHECK_(r->d->step_vjp != NULL, "%s has no step_vjp", r->d->name);
+    if (!r->d->step_vjp)
         return 0;
-    CHECK(r->g->size >= sizeof(mp_rule_grad) - sizeof(void *));
-    CHECK(r->d->extension("metaplast.rule.nothing/1") == NULL);
+    CHECK(r->d->extension == NULL); /* no shipped rule offers an extension */
     for (int k = 0; k < NW; k++)
         r->W[k] = 0.5 * urand(), r->R[k] = urand();
     for (int k = 0; k < N; k++)
@@ -212,10 +215,9 @@ int main(void)
         memset(r.p, 0, sizeof r.p);
         check_rule(&r, "pool all zero");
         /* the scratch: u, gu, d and W x (scratch_size: 3 n_pre + n_post) */
-        CHECK(r.g->scratch_size != NULL);
-        if (r.g->scratch_size)
-            CHECK(r.g->scratch_size(r.p, N, M) == 3 * N + M);
-        CHECK(r.d->state_size(r.p, N, M) >= 2 * N);
+        CHECK(r.d->scratch_size != NULL && r.d->state_size == NULL);
+        if (r.d->scratch_size)
+            CHECK(r.d->scratch_size(r.p, N, M) == 3 * N + M);
     }
     mp_p_plugin *pg = load_named("pseudo_gradient");
     if (rig_init(&r, pg)) {
@@ -233,9 +235,9 @@ int main(void)
     }
     mp_p_plugin *oja = load_named("oja");
     if (rig_init(&r, oja)) {
-        CHECK(r.g->scratch_size != NULL);
-        if (r.g->scratch_size)
-            CHECK(r.g->scratch_size(r.p, N, M) == 2 * N);
+        CHECK(r.d->scratch_size != NULL && r.d->state_size == NULL);
+        if (r.d->scratch_size)
+            CHECK(r.d->scratch_size(r.p, N, M) == 2 * N);
         r.p[0] = 0.4, r.p[1] = 1.0;
         check_rule(&r, "oja subspace");
         r.p[0] = -0.3, r.p[1] = 0.0;

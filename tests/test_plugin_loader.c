@@ -154,9 +154,11 @@ static void test_descriptors(void)
         CHECK(d->kind & MP_RULE_SPIKING);
         CHECK(d->on_pre && d->on_post && d->reset);
         CHECK_EQ(d->n_params, 9);
-        CHECK_EQ(p->trace_pre, mp_p_param_index(d, "tau_pre"));
-        CHECK_EQ(p->trace_post, mp_p_param_index(d, "tau_post"));
-        CHECK(p->trace_pre >= 0 && p->trace_post >= 0);
+        CHECK_EQ(d->n_traces, 2);
+        CHECK(d->traces[0].side == MP_TRACE_PRE && d->traces[1].side == MP_TRACE_POST);
+        CHECK_EQ(p->trace_param[0], mp_p_param_index(d, "tau_pre"));
+        CHECK_EQ(p->trace_param[1], mp_p_param_index(d, "tau_post"));
+        CHECK(p->trace_param[0] >= 0 && p->trace_param[1] >= 0);
         int i = mp_p_param_index(d, "alpha");
         CHECK(i >= 0);
         if (i >= 0) {
@@ -176,8 +178,9 @@ static void test_descriptors(void)
     if (p) {
         const mp_rule_desc *d = p->desc;
         CHECK_STR(d->name, "stdp");
-        CHECK_EQ(p->trace_pre, mp_p_param_index(d, "tau_plus"));
-        CHECK_EQ(p->trace_post, mp_p_param_index(d, "tau_minus"));
+        CHECK_EQ(d->n_traces, 2);
+        CHECK_EQ(p->trace_param[0], mp_p_param_index(d, "tau_plus"));
+        CHECK_EQ(p->trace_param[1], mp_p_param_index(d, "tau_minus"));
         CHECK_NEAR(d->params[mp_p_param_index(d, "tau_plus")].def, 16.8, 0, 0);
         CHECK_NEAR(d->params[mp_p_param_index(d, "tau_minus")].def, 33.7, 0, 0);
         CHECK_NEAR(d->params[mp_p_param_index(d, "a_minus")].def, 0.0105, 0, 0);
@@ -213,9 +216,12 @@ static void test_fixtures(void)
     char provides[64];
     snprintf(provides, sizeof provides, "this metaplast provides %d.%d", MP_RULE_ABI_MAJOR,
              MP_RULE_ABI_MINOR);
-    expect_refusal("bad_major.so", "built for rule ABI 2.0", provides);
-    expect_refusal("bad_major.so", "rebuild it against this metaplast's rule.h", NULL);
-    expect_refusal("bad_minor.so", "built for rule ABI 1.99", provides);
+    /* an ABI 1.x plugin: refused, naming the file and both versions */
+    expect_refusal("bad_major.so", "built for rule ABI 1.1", provides);
+    expect_refusal("bad_major.so", "rebuild it against this metaplast's rule.h",
+                   "docs/rule-abi.md, \"Migrating from 1.x\"");
+    expect_refusal("bad_future.so", "built for rule ABI 3.0", provides);
+    expect_refusal("bad_minor.so", "built for rule ABI 2.99", provides);
     expect_refusal("bad_nosym.so", "mp_rule_bad_nosym_entry", "mp_rule_entry");
     expect_refusal("bad_null_entry.so", "returned NULL",
                    "needs host feature 42, which this metaplast lacks");
@@ -228,8 +234,23 @@ static void test_fixtures(void)
     expect_refusal("bad_default.so", "'eta' has the default 2", "outside its bounds [0, 1]");
     expect_refusal("bad_param_name.so", "invalid name \"A_plus\"", "[a-z][a-z0-9_]*");
     expect_refusal("bad_flags.so", "unknown flag bits 0x80", NULL);
-    expect_refusal("bad_two_tau.so", "'tau' and 'tau2'", "MP_PARAM_TAU_PRE");
-    expect_refusal("bad_tau_lo.so", "'tau_post'", "lower bound must be > 0");
+    expect_refusal("bad_tau_lo.so", "'tau_post' is the time constant of postsynaptic trace 0",
+                   "lower bound must be > 0 (got 0)");
+    expect_refusal("bad_trace_param.so", "trace 1 names the time constant 'tau_slow'",
+                   "not one of its parameters");
+    expect_refusal("bad_many_traces.so", "declares 9 spike traces",
+                   "at most 8 (MP_RULE_MAX_TRACES)");
+    expect_refusal("bad_trace_side.so", "trace 0 has the side 2", "MP_TRACE_PRE (0)");
+    expect_refusal("bad_toggle.so", "'form' is MP_PARAM_TOGGLE",
+                   "bounds must lie in [0, 1] and its default be 0 or 1 (got [0, 2], default 1)");
+    expect_refusal("bad_integer.so", "'order' is MP_PARAM_INTEGER",
+                   "default 2.5 is not an integer");
+    expect_refusal("bad_per_synapse.so", "'w_max' is MP_PARAM_PER_SYNAPSE but not "
+                   "MP_PARAM_COEF", "only coefficients may be given per synapse");
+    expect_refusal("bad_needs.so", "needs names errors of a rate network",
+                   "not MP_RULE_RATE");
+    expect_refusal("bad_vjp_kind.so", "step_vjp is the reverse mode of a rate rule's step",
+                   "not MP_RULE_RATE");
     expect_refusal("bad_undef.so", "cannot load plugin", "mp_fixture_missing_function");
     expect_refusal("does_not_exist.so", "cannot load plugin", NULL);
 
@@ -242,8 +263,9 @@ static void test_fixtures(void)
     CHECK_OK(mp_p_plugin_load(path, &p, &err));
     if (p) {
         CHECK_STR(p->desc->name, "fallback");
-        CHECK_EQ(p->trace_pre, -1);
-        CHECK_EQ(p->trace_post, 1);
+        CHECK_EQ(p->desc->n_traces, 1);
+        CHECK_EQ(p->desc->traces[0].side, MP_TRACE_POST);
+        CHECK_EQ(p->trace_param[0], 1);
         CHECK(p->desc->on_pre == NULL && p->desc->on_post != NULL);
         mp_p_plugin_free(p);
     }
@@ -271,9 +293,11 @@ static const uint32_t pre_of[] = {0, 0, 1, 1, 2, 2};
 typedef struct bench {
     double w[6];
     double x_pre[3], x_post[2];
+    const double *x[2];      /* the traces: x_pre, x_post (istdp, stdp order) */
     double p[16];
+    const double *p_syn[16]; /* all NULL: scalar parameters */
     mp_synapses syn;
-    mp_rule_io io;
+    mp_spike_io io;
     mp_p_host_ctx ctx;
     mp_error err;
 } bench;
@@ -293,15 +317,19 @@ static void bench_init(bench *b, const mp_p_plugin *pl)
     b->syn = (mp_synapses){3, 2, 6, b->w, pre_ptr, post_of, post_ptr, post_syn, pre_of};
     b->ctx = (mp_p_host_ctx){&b->err, "inh", pl->desc->name, NULL};
     mp_error_clear(&b->err);
-    b->io = (mp_rule_io){.size = (uint32_t)sizeof(mp_rule_io),
-                         .syn = &b->syn,
-                         .x_pre = b->x_pre,
-                         .x_post = b->x_post,
-                         .p = b->p,
-                         .t = 1.0,
-                         .dt = 0.1,
-                         .host = &b->ctx,
-                         .api = mp_p_host_api()};
+    b->x[0] = b->x_pre;
+    b->x[1] = b->x_post;
+    b->io = (mp_spike_io){.c = {.size = (uint32_t)sizeof(mp_spike_io),
+                                .n_pre = 3,
+                                .n_post = 2,
+                                .p = b->p,
+                                .p_syn = b->p_syn,
+                                .host = &b->ctx,
+                                .api = mp_p_host_api()},
+                          .syn = &b->syn,
+                          .x = b->x,
+                          .t = 1.0,
+                          .dt = 0.1};
 }
 
 static void setp(bench *b, const mp_p_plugin *pl, const char *name, double v)
@@ -331,7 +359,7 @@ static void test_istdp_hooks(void)
     setp(&b, pl, "beta", beta);
     setp(&b, pl, "gamma", gamma);
     setp(&b, pl, "kappa", kappa);
-    CHECK_EQ(d->reset(&b.io), MP_RULE_OK);
+    CHECK_EQ(d->reset(&b.io, NULL), MP_RULE_OK);
 
     double want[6];
     memcpy(want, b.w, sizeof want);
@@ -386,7 +414,7 @@ static void test_istdp_hooks(void)
     bench_init(&b, pl);
     setp(&b, pl, "w_min", 2.0);
     setp(&b, pl, "w_max", 1.0);
-    CHECK_EQ(d->reset(&b.io), MP_RULE_BUG);
+    CHECK_EQ(d->reset(&b.io, NULL), MP_RULE_BUG);
     CHECK_EQ(b.err.code, MP_EPLUGIN);
     CHECK_HAS(b.err.text, "projection 'inh' (rule istdp): w_min (2) is above w_max (1)");
     mp_p_plugin_free(pl);
@@ -401,7 +429,7 @@ static void test_stdp_hooks(void)
     bench b;
     bench_init(&b, pl);
     const double ap = 0.01, am = 0.0105;
-    CHECK_EQ(d->reset(&b.io), MP_RULE_OK);
+    CHECK_EQ(d->reset(&b.io, NULL), MP_RULE_OK);
     double want[6];
     memcpy(want, b.w, sizeof want);
     const uint32_t pres[] = {1};
@@ -470,7 +498,7 @@ static void test_host_api(void)
  * of the search path once, in search order, failures with their reason. */
 typedef struct visit_log {
     int loaded, failed, istdp_at, bad_major_at, n;
-    int abi2_refused;
+    int abi1_refused;
 } visit_log;
 
 static void visit_one(void *user, const char *path, const mp_plugin *p,
@@ -489,7 +517,7 @@ static void visit_one(void *user, const char *path, const mp_plugin *p,
         CHECK(err && err->text[0]);
         if (strstr(path, "bad_major.so")) {
             v->bad_major_at = v->n;
-            v->abi2_refused = strstr(err->text, "built for rule ABI 2.0") != NULL;
+            v->abi1_refused = strstr(err->text, "built for rule ABI 1.1") != NULL;
         }
     }
 }
@@ -507,7 +535,7 @@ static void test_report(void)
     mp_plugin_visit_all(visit_one, &v);
     CHECK(v.failed >= 16); /* the bad_*.so fixtures */
     CHECK(v.loaded >= 8);  /* plugins/ and the good fixtures */
-    CHECK(v.abi2_refused);
+    CHECK(v.abi1_refused);
     /* the istdp listing comes before the fixtures (search order) */
     CHECK(v.istdp_at > 0 && v.istdp_at < v.bad_major_at);
     mp_error err;

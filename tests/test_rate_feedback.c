@@ -100,7 +100,7 @@ int main(void)
     mp_net *net = make("fixed_random", &m);
     CHECK(net != NULL);
     if (net) {
-        mp_r_net *r = net->rate;
+        mp_r_net *r = RNET(net);
         double *b0[3];
         for (int j = 0; j < 3; j++) {
             mp_r_proj *p = &r->P[j];
@@ -129,10 +129,11 @@ int main(void)
     net = make("direct", &m);
     CHECK(net != NULL);
     if (net) {
-        mp_r_net *r = net->rate;
+        mp_r_net *r = RNET(net);
         const mp_dataset *d = m->data.train;
         mp_r_forward(r, d->x);
-        mp_r_output_error(r, d->label[0]);
+        mp_r_target_label(r, d->label[0]);
+        mp_r_output_error(r);
         mp_r_backward(r);
         const mp_r_layer *o = &r->L[3];
         for (int j = 0; j < 3; j++) {

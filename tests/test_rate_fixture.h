@@ -11,10 +11,17 @@
 #include <unistd.h>
 
 #include "kernel/kernel_int.h"
+#include "net/net_int.h"
 #include "metaplast/metaplast.h"
 #include "model/model_int.h"
 #include "rate/rate_int.h"
 #include "stimuli/dataset_int.h"
+
+/* The backend net behind a front (core/net/net_int.h). */
+#ifndef KNET
+#define KNET(n) ((mp_k_net *)mp_n_impl(n))
+#define RNET(n) ((mp_r_net *)mp_n_impl(n))
+#endif
 
 static char rt_dir[256];
 

@@ -29,7 +29,8 @@ static const char *model_fmt =
 static double loss_at(mp_r_net *r, const double *x, int32_t label)
 {
     mp_r_forward(r, x);
-    return mp_r_loss(r, label);
+    mp_r_target_label(r, label);
+    return mp_r_loss(r);
 }
 
 static void check_gradient(const char *loss, const char *out_act, int seed)
@@ -45,7 +46,7 @@ static void check_gradient(const char *loss, const char *out_act, int seed)
     mp_error err;
     mp_error_clear(&err);
     CHECK_OK(mp_net_new(m, m->seed, &net, &err));
-    mp_r_net *r = net->rate;
+    mp_r_net *r = RNET(net);
     const mp_dataset *d = m->data.train;
     const double *x = d->x; /* sequential: sample 0 first */
     int32_t label = d->label[0];
@@ -108,10 +109,11 @@ static void check_e0(void)
     mp_error err;
     mp_error_clear(&err);
     CHECK_OK(mp_net_new(m, 3, &net, &err));
-    mp_r_net *r = net->rate;
+    mp_r_net *r = RNET(net);
     const mp_dataset *d = m->data.train;
     mp_r_forward(r, d->x + d->dim);
-    mp_r_output_error(r, d->label[1]);
+    mp_r_target_label(r, d->label[1]);
+    mp_r_output_error(r);
     mp_r_backward(r);
     const mp_r_proj *p = &r->P[0];
     for (uint32_t k = 0; k < p->n_pre; k++) {

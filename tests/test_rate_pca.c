@@ -63,10 +63,10 @@ static void run(const char *name, const char *text, uint32_t M, double bound)
     mp_error_clear(&err);
     CHECK_OK(mp_net_new(m, m->seed, &net, &err));
     if (net) {
-        double before = pc_angle(m, net->rate, 0);
+        double before = pc_angle(m, RNET(net), 0);
         CHECK_OK(mp_net_run(net, 0, NULL, NULL, &err));
         for (uint32_t j = 0; j < M; j++) {
-            double a = pc_angle(m, net->rate, j);
+            double a = pc_angle(m, RNET(net), j);
             printf("%s: output %u: angle to PC%u %.3f deg (PC1 before: %.1f)\n",
                    name, j, j + 1, a, before);
             CHECK_(a < bound, "%s: output %u: %.3f deg >= %.1f", name, j, a, bound);

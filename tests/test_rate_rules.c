@@ -193,9 +193,10 @@ static mat oracle_F(int r, const double *Wv, const double *x, const double *y,
 
 typedef struct rig {
     int m, n; /* n_post, n_pre */
-    double *W, *W0, *x, *y, *f, *e, *state;
+    double *W, *W0, *x, *y, *f, *e, *state, *scratch;
     double p[40];
-    mp_rule_io io;
+    const double *p_syn[40]; /* all NULL: scalar parameters */
+    mp_rate_io io;
     mp_p_host_ctx ctx;
     mp_error err;
     const mp_p_plugin *pl;
@@ -234,6 +235,7 @@ static void rig_free(rig *g)
 {
     free(g->W), free(g->W0), free(g->x), free(g->y), free(g->f), free(g->e);
     free(g->state);
+    free(g->scratch);
 }
 
 static void setp(rig *g, const char *name, double v)
@@ -251,24 +253,29 @@ static int rig_step(rig *g)
     if (g->m > 0 && g->n > 0)
         memcpy(g->W, g->W0, sizeof(double) * (size_t)(g->m * g->n));
     free(g->state);
-    g->state = NULL;
+    free(g->scratch);
+    g->state = g->scratch = NULL;
     size_t ns = d->state_size ? d->state_size(g->p, (uint32_t)g->n, (uint32_t)g->m) : 0;
-    if (ns) {
-        g->state = malloc(ns * sizeof(double));
-        for (size_t i = 0; i < ns; i++)
-            g->state[i] = NAN; /* scratch must be written before it is read */
+    size_t nx = d->scratch_size ? d->scratch_size(g->p, (uint32_t)g->n, (uint32_t)g->m) : 0;
+    if (ns)
+        g->state = calloc(ns, sizeof(double));
+    if (nx) {
+        g->scratch = malloc(nx * sizeof(double));
+        for (size_t i = 0; i < nx; i++)
+            g->scratch[i] = NAN; /* scratch must be written before it is read */
     }
-    g->io = (mp_rule_io){
-        .size = (uint32_t)sizeof(mp_rule_io),
-        .syn = NULL,
-        .p = g->p,
-        .state = g->state,
+    g->io = (mp_rate_io){
+        .c = {.size = (uint32_t)sizeof(mp_rate_io),
+              .n_pre = (uint32_t)g->n,
+              .n_post = (uint32_t)g->m,
+              .p = g->p,
+              .p_syn = g->p_syn,
+              .state = g->state,
+              .scratch = g->scratch,
+              .host = &g->ctx,
+              .api = mp_p_host_api()},
         .t = 1.0,
         .dt = 1.0,
-        .host = &g->ctx,
-        .api = mp_p_host_api(),
-        .n_pre = (uint32_t)g->n,
-        .n_post = (uint32_t)g->m,
         .W = g->W,
         .y_pre = g->x,
         .y_post = g->y,
@@ -277,7 +284,7 @@ static int rig_step(rig *g)
     };
     mp_error_clear(&g->err);
     if (d->reset) {
-        int rc = d->reset(&g->io);
+        int rc = d->reset(NULL, &g->io);
         if (rc)
             return rc;
     }
@@ -333,7 +340,7 @@ static const int empty[][2] = {{0, 7}, {5, 0}, {0, 0}};
 /* ---- descriptors ----------------------------------------------------------- */
 
 static void check_desc(const char *name, int n_params, int n_coef,
-                       int has_state)
+                       int has_scratch)
 {
     mp_p_plugin *pl = load_named(name);
     if (!pl)
@@ -343,17 +350,17 @@ static void check_desc(const char *name, int n_params, int n_coef,
     CHECK_EQ(d->kind, MP_RULE_RATE);
     CHECK(d->step != NULL);
     CHECK(d->on_pre == NULL && d->on_post == NULL);
-    CHECK_EQ(d->abi_major, 1);
-    CHECK_EQ(d->abi_minor, 1);
+    CHECK_EQ(d->abi_major, 2);
+    CHECK_EQ(d->abi_minor, 0);
+    CHECK_(d->n_traces == 0, "%s: a rate rule reads no traces", name);
     CHECK(d->summary && d->summary[0]);
     CHECK_EQ(d->n_params, (uint32_t)n_params);
-    CHECK_EQ(!!d->state_size, has_state);
+    CHECK(d->state_size == NULL); /* none carries memory across samples */
+    CHECK_EQ(!!d->scratch_size, has_scratch);
     int coefs = 0;
     for (uint32_t i = 0; i < d->n_params; i++) {
         const mp_param_desc *q = &d->params[i];
         coefs += !!(q->flags & MP_PARAM_COEF);
-        CHECK_(!(q->flags & (MP_PARAM_TAU_PRE | MP_PARAM_TAU_POST)),
-               "%s.%s: a rate rule reads no traces", name, q->name);
         CHECK_(q->lo <= q->def && q->def <= q->hi, "%s.%s default in bounds",
                name, q->name);
         CHECK(q->unit && q->doc && q->doc[0]);
@@ -744,6 +751,60 @@ static void check_masked(rig *g, const char *what, const double *dWv,
     free(want), free(mag);
 }
 
+/* A per-synapse learning rate whose entries all equal the scalar gives
+ * the scalar's bits (oja both forms, pseudo_gradient); a varying one gives
+ * W0 + eta_jk times the scalar rule's update at eta = 1 (the update is
+ * linear in eta). */
+static void per_synapse_rule(const char *name, const char *form, double form_v)
+{
+    mp_p_plugin *pl = load_named(name);
+    if (!pl)
+        return;
+    for (int s = 0; s < N_SIZES; s++) {
+        const int m = sizes[s][0], n = sizes[s][1], nw = m * n;
+        if (nw == 0)
+            continue;
+        rig g;
+        rig_init(&g, pl, m, n);
+        if (form)
+            setp(&g, form, form_v);
+        setp(&g, "eta", 0.37);
+        CHECK_EQ(rig_step(&g), MP_RULE_OK);
+        double *scalar = malloc(sizeof(double) * (size_t)nw);
+        double *unit = malloc(sizeof(double) * (size_t)nw);
+        double *eta = malloc(sizeof(double) * (size_t)nw);
+        memcpy(scalar, g.W, sizeof(double) * (size_t)nw);
+        for (int i = 0; i < nw; i++)
+            eta[i] = 0.37;
+        g.p_syn[0] = eta;
+        CHECK_EQ(rig_step(&g), MP_RULE_OK);
+        CHECK_(memcmp(scalar, g.W, sizeof(double) * (size_t)nw) == 0,
+               "%s %s=%g (%dx%d): a constant per-synapse eta changed the bits", name,
+               form ? form : "", form_v, m, n);
+        g.p_syn[0] = NULL;
+        setp(&g, "eta", 1.0);
+        CHECK_EQ(rig_step(&g), MP_RULE_OK);
+        memcpy(unit, g.W, sizeof(double) * (size_t)nw);
+        for (int i = 0; i < nw; i++)
+            eta[i] = 0.1 + 0.05 * (i % 7);
+        g.p_syn[0] = eta;
+        CHECK_EQ(rig_step(&g), MP_RULE_OK);
+        for (int i = 0; i < nw; i++)
+            CHECK_NEAR(g.W[i], g.W0[i] + eta[i] * (unit[i] - g.W0[i]), 1e-13, 1e-15);
+        g.p_syn[0] = NULL;
+        free(scalar), free(unit), free(eta);
+        rig_free(&g);
+    }
+    mp_p_plugin_free(pl);
+}
+
+static void test_per_synapse(void)
+{
+    per_synapse_rule("oja", "subspace", 1);
+    per_synapse_rule("oja", "subspace", 0);
+    per_synapse_rule("pseudo_gradient", NULL, 0);
+}
+
 static void test_anti_hebb(void)
 {
     mp_p_plugin *pl = load_named("anti_hebb");
@@ -918,30 +979,6 @@ out:
         mp_p_plugin_free(ah);
 }
 
-/* A host of ABI 1.0 passes an mp_rule_io without the rate fields: every
- * rate rule refuses it with a message instead of reading past its end. */
-static void test_old_io_refused(void)
-{
-    static const char *const names[] = {"pool", "pseudo_gradient", "ehebb", "oja",
-                                        "anti_hebb", "volterra"};
-    for (size_t r = 0; r < sizeof names / sizeof *names; r++) {
-        mp_p_plugin *pl = load_named(names[r]);
-        if (!pl)
-            continue;
-        rig g;
-        rig_init(&g, pl, 3, 4);
-        g.io = (mp_rule_io){.size = (uint32_t)offsetof(mp_rule_io, n_pre),
-                            .p = g.p,
-                            .host = &g.ctx,
-                            .api = mp_p_host_api()};
-        CHECK_(pl->desc->step(&g.io) == MP_RULE_BUG, "%s accepted an ABI 1.0 io", names[r]);
-        CHECK_(contains(g.err.text, "no rate-network fields"),
-               "%s: message \"%s\"", names[r], g.err.text);
-        rig_free(&g);
-        mp_p_plugin_free(pl);
-    }
-}
-
 int main(void)
 {
     if (!getenv("METAPLAST_PLUGIN_PATH")) {
@@ -953,8 +990,8 @@ int main(void)
     test_pool_no_errors();
     test_special_cases();
     test_small_rules_errors();
-    test_old_io_refused();
     test_oja();
+    test_per_synapse();
     test_anti_hebb();
     test_volterra();
     return CHECK_DONE();

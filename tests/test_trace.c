@@ -94,9 +94,9 @@ static void model_eager_equals_lazy(void)
         CHECK_OK(mp_net_new(m[k], 3, &net[k], &err));
         CHECK_OK(mp_net_run(net[k], 20000.0, NULL, NULL, &err));
     }
-    CHECK(net[1]->lazy && !net[0]->lazy);
+    CHECK(KNET(net[1])->lazy && !KNET(net[0])->lazy);
     CHECK_EQ(mp_net_spike_count(net[0], "post"), mp_net_spike_count(net[1], "post"));
-    const mp_k_proj *a = &net[0]->projs[1], *b = &net[1]->projs[1];
+    const mp_k_proj *a = &KNET(net[0])->projs[1], *b = &KNET(net[1])->projs[1];
     CHECK(a->desc != NULL);
     double maxd = 0.0;
     for (size_t k = 0; k < a->syn.nnz; k++) {

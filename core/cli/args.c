@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli_int.h"
+#include "cli_int.h"
 
 static int add_set(mp_cli_opts *o, const char *s)
 {

@@ -3,14 +3,14 @@
  * --resume DIR ...`: the meta-optimization of a rule's coefficients
  * (core/meta/, docs/meta.md; the usage text is in usage.c). */
 #define _POSIX_C_SOURCE 200809L
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli_int.h"
-#include "meta/meta_int.h"
-#include "util/util_int.h"
+#include "cli_int.h"
+#include "metaplast/meta.h"
 
 static volatile int g_stop; /* the signal that stopped the run, or 0 */
 
@@ -84,10 +84,67 @@ static int parse_count(const char *s, long long lo, long long *out)
     return 0;
 }
 
+/* The progress line after every iteration (stderr). */
+static void print_progress(void *user, const mp_meta_progress *p)
+{
+    const mp_experiment *x = user;
+    fprintf(stderr, "iter %lld/%zu  loss %.6g", p->iteration, p->iterations, p->loss);
+    if (p->score_name && isfinite(p->score))
+        fprintf(stderr, "  %s %.4g", p->score_name, p->score);
+    for (size_t i = 0; i < mp_experiment_n_free(x); i++) {
+        mp_free_info f;
+        if (mp_experiment_free_info(x, i, &f, NULL) == MP_OK && f.size == 1)
+            fprintf(stderr, "%s%s=%.6g", i ? " " : "  | ", f.name,
+                    mp_experiment_value(x, p->theta, f.offset));
+    }
+    if (isfinite(p->sigma))
+        fprintf(stderr, "  sigma %.3g", p->sigma);
+    if (p->blowups)
+        fprintf(stderr, "  [%zu blow-ups]", p->blowups);
+    fprintf(stderr, "  | %.2f s/it\n", p->seconds);
+}
+
+static void print_notice(void *user, const char *line)
+{
+    (void)user;
+    fprintf(stderr, "meta: %s\n", line);
+}
+
+/* --evaluate [--theta FILE] [--out DIR]: the point (the start values, or
+ * the file's), its evaluation on iteration 0's tasks as JSON on stdout, and
+ * into DIR when given. */
+static int evaluate_point(const mp_experiment *x, const char *theta_file,
+                          const char *out, int threads, mp_error *err)
+{
+    size_t dim = mp_experiment_dim(x);
+    double *theta = malloc((dim ? dim : 1) * sizeof *theta);
+    if (!theta) {
+        fprintf(stderr, "metaplast meta: out of memory\n");
+        return MP_ENOMEM;
+    }
+    mp_experiment_initial_theta(x, theta);
+    int rc = theta_file ? mp_experiment_read_theta(x, theta_file, theta, err) : MP_OK;
+    mp_meta_eval e;
+    memset(&e, 0, sizeof e);
+    if (rc == MP_OK)
+        rc = mp_meta_evaluate(x, theta, 0, threads, MP_META_GRADIENT, &e, err);
+    char *json = NULL;
+    if (rc == MP_OK)
+        rc = mp_meta_eval_json(x, theta, &e, &json, err);
+    if (rc == MP_OK && out)
+        rc = mp_meta_eval_write(x, theta, &e, out, err);
+    if (rc == MP_OK)
+        printf("%s\n", json);
+    mp_free(json);
+    mp_meta_eval_release(&e);
+    free(theta);
+    return rc;
+}
+
 /* sets: room for argc edits (the caller's) */
 static int meta_main(int argc, char **argv, const char **sets)
 {
-    const char *exp = NULL, *out = NULL, *resume = NULL;
+    const char *exp = NULL, *out = NULL, *resume = NULL, *theta_file = NULL;
     long long threads = 1, maxit = -1;
     size_t n_sets = 0; /* --set PATH=VALUE, pointers into argv */
     int evaluate = 0, quiet = 0, trusted_plugins = 0;
@@ -101,6 +158,8 @@ static int meta_main(int argc, char **argv, const char **sets)
             out = argv[++i];
         else if (strcmp(a, "--resume") == 0 && has)
             resume = argv[++i];
+        else if (strcmp(a, "--theta") == 0 && has)
+            theta_file = argv[++i];
         else if (strcmp(a, "--threads") == 0 && has) {
             if (parse_count(argv[++i], 1, &threads) != 0 || threads > 1024) {
                 fprintf(stderr, "metaplast meta: --threads needs an integer in [1, 1024], "
@@ -151,9 +210,15 @@ static int meta_main(int argc, char **argv, const char **sets)
                 SEE_HELP, out && !out[0] ? "out" : "resume");
         return MP_EXIT_BADINPUT;
     }
-    if (evaluate && out) {
-        fprintf(stderr, "metaplast meta: --evaluate prints the meta-loss and writes "
-                "nothing; leave out --out " SEE_HELP);
+    if (theta_file && !evaluate) {
+        fprintf(stderr, "metaplast meta: --theta FILE gives the point --evaluate "
+                "evaluates; add --evaluate " SEE_HELP);
+        return MP_EXIT_BADINPUT;
+    }
+    if (evaluate && resume) {
+        fprintf(stderr, "metaplast meta: --evaluate evaluates one point; it does not "
+                "resume a run (give --theta DIR/result.json to evaluate its point) "
+                SEE_HELP);
         return MP_EXIT_BADINPUT;
     }
     if (resume && out && strcmp(resume, out) != 0) {
@@ -174,27 +239,25 @@ static int meta_main(int argc, char **argv, const char **sets)
     mp_error_clear(&err);
     mp_experiment *x = NULL;
     char *recorded = NULL; /* --resume: the experiment file the checkpoint names */
-    int rc = resume ? mp_x_resume_experiment(resume, exp, &recorded, &err) : MP_OK;
+    int rc = resume ? mp_meta_resume_experiment(resume, exp, &recorded, &err) : MP_OK;
     if (rc == MP_OK)
-        rc = mp_x_load_sets(resume ? recorded : exp, flags, sets, n_sets, &x, &err);
+        rc = mp_experiment_load(resume ? recorded : exp, sets, n_sets, flags, &x, &err);
     if (rc != MP_OK) {
         mp_cli_print_error(&err);
-        free(recorded);
+        mp_free(recorded);
         return rc == MP_ENOMEM ? MP_EXIT_FAILURE : MP_EXIT_BADINPUT;
     }
-    exp = x->file;
+    exp = mp_experiment_file(x);
     if (evaluate) {
-        char *json = NULL;
-        rc = mp_x_evaluate_initial(x, (int)threads, &json, &err);
-        if (rc == MP_OK)
-            printf("%s\n", json);
-        mp_u_free(json);
+        rc = evaluate_point(x, theta_file, out, (int)threads, &err);
     } else {
         char *cmd = rerun_command(exp, out, threads, sets, n_sets);
         signal(SIGINT, on_stop_signal);
         signal(SIGTERM, on_stop_signal);
-        mp_x_run_opts o = {out, (int)threads, resume != NULL, maxit, quiet, cmd, &g_stop};
-        rc = mp_x_run(x, &o, &err);
+        mp_meta_run_opts o = {out,  (int)threads, resume != NULL, maxit, cmd, &g_stop,
+                              quiet ? NULL : print_progress, quiet ? NULL : print_notice,
+                              x};
+        rc = mp_meta_run(x, &o, &err);
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
         if (g_stop && rc == MP_OK && !quiet) {
@@ -207,8 +270,8 @@ static int meta_main(int argc, char **argv, const char **sets)
     }
     if (rc != MP_OK)
         mp_cli_print_error(&err);
-    mp_x_free_experiment(x);
-    free(recorded);
+    mp_experiment_free(x);
+    mp_free(recorded);
     /* Interrupted: the checkpoint and result.json are written, and the exit
      * status says the run did not finish, as a shell reports a process that
      * the signal killed: 130 for SIGINT, 143 for SIGTERM (docs/cli.md). */

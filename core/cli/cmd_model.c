@@ -6,7 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/cli_int.h"
+#include "cli_int.h"
 
 /* Any failure to load a model is the user's input (file, field, plugin,
  * data file), except running out of memory. */

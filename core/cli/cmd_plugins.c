@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/cli_int.h"
+#include "cli_int.h"
 #include "metaplast/plugin.h"
 
 typedef struct listing {
@@ -27,9 +27,9 @@ static void fmt_flags(char *buf, size_t n, uint32_t f)
     static const struct {
         uint32_t bit;
         const char *name;
-    } names[] = {{MP_PARAM_COEF, "coef"},
-                 {MP_PARAM_TAU_PRE, "tau_pre"},
-                 {MP_PARAM_TAU_POST, "tau_post"}};
+    } names[] = {{MP_PARAM_COEF, "coef"},       {MP_PARAM_INTEGER, "integer"},
+                 {MP_PARAM_TOGGLE, "toggle"},   {MP_PARAM_LOGARITHMIC, "log"},
+                 {MP_PARAM_PER_SYNAPSE, "per_synapse"}};
     size_t used = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -65,27 +65,33 @@ static void list_one(void *user, const char *path, const mp_plugin *p,
     fprintf(o, "  kind:    %s   rule ABI %u.%u\n",
             spiking && rate ? "spiking, rate" : spiking ? "spiking" : rate ? "rate" : "?",
             (unsigned)d->abi_major, (unsigned)d->abi_minor);
-    const mp_rule_grad *g =
-        d->extension ? (const mp_rule_grad *)d->extension(MP_RULE_GRAD_V1) : NULL;
-    fprintf(o, "  hooks:  %s%s%s%s%s%s\n", d->reset ? " reset" : "",
+    fprintf(o, "  hooks:  %s%s%s%s%s%s%s\n", d->reset ? " reset" : "",
             d->on_pre ? " on_pre" : "", d->on_post ? " on_post" : "",
-            d->step ? " step" : "", g && g->step_vjp ? " step_vjp" : "",
-            d->state_size ? " state_size" : "");
+            d->step ? " step" : "", d->step_vjp ? " step_vjp" : "",
+            d->state_size ? " state_size" : "", d->scratch_size ? " scratch_size" : "");
+    if (d->needs)
+        fprintf(o, "  needs:  %s%s%s\n", d->needs & MP_NEED_E_POST ? " e_post" : "",
+                d->needs & MP_NEED_E_PRE ? " e_pre" : "",
+                d->needs_of ? " (as its parameters ask)" : "");
+    for (uint32_t t = 0; t < d->n_traces; t++)
+        fprintf(o, "  trace %u: %s, time constant %s\n", (unsigned)t,
+                d->traces[t].side == MP_TRACE_POST ? "postsynaptic" : "presynaptic",
+                d->traces[t].tau);
     if (d->n_params == 0) {
         fprintf(o, "  parameters: none\n");
         return;
     }
     fprintf(o, "  parameters:\n");
-    fprintf(o, "    %-12s %-6s %12s %12s %12s  %-18s %s\n", "name", "unit", "default",
+    fprintf(o, "    %-12s %-6s %12s %12s %12s  %-22s %s\n", "name", "unit", "default",
             "min", "max", "flags", "doc");
     for (uint32_t i = 0; i < d->n_params; i++) {
         const mp_param_desc *q = &d->params[i];
-        char def[32], lo[32], hi[32], fl[48];
+        char def[32], lo[32], hi[32], fl[64];
         fmt_num(def, sizeof def, q->def);
         fmt_num(lo, sizeof lo, q->lo);
         fmt_num(hi, sizeof hi, q->hi);
         fmt_flags(fl, sizeof fl, q->flags);
-        fprintf(o, "    %-12s %-6s %12s %12s %12s  %-18s %s\n", q->name,
+        fprintf(o, "    %-12s %-6s %12s %12s %12s  %-22s %s\n", q->name,
                 q->unit ? q->unit : "-", def, lo, hi, fl, q->doc ? q->doc : "");
     }
 }

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/cli_int.h"
+#include "cli_int.h"
 #include "metaplast/rule.h"
 
 int main(int argc, char **argv)

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/cli_int.h"
+#include "cli_int.h"
 
 typedef struct command_usage {
     const char *name;
@@ -50,7 +50,7 @@ static const command_usage commands[] = {
     {"meta",
      "EXPERIMENT.json --out DIR [--threads N] [--max-iterations N] [--quiet]\n"
      "[EXPERIMENT.json] --resume DIR [--threads N] [--max-iterations N] [--quiet]\n"
-     "EXPERIMENT.json --evaluate [--threads N]\n"
+     "EXPERIMENT.json --evaluate [--theta FILE.json] [--out DIR] [--threads N]\n"
      "EXPERIMENT.json ... [--set PATH=VALUE]... [--trusted-plugins-only]",
      "meta-optimize a rule's parameters (docs/meta.md); log.jsonl,\n"
      "checkpoint.json and result.json go to DIR",
@@ -59,8 +59,12 @@ static const command_usage commands[] = {
      "                      the experiment file it records (or the one given,\n"
      "                      which must be the same file: its hash is checked)\n"
      "  --threads N         evaluations in parallel, 1..1024 (results do not depend on N)\n"
-     "  --evaluate          print the meta-loss (and gradient) at the initial\n"
-     "                      coefficients as JSON; writes nothing\n"
+     "  --evaluate          print the meta-loss, the per-task losses and the\n"
+     "                      gradient (the experiment's method) at one point as\n"
+     "                      JSON, on iteration 0's tasks; with --out DIR also into\n"
+     "                      DIR/evaluation.json\n"
+     "  --theta FILE.json   with --evaluate: the point, {\"theta\": {NAME: VALUE}}\n"
+     "                      or a run's result.json (default: the start values)\n"
      "  --max-iterations N  stop after N iterations in total (checkpointed; resumable)\n"
      "  --quiet             no progress lines\n"
      "  --set PATH=VALUE    edit the experiment's model as 'metaplast run --set'\n"

@@ -7,7 +7,7 @@
 #include "kernel/kernel_int.h"
 #include "util/util_int.h"
 
-static int bad_weight(mp_net *net, mp_k_proj *pj, uint32_t k, mp_error *err)
+static int bad_weight(mp_k_net *net, mp_k_proj *pj, uint32_t k, mp_error *err)
 {
     double w = pj->w[k];
     double t = (double)net->steps * net->dt;
@@ -29,7 +29,7 @@ static inline int ok(double w, double lo, double hi)
     return w >= lo && w <= hi && fabs(w) <= 1.79e308;
 }
 
-int mp_k_check_weights(mp_net *net, mp_k_proj *pj, const uint32_t *idx, size_t n,
+int mp_k_check_weights(mp_k_net *net, mp_k_proj *pj, const uint32_t *idx, size_t n,
                        int by_post, mp_error *err)
 {
     const double lo = pj->m->w_min, hi = pj->m->w_max;
@@ -57,7 +57,7 @@ int mp_k_check_weights(mp_net *net, mp_k_proj *pj, const uint32_t *idx, size_t n
     return MP_OK;
 }
 
-int mp_k_check_states(mp_net *net, mp_error *err)
+int mp_k_check_states(mp_k_net *net, mp_error *err)
 {
     for (size_t i = 0; i < net->n_pops; i++) {
         const mp_k_pop *p = &net->pops[i];
@@ -68,7 +68,7 @@ int mp_k_check_states(mp_net *net, mp_error *err)
                                 "population '%s': neuron %u has V = %g, g_ex = %g, "
                                 "g_in = %g at t = %.10g ms",
                                 p->m->name, k, p->V[k], p->g_ex[k], p->g_in[k],
-                                mp_net_time(net));
+                                mp_k_net_time(net));
         }
     }
     for (size_t j = 0; j < net->n_projs; j++) {

@@ -102,6 +102,10 @@ int mp_k_lif_rkf45(mp_k_pop *p, uint32_t slot, double dt);
 
 /* ---- projections (connect.c) ------------------------------------------------ */
 
+/* The most spike traces one rule may read (desc->n_traces; the loader
+ * refuses more). */
+#define MP_K_MAX_TRACES MP_RULE_MAX_TRACES
+
 typedef struct mp_k_proj {
     const mp_m_projection *m;
     mp_synapses syn;                /* what rules see; arrays below */
@@ -115,7 +119,9 @@ typedef struct mp_k_proj {
     const mp_rule_desc *desc;       /* rule->desc */
     mp_p_rule *rule;                /* the rule instance; its io is bound to
                                        syn and the traces below */
-    mp_k_trace *x_pre, *x_post;
+    mp_k_trace *traces[MP_K_MAX_TRACES]; /* desc->traces order */
+    unsigned char trace_post[MP_K_MAX_TRACES]; /* 1: follows the target */
+    uint32_t n_traces;
 } mp_k_proj;
 
 /* Draws the connectivity of projection m (stream: conn_rng) into the CSR
@@ -140,7 +146,10 @@ typedef struct mp_k_rec {
 
 /* ---- the net ------------------------------------------------------------- */
 
-struct mp_net {
+/* A spiking network; the public mp_net (core/net/) wraps one. */
+typedef struct mp_k_net mp_k_net;
+
+struct mp_k_net {
     const mp_model *m;
     uint64_t seed;
     double dt;
@@ -149,7 +158,10 @@ struct mp_net {
     size_t n_pops;
     mp_s_stim **stims;
     size_t n_stims;
-    size_t *stim_src;       /* n_stims * 2: source of output o (SIZE_MAX: none) */
+    size_t *stim_src;       /* n_stims * 2: source of output o (SIZE_MAX: none,
+                               an empty output) */
+    uint32_t spare_spk[MP_S_PAD]; /* where an empty output "writes" (a
+                                     generator copies MP_S_PAD ids at once) */
     mp_k_source *srcs;
     size_t n_srcs;
     mp_k_proj *projs;
@@ -159,18 +171,49 @@ struct mp_net {
     int lazy;
     int64_t check_every;    /* full state/weight scan period, steps (100 ms) */
     int64_t check_countdown; /* steps until the next full scan */
-    double wall;            /* seconds spent in mp_net_run */
-    struct mp_r_net *rate;  /* rate networks (core/rate/): everything else
-                               above is unused */
+    double wall;            /* seconds spent in mp_k_net_run */
 };
 
+/* What core/net/ dispatches to (include/metaplast/net.h says what each
+ * does): net.c, loop.c, record.c, summary.c. */
+int mp_k_net_new(const mp_model *m, uint64_t seed, mp_k_net **out, mp_error *err);
+void mp_k_net_free(mp_k_net *net);
+int mp_k_net_run(mp_k_net *net, double duration_ms, mp_progress_fn progress,
+                 void *user, mp_error *err);
+double mp_k_net_time(const mp_k_net *net);
+long long mp_k_net_spike_count(const mp_k_net *net, const char *name);
+int mp_k_net_open_recorders(mp_k_net *net, const char *outdir, mp_error *err);
+int mp_k_net_close_recorders(mp_k_net *net, mp_error *err);
+/* Back to the initial state of mp_k_net_new(m, seed) (reset.c): refused
+ * with MP_EINVAL while recorders are open. */
+int mp_k_net_reset(mp_k_net *net, uint64_t seed, mp_error *err);
+/* Projection j's rule parameters (desc order): read, and replaced by p
+ * (mp_p_rule_set_params; a trace time constant takes effect at the next
+ * reset). MP_EINVAL for a static projection. */
+const double *mp_k_net_rule_params(const mp_k_net *net, size_t j);
+int mp_k_net_set_rule_params(mp_k_net *net, size_t j, const double *p, mp_error *err);
+/* The pieces mp_k_net_new and mp_k_net_reset share (net.c): population j's
+ * initial state from its stream (V, g drawn; refractory counts, rings,
+ * slot, rkf45 steps as new); projection j's connectivity and weights
+ * (drawn anew, arrays reallocated); its traces and rule io bound; the
+ * rules reset and the weights checked once everything is drawn. */
+int mp_k_pop_draw(mp_k_net *net, size_t pi, mp_error *err);
+int mp_k_proj_draw(mp_k_net *net, size_t j, mp_error *err);
+int mp_k_proj_bind(mp_k_net *net, size_t j, mp_error *err);
+int mp_k_net_start(mp_k_net *net, mp_error *err);
+/* The spiking fields of summary.json, added to root (core/net/summary.c
+ * writes the file). */
+struct json_t;
+void mp_k_summary_fields(const mp_k_net *net, struct json_t *root,
+                         double wall_seconds);
+
 /* record.c */
-int mp_k_rec_step(mp_net *net, mp_error *err);
-int mp_k_rec_write_initial(mp_net *net, mp_error *err);
+int mp_k_rec_step(mp_k_net *net, mp_error *err);
+int mp_k_rec_write_initial(mp_k_net *net, mp_error *err);
 
 /* checker.c: scans states and weights; MP_EUNSTABLE with a message. */
-int mp_k_check_states(mp_net *net, mp_error *err);
-int mp_k_check_weights(mp_net *net, mp_k_proj *pj, const uint32_t *idx, size_t n,
+int mp_k_check_states(mp_k_net *net, mp_error *err);
+int mp_k_check_weights(mp_k_net *net, mp_k_proj *pj, const uint32_t *idx, size_t n,
                        int by_post, mp_error *err);
 
 /* Whole steps of dt in ms, at least 1, saturated at MP_MAX_STEPS: the
@@ -184,7 +227,7 @@ static inline int64_t mp_k_steps_of(double ms, double dt)
 }
 
 /* Time (ms) of the end of step n (= the time stamp of its spikes). */
-static inline double mp_k_time(const mp_net *net, int64_t n)
+static inline double mp_k_time(const mp_k_net *net, int64_t n)
 {
     return (double)(n + 1) * net->dt;
 }

@@ -11,7 +11,6 @@
 #include <stdio.h>
 
 #include "kernel/kernel_int.h"
-#include "rate/rate_int.h"
 #include "util/util_int.h"
 
 static int hook_failed(const mp_k_proj *pj, const char *hook, int r, double t,
@@ -32,7 +31,7 @@ static int hook_failed(const mp_k_proj *pj, const char *hook, int r, double t,
                     pj->m->name, pj->desc->name, hook, r, t);
 }
 
-static int project(mp_net *net, mp_k_proj *pj, int64_t n, mp_error *err)
+static int project(mp_k_net *net, mp_k_proj *pj, int64_t n, mp_error *err)
 {
     const mp_k_source *src = pj->src;
     const size_t ns = src->nspk;
@@ -53,11 +52,12 @@ static int project(mp_net *net, mp_k_proj *pj, int64_t n, mp_error *err)
     if (!pj->desc)
         return MP_OK;
     const int64_t done = n + 1;
-    mp_rule_io *io = &pj->rule->io;
+    mp_spike_io *io = &pj->rule->sio;
     io->t = mp_k_time(net, n);
     if (ns > 0 && pj->desc->on_pre) {
-        if (pj->x_post)
-            mp_k_trace_sync(pj->x_post, done);
+        for (uint32_t t = 0; t < pj->n_traces; t++)
+            if (pj->trace_post[t])
+                mp_k_trace_sync(pj->traces[t], done);
         int r = pj->desc->on_pre(io, src->spk, ns);
         if (r != 0)
             return hook_failed(pj, "on_pre", r, io->t, err);
@@ -67,8 +67,9 @@ static int project(mp_net *net, mp_k_proj *pj, int64_t n, mp_error *err)
     }
     const mp_k_source *post = pj->tgt->src;
     if (post->nspk > 0 && pj->desc->on_post) {
-        if (pj->x_pre)
-            mp_k_trace_sync(pj->x_pre, done);
+        for (uint32_t t = 0; t < pj->n_traces; t++)
+            if (!pj->trace_post[t])
+                mp_k_trace_sync(pj->traces[t], done);
         int r = pj->desc->on_post(io, post->spk, post->nspk);
         if (r != 0)
             return hook_failed(pj, "on_post", r, io->t, err);
@@ -79,7 +80,7 @@ static int project(mp_net *net, mp_k_proj *pj, int64_t n, mp_error *err)
     return MP_OK;
 }
 
-static int step(mp_net *net, mp_error *err)
+static int step(mp_k_net *net, mp_error *err)
 {
     const int64_t n = net->steps;
     const double dt = net->dt;
@@ -87,15 +88,21 @@ static int step(mp_net *net, mp_error *err)
     for (size_t i = 0; i < net->n_stims; i++) {
         uint32_t *outs[2];
         size_t cnt[2] = {0, 0};
-        mp_k_source *s0 = &net->srcs[net->stim_src[2 * i]];
+        /* an empty output has no source (NULL): it emits nothing, but its
+         * generator still copies MP_S_PAD ids into a buffer */
+        mp_k_source *s0 = net->stim_src[2 * i] != SIZE_MAX
+                              ? &net->srcs[net->stim_src[2 * i]]
+                              : NULL;
         mp_k_source *s1 = net->stim_src[2 * i + 1] != SIZE_MAX
                               ? &net->srcs[net->stim_src[2 * i + 1]]
                               : NULL;
-        outs[0] = s0->spk;
-        outs[1] = s1 ? s1->spk : NULL;
+        outs[0] = s0 ? s0->spk : net->spare_spk;
+        outs[1] = s1 ? s1->spk : net->spare_spk;
         mp_s_step(net->stims[i], n, outs, cnt);
-        s0->nspk = cnt[0];
-        s0->count += (long long)cnt[0];
+        if (s0) {
+            s0->nspk = cnt[0];
+            s0->count += (long long)cnt[0];
+        }
         if (s1) {
             s1->nspk = cnt[1];
             s1->count += (long long)cnt[1];
@@ -144,14 +151,9 @@ static int step(mp_net *net, mp_error *err)
     return MP_OK;
 }
 
-int mp_net_run(mp_net *net, double duration_ms, mp_progress_fn progress,
+int mp_k_net_run(mp_k_net *net, double duration_ms, mp_progress_fn progress,
                void *user, mp_error *err)
 {
-    if (net->rate) { /* a rate net runs the rest of training.samples */
-        size_t total = net->m->training.samples, seen = net->rate->seen;
-        return mp_r_train(net->rate, total > seen ? total - seen : 0, progress,
-                          user, err);
-    }
     if (!(duration_ms >= 0.0) || isinf(duration_ms))
         return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
                         "duration must be a finite number >= 0 ms (got %g)", duration_ms);
@@ -189,9 +191,4 @@ int mp_net_run(mp_net *net, double duration_ms, mp_progress_fn progress,
     return rc;
 }
 
-double mp_net_time(const mp_net *net) { return (double)net->steps * net->dt; }
-
-long long mp_net_samples(const mp_net *net)
-{
-    return net && net->rate ? (long long)net->rate->seen : -1;
-}
+double mp_k_net_time(const mp_k_net *net) { return (double)net->steps * net->dt; }

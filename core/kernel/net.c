@@ -8,7 +8,6 @@
 #include <gsl/gsl_errno.h>
 
 #include "kernel/kernel_int.h"
-#include "rate/rate_int.h"
 #include "util/fastmath.h"
 #include "util/init_draw.h"
 #include "util/util_int.h"
@@ -36,6 +35,16 @@ static mp_k_trace *get_trace(mp_k_source *s, double tau, double dt, int lazy,
     return *rc == MP_OK ? tr : NULL;
 }
 
+/* The most traces one source can hold: every trace of every rule. */
+static size_t trace_capacity(const mp_model *m)
+{
+    size_t n = 1;
+    for (size_t j = 0; j < m->n_projections; j++)
+        if (m->projections[j].plasticity)
+            n += m->projections[j].plasticity->plugin->desc->n_traces;
+    return n;
+}
+
 /* mp_m_check_sizes let these sizes through, but malloc still failed. */
 static int pop_nomem(const mp_model *m, size_t pi, size_t bytes, mp_error *err)
 {
@@ -46,7 +55,7 @@ static int pop_nomem(const mp_model *m, size_t pi, size_t bytes, mp_error *err)
                          m->populations[pi].size);
 }
 
-static int init_pop(mp_net *net, size_t pi, mp_error *err)
+static int init_pop(mp_k_net *net, size_t pi, mp_error *err)
 {
     const mp_model *m = net->m;
     const mp_m_population *mp = &m->populations[pi];
@@ -72,6 +81,16 @@ static int init_pop(mp_net *net, size_t pi, mp_error *err)
     if (!p->V || !p->g_ex || !p->g_in || !p->ref || !p->fired || !p->ring_ex || !p->ring_in)
         return pop_nomem(m, pi, n * (5 + 2 * (size_t)p->D) * sizeof(double), err);
     mp_k_lif_init_consts(p, net->dt);
+    if (mp->integrator == MP_INTEG_RKF45 && mp_k_lif_rkf45_init(p, net->dt) != MP_OK)
+        return nomem(err);
+    return mp_k_pop_draw(net, pi, err);
+}
+
+int mp_k_pop_draw(mp_k_net *net, size_t pi, mp_error *err)
+{
+    const mp_m_population *mp = &net->m->populations[pi];
+    mp_k_pop *p = &net->pops[pi];
+    size_t n = p->n ? p->n : 1;
     gsl_rng *r = mp_u_rng_new(MP_U_RNG_TAUS2,
                              mp_u_stream_seed(net->seed, MP_STREAM_POPULATION_INIT, pi));
     if (!r)
@@ -82,23 +101,27 @@ static int init_pop(mp_net *net, size_t pi, mp_error *err)
         p->g_in[i] = mp_u_init_draw(&mp->g_in_init, r, 1);
     }
     mp_u_rng_free(r);
-    if (mp->integrator == MP_INTEG_RKF45 && mp_k_lif_rkf45_init(p, net->dt) != MP_OK)
-        return nomem(err);
+    memset(p->ref, 0, n * sizeof *p->ref);
+    memset(p->fired, 0, n * sizeof *p->fired);
+    memset(p->ring_ex, 0, n * p->D * sizeof *p->ring_ex);
+    memset(p->ring_in, 0, n * p->D * sizeof *p->ring_in);
+    p->slot = 0;
+    if (p->h) { /* rkf45: the step sizes and the stepper as new */
+        for (uint32_t i = 0; i < p->n; i++)
+            p->h[i] = net->dt;
+        gsl_odeiv2_step_reset(p->ode_step);
+        gsl_odeiv2_evolve_reset(p->ode_ev);
+    }
     return MP_OK;
 }
 
-static int init_proj(mp_net *net, size_t j, mp_error *err)
+int mp_k_proj_draw(mp_k_net *net, size_t j, mp_error *err)
 {
     const mp_model *m = net->m;
     const mp_m_projection *mj = &m->projections[j];
     mp_k_proj *pj = &net->projs[j];
     const mp_m_source *ms = &m->sources[mj->source];
-    pj->m = mj;
-    pj->src = &net->srcs[mj->source];
-    pj->tgt = &net->pops[mj->target];
-    long long d = llround(mj->delay / net->dt);
-    pj->delay = d < 1 ? 1 : (uint32_t)d;
-    pj->ring = mj->receptor == MP_RECEPTOR_IN ? pj->tgt->ring_in : pj->tgt->ring_ex;
+    mp_k_proj_free_arrays(pj);
     int same = ms->kind == MP_SRC_POPULATION && ms->index == mj->target;
     gsl_rng *rc_ = mp_u_rng_new(MP_U_RNG_TAUS2, mp_u_stream_seed(net->seed, MP_STREAM_CONNECT, j));
     gsl_rng *rw = mp_u_rng_new(MP_U_RNG_TAUS2, mp_u_stream_seed(net->seed, MP_STREAM_WEIGHTS, j));
@@ -109,6 +132,21 @@ static int init_proj(mp_net *net, size_t j, mp_error *err)
                          : nomem(err);
     mp_u_rng_free(rc_);
     mp_u_rng_free(rw);
+    return rc;
+}
+
+static int init_proj(mp_k_net *net, size_t j, mp_error *err)
+{
+    const mp_model *m = net->m;
+    const mp_m_projection *mj = &m->projections[j];
+    mp_k_proj *pj = &net->projs[j];
+    pj->m = mj;
+    pj->src = &net->srcs[mj->source];
+    pj->tgt = &net->pops[mj->target];
+    long long d = llround(mj->delay / net->dt);
+    pj->delay = d < 1 ? 1 : (uint32_t)d;
+    pj->ring = mj->receptor == MP_RECEPTOR_IN ? pj->tgt->ring_in : pj->tgt->ring_ex;
+    int rc = mp_k_proj_draw(net, j, err);
     if (rc != MP_OK || !mj->plasticity)
         return rc;
 
@@ -120,48 +158,49 @@ static int init_proj(mp_net *net, size_t j, mp_error *err)
                        &pj->rule, err);
     if (rc != MP_OK)
         return rc;
+    pj->desc = pj->rule->desc;
+    return mp_k_proj_bind(net, j, err);
+}
+
+int mp_k_proj_bind(mp_k_net *net, size_t j, mp_error *err)
+{
+    mp_k_proj *pj = &net->projs[j];
     const mp_p_plugin *pl = pj->rule->plugin;
     const double *par = pj->rule->params;
-    pj->desc = pj->rule->desc;
-    size_t cap = 2 * m->n_projections + 1;
-    if (pl->trace_pre >= 0) {
-        pj->x_pre = get_trace(pj->src, par[pl->trace_pre], net->dt, net->lazy, cap, &rc);
-        if (!pj->x_pre)
+    int rc = MP_OK;
+    /* one trace per (population, tau), shared by every rule that asks */
+    size_t cap = trace_capacity(net->m);
+    const uint32_t nt = pj->desc->n_traces;
+    const double *x[MP_K_MAX_TRACES];
+    if (nt > MP_K_MAX_TRACES) /* the loader refuses these */
+        return mp_u_err(err, MP_EINVAL, net->m->file, 0, 0, NULL,
+                        "projection '%s' (rule %s): %u traces, more than the %d "
+                        "one rule may read", pj->m->name, pj->desc->name, nt,
+                        MP_K_MAX_TRACES);
+    for (uint32_t t = 0; t < nt; t++) {
+        int post = pj->desc->traces[t].side == MP_TRACE_POST;
+        pj->traces[t] = get_trace(post ? pj->tgt->src : pj->src,
+                                  par[pl->trace_param[t]], net->dt, net->lazy, cap, &rc);
+        if (!pj->traces[t])
             return nomem(err);
+        pj->trace_post[t] = (unsigned char)post;
+        x[t] = pj->traces[t]->x;
     }
-    if (pl->trace_post >= 0) {
-        pj->x_post = get_trace(pj->tgt->src, par[pl->trace_post], net->dt, net->lazy,
-                               cap, &rc);
-        if (!pj->x_post)
-            return nomem(err);
-    }
-    mp_rule_io *io = &pj->rule->io;
-    io->syn = &pj->syn;
-    io->x_pre = pj->x_pre ? pj->x_pre->x : NULL;
-    io->x_post = pj->x_post ? pj->x_post->x : NULL;
-    io->dt = net->dt;
+    pj->n_traces = nt;
+    mp_p_rule_bind_spike(pj->rule, &pj->syn, x, net->dt);
     return MP_OK;
 }
 
-int mp_net_new(const mp_model *m, uint64_t seed, mp_net **out, mp_error *err)
+int mp_k_net_new(const mp_model *m, uint64_t seed, mp_k_net **out, mp_error *err)
 {
     *out = NULL;
     gsl_set_error_handler_off();
-    mp_net *net = mp_u_calloc(1, sizeof *net);
+    mp_k_net *net = mp_u_calloc(1, sizeof *net);
     if (!net)
         return nomem(err);
     net->m = m;
     net->seed = seed;
     net->dt = m->dt;
-    if (m->network == MP_NET_RATE) {
-        int r = mp_r_net_new(m, seed, &net->rate, err);
-        if (r != MP_OK) {
-            mp_u_free(net);
-            return r;
-        }
-        *out = net;
-        return MP_OK;
-    }
     /* the loader has refused these already; checked again because the model
      * may have been changed since (meta-parameters, an embedder) */
     int rc = mp_m_check_sizes(m, NULL, err);
@@ -226,9 +265,12 @@ int mp_net_new(const mp_model *m, uint64_t seed, mp_net **out, mp_error *err)
                       &net->stims[i], err);
         if (rc != MP_OK)
             goto fail;
-        /* outputs nobody named still need a buffer to be written into */
+        /* outputs nobody named still need a buffer to be written into; an
+         * empty output (vogels_groups with exc_ or inh_per_group 0) emits
+         * nothing and needs none (the loader gives it no source) */
         for (size_t o = 0; o < mp_s_n_outputs(&m->stimuli[i]); o++)
-            if (net->stim_src[2 * i + o] == SIZE_MAX) {
+            if (net->stim_src[2 * i + o] == SIZE_MAX &&
+                mp_s_output_size(&m->stimuli[i], o) > 0) {
                 rc = mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
                               "stimulus '%s': output %zu has no source entry",
                               m->stimuli[i].name, o);
@@ -238,30 +280,34 @@ int mp_net_new(const mp_model *m, uint64_t seed, mp_net **out, mp_error *err)
     for (size_t j = 0; j < m->n_projections; j++)
         if ((rc = init_proj(net, j, err)) != MP_OK)
             goto fail;
-    /* rules: reset once the weights are drawn, then a first guard check */
-    for (size_t j = 0; j < m->n_projections; j++)
-        if (net->projs[j].rule &&
-            (rc = mp_p_rule_reset(net->projs[j].rule,
-                                  mp_u_stream_seed(seed, MP_STREAM_RULE, j), err)) != MP_OK)
-            goto fail;
-    for (size_t j = 0; j < m->n_projections; j++)
-        if (net->projs[j].desc &&
-            (rc = mp_k_check_weights(net, &net->projs[j], NULL, 0, 0, err)) != MP_OK)
-            goto fail;
+    if ((rc = mp_k_net_start(net, err)) != MP_OK)
+        goto fail;
     *out = net;
     return MP_OK;
 fail:
-    mp_net_free(net);
+    mp_k_net_free(net);
     return rc;
 }
 
-void mp_net_free(mp_net *net)
+int mp_k_net_start(mp_k_net *net, mp_error *err)
+{
+    /* rules: reset once the weights are drawn, then a first guard check */
+    int rc = MP_OK;
+    for (size_t j = 0; j < net->n_projs && rc == MP_OK; j++)
+        if (net->projs[j].rule)
+            rc = mp_p_rule_reset(net->projs[j].rule,
+                                 mp_u_stream_seed(net->seed, MP_STREAM_RULE, j), err);
+    for (size_t j = 0; j < net->n_projs && rc == MP_OK; j++)
+        if (net->projs[j].desc)
+            rc = mp_k_check_weights(net, &net->projs[j], NULL, 0, 0, err);
+    return rc;
+}
+
+void mp_k_net_free(mp_k_net *net)
 {
     if (!net)
         return;
-    mp_net_close_recorders(net, NULL);
-    mp_r_net_free(net->rate);
-    net->rate = NULL;
+    mp_k_net_close_recorders(net, NULL);
     for (size_t j = 0; j < net->n_projs && net->projs; j++) {
         mp_k_proj *pj = &net->projs[j];
         mp_k_proj_free_arrays(pj);

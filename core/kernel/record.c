@@ -9,16 +9,15 @@
 #include <string.h>
 
 #include "kernel/kernel_int.h"
-#include "rate/rate_int.h"
 #include "util/util_int.h"
 
 #define REC_BUF (1u << 20)
 
-static void write_state(mp_net *net, mp_k_rec *r)
+static void write_state(mp_k_net *net, mp_k_rec *r)
 {
     const mp_m_recorder *m = r->m;
     const mp_k_pop *p = &net->pops[m->target];
-    double t = mp_net_time(net);
+    double t = mp_k_net_time(net);
     size_t n = m->n_neurons ? m->n_neurons : p->n;
     for (size_t q = 0; q < n; q++) {
         size_t i = m->n_neurons ? m->neurons[q] : q;
@@ -35,24 +34,22 @@ static void write_state(mp_net *net, mp_k_rec *r)
     }
 }
 
-static void write_weights(mp_net *net, mp_k_rec *r)
+static void write_weights(mp_k_net *net, mp_k_rec *r)
 {
     const mp_k_proj *pj = &net->projs[r->m->target];
-    double t = mp_net_time(net);
+    double t = mp_k_net_time(net);
     for (size_t k = 0; k < pj->syn.nnz; k++)
         fprintf(r->f, "%.9g,%zu,%u,%u,%.9g\n", t, k, pj->pre_of[k], pj->post_of[k],
                 pj->w[k]);
 }
 
-int mp_net_open_recorders(mp_net *net, const char *outdir, mp_error *err)
+int mp_k_net_open_recorders(mp_k_net *net, const char *outdir, mp_error *err)
 {
-    if (net->rate)
-        return mp_r_open_recorders(net->rate, outdir, err);
     const mp_model *m = net->m;
     int rc = mp_u_mkdir_p(outdir, err);
     if (rc != MP_OK)
         return rc;
-    mp_net_close_recorders(net, NULL);
+    mp_k_net_close_recorders(net, NULL);
     if (m->n_recorders == 0)
         return MP_OK;
     net->recs = mp_u_calloc(m->n_recorders, sizeof *net->recs);
@@ -67,7 +64,7 @@ int mp_net_open_recorders(mp_net *net, const char *outdir, mp_error *err)
         rc = r->path ? mp_u_open_output(outdir, mr->file, MP_U_OUT_TRUNCATE, &r->f, err)
                      : mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
         if (rc != MP_OK) {
-            mp_net_close_recorders(net, NULL);
+            mp_k_net_close_recorders(net, NULL);
             return rc;
         }
         r->buf = mp_u_malloc(REC_BUF);
@@ -113,7 +110,7 @@ static int check_written(const mp_k_rec *r, mp_error *err)
     return mp_u_write_failed(r->path, e, err);
 }
 
-int mp_k_rec_step(mp_net *net, mp_error *err)
+int mp_k_rec_step(mp_k_net *net, mp_error *err)
 {
     const int64_t steps = net->steps;
     for (size_t i = 0; i < net->n_recs; i++) {
@@ -124,7 +121,7 @@ int mp_k_rec_step(mp_net *net, mp_error *err)
             const mp_k_source *s = &net->srcs[r->m->target];
             wrote = s->nspk > 0;
             if (s->nspk) {
-                double t = mp_net_time(net);
+                double t = mp_k_net_time(net);
                 for (size_t k = 0; k < s->nspk; k++)
                     fprintf(r->f, "%.9g,%u\n", t, s->spk[k]);
             }
@@ -134,7 +131,7 @@ int mp_k_rec_step(mp_net *net, mp_error *err)
             const mp_k_source *s = &net->srcs[r->m->target];
             r->count += (long long)s->nspk;
             if (steps - r->start >= r->every) {
-                double t0 = (double)r->start * net->dt, t1 = mp_net_time(net);
+                double t0 = (double)r->start * net->dt, t1 = mp_k_net_time(net);
                 double rate = s->size ? (double)r->count / ((double)s->size * (t1 - t0) * 1e-3)
                                       : 0.0;
                 fprintf(r->f, "%.9g,%.9g,%.9g\n", t0, t1, rate);
@@ -160,10 +157,8 @@ int mp_k_rec_step(mp_net *net, mp_error *err)
     return MP_OK;
 }
 
-int mp_net_close_recorders(mp_net *net, mp_error *err)
+int mp_k_net_close_recorders(mp_k_net *net, mp_error *err)
 {
-    if (net && net->rate)
-        return mp_r_close_recorders(net->rate, err);
     int rc = MP_OK;
     if (!net || !net->recs)
         return MP_OK;

@@ -1,4 +1,4 @@
-/* Spike counts and summary.json. */
+/* Spike counts and the spiking fields of summary.json. */
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -8,10 +8,9 @@
 
 #include "metaplast/metaplast.h"
 #include "kernel/kernel_int.h"
-#include "rate/rate_int.h"
 #include "util/util_int.h"
 
-long long mp_net_spike_count(const mp_net *net, const char *name)
+long long mp_k_net_spike_count(const mp_k_net *net, const char *name)
 {
     if (!net || !name)
         return -1;
@@ -21,26 +20,10 @@ long long mp_net_spike_count(const mp_net *net, const char *name)
     return -1;
 }
 
-/* "status" first, so that a reader sees at once whether the run finished:
- * "ok", or "failed" with the error's code and message (the counts and times
- * below are then those reached). */
-static json_t *summary_root(const mp_error *failure)
-{
-    json_t *root = json_object();
-    json_object_set_new(root, "status", json_string(failure ? "failed" : "ok"));
-    if (failure) {
-        char buf[MP_ERROR_FILE_LEN + MP_ERROR_PATH_LEN + MP_ERROR_TEXT_LEN + 16];
-        json_object_set_new(root, "error_code", json_string(mp_errname(failure->code)));
-        json_object_set_new(root, "error", json_string(mp_error_format(failure, buf,
-                                                                        sizeof buf)));
-    }
-    return root;
-}
-
-static void spiking_fields(const mp_net *net, json_t *root, double wall_seconds)
+void mp_k_summary_fields(const mp_k_net *net, json_t *root, double wall_seconds)
 {
     const mp_model *m = net->m;
-    double T = mp_net_time(net) * 1e-3;
+    double T = mp_k_net_time(net) * 1e-3;
     json_object_set_new(root, "model", json_string(m->name ? m->name : ""));
     json_object_set_new(root, "model_file", json_string(m->file ? m->file : ""));
     json_object_set_new(root, "seed", json_integer((json_int_t)net->seed));
@@ -86,43 +69,4 @@ static void spiking_fields(const mp_net *net, json_t *root, double wall_seconds)
         json_array_append_new(projs, o);
     }
     json_object_set_new(root, "plastic_projections", projs);
-}
-
-static int write_summary(const mp_net *net, const char *outdir, double wall_seconds,
-                         const mp_error *failure, mp_error *err)
-{
-    int rc = mp_u_mkdir_p(outdir, err);
-    if (rc != MP_OK)
-        return rc;
-    json_t *root = summary_root(failure);
-    if (net->rate)
-        mp_r_summary_fields(net->rate, root, wall_seconds);
-    else
-        spiking_fields(net, root, wall_seconds);
-    char *txt = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-                                     JSON_REAL_PRECISION(10));
-    json_decref(root);
-    rc = txt ? mp_u_write_output(outdir, "summary.json", txt, strlen(txt), err)
-             : mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    mp_u_free(txt);
-    return rc;
-}
-
-int mp_net_write_summary(const mp_net *net, const char *outdir, double wall_seconds,
-                         mp_error *err)
-{
-    return write_summary(net, outdir, wall_seconds, NULL, err);
-}
-
-int mp_net_write_summary_failed(const mp_net *net, const char *outdir,
-                                double wall_seconds, const mp_error *failure,
-                                mp_error *err)
-{
-    mp_error unknown;
-    if (!failure) { /* failed, but the caller does not say why */
-        mp_error_clear(&unknown);
-        unknown.code = MP_EIO;
-        failure = &unknown;
-    }
-    return write_summary(net, outdir, wall_seconds, failure, err);
 }

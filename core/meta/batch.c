@@ -1,8 +1,8 @@
 /* A batch of evaluations: every evaluation an iteration needs (tasks x
  * points: theta, FD probes or CMA-ES candidates) runs on the thread pool
  * into its own slot and the slots are reduced in a fixed order (so threads
- * cannot change a result); the JSON helpers the log and results share; and
- * `meta --evaluate` (mp_x_evaluate_initial), one batch at the initial point. */
+ * cannot change a result); the JSON helpers the log and results share.
+ * `meta --evaluate` is one batch too (evaluate_point.c). */
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -15,7 +15,7 @@
 /* ---- a batch of evaluations --------------------------------------------------- */
 
 
-static int batch_job(void *ctx, size_t i, mp_error *e)
+static int batch_job(void *ctx, size_t i, size_t worker, mp_error *e)
 {
     mp_x_batch *b = ctx;
     size_t p = i / b->n_tasks, t = i % b->n_tasks;
@@ -24,7 +24,7 @@ static int batch_job(void *ctx, size_t i, mp_error *e)
     r->want_align = p == 0 && b->x->task == MP_X_TASK_NWAY &&
                     b->x->loss == MP_X_LOSS_QUERY_CE;
     const double *th = b->points + p * b->x->n_free;
-    int rc = mp_x_evaluate(b->x, th, b->iter, t, r, e);
+    int rc = mp_x_evaluate_on(b->x, b->ws, worker, th, b->iter, t, r, e);
     /* on a log scale theta = log(value): dL/dtheta = value dL/dvalue */
     for (size_t f = 0; rc == MP_OK && r->grad && f < b->x->n_free; f++)
         if (b->x->free[f].log_scale)
@@ -65,7 +65,12 @@ int mp_x_batch_run(mp_x_batch *b, int threads, mp_error *err)
     b->res = mp_u_calloc(n, sizeof *b->res);
     if (!b->res)
         return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    return mp_x_parallel(n, threads, batch_job, b, err);
+    int rc = mp_x_slots_new(b->x, mp_x_workers(n, threads), &b->ws, err);
+    if (rc == MP_OK)
+        rc = mp_x_parallel_workers(n, threads, batch_job, b, err);
+    mp_x_slots_free(b->ws);
+    b->ws = NULL;
+    return rc;
 }
 
 /* ---- JSON helpers ------------------------------------------------------------------ */
@@ -139,68 +144,4 @@ void mp_x_batch_analysis(const mp_x_batch *b, const double *theta, json_t *j)
     }
     if (x->target)
         json_object_set_new(j, "rule_angle_deg", mp_x_json_num(mp_x_rule_angle(x, theta)));
-}
-
-int mp_x_evaluate_initial(const mp_experiment *x, int threads, char **json,
-                          mp_error *err)
-{
-    size_t n = x->n_free, T = x->per_iteration;
-    int exact = x->opt == MP_X_OPT_ADAM && x->gradient == MP_X_GRAD_EXACT;
-    int fd = x->opt == MP_X_OPT_ADAM && !exact;
-    size_t np = fd ? 1 + 2 * n : 1;
-    double *pts = mp_u_malloc(np * n * sizeof(double)), *grad = mp_u_calloc(n, sizeof(double));
-    mp_x_batch b = {x, pts, np, T, 0, NULL, NULL};
-    int rc = pts && grad ? MP_OK : MP_ENOMEM;
-    if (rc == MP_OK && exact && !(b.grads = mp_u_calloc(T * n, sizeof(double))))
-        rc = MP_ENOMEM;
-    if (rc != MP_OK) {
-        mp_u_free(pts);
-        mp_u_free(grad);
-        return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    }
-    for (size_t p = 0; p < np; p++)
-        for (size_t i = 0; i < n; i++)
-            pts[p * n + i] = mp_x_free_theta(&x->free[i], x->free[i].init);
-    for (size_t i = 0; fd && i < n; i++) {
-        pts[(1 + 2 * i) * n + i] += x->fd_step;
-        pts[(2 + 2 * i) * n + i] -= x->fd_step;
-    }
-    rc = mp_x_batch_run(&b, threads, err);
-    if (rc == MP_OK) {
-        mp_x_point_stats c = mp_x_batch_reduce(&b, 0, exact ? grad : NULL);
-        for (size_t i = 0; fd && i < n; i++)
-            grad[i] = (mp_x_batch_reduce(&b, 1 + 2 * i, NULL).loss - mp_x_batch_reduce(&b, 2 + 2 * i, NULL).loss) /
-                      (2.0 * x->fd_step);
-        double pen = mp_x_penalty(x, pts, exact || fd ? grad : NULL);
-        json_t *j = json_object();
-        json_object_set_new(j, "theta", mp_x_json_values(x, pts));
-        json_object_set_new(j, "loss", mp_x_json_num(c.loss + pen));
-        json_object_set_new(j, "task_loss", mp_x_json_num(c.loss));
-        json_object_set_new(j, "penalty", mp_x_json_num(pen));
-        if (x->task == MP_X_TASK_NWAY)
-            json_object_set_new(j, "accuracy", mp_x_json_num(c.acc));
-        else if (x->loss == MP_X_LOSS_TARGET_RATE)
-            json_object_set_new(j, "rate", mp_x_json_num(c.acc));
-        mp_x_batch_analysis(&b, pts, j);
-        json_object_set_new(j, "tasks", json_integer((json_int_t)T));
-        json_object_set_new(j, "blowups", json_integer((json_int_t)c.blown));
-        if (c.reason)
-            json_object_set_new(j, "reason", json_string(c.reason));
-        if (exact || fd) {
-            json_object_set_new(j, "gradient", mp_x_json_named(x, grad));
-            json_object_set_new(j, "gradient_method",
-                                json_string(exact ? "exact" : "finite_difference"));
-        }
-        char *txt = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
-        *json = mp_u_strdup(txt); /* the caller frees it with mp_u_free */
-        mp_x_json_text_free(txt);
-        json_decref(j);
-        if (!*json)
-            rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    }
-    mp_u_free(b.res);
-    mp_u_free(b.grads);
-    mp_u_free(pts);
-    mp_u_free(grad);
-    return rc;
 }

@@ -16,6 +16,7 @@ typedef struct mp_x_batch {
     uint64_t iter;
     mp_x_result *res; /* n_points x n_tasks */
     double *grads;    /* n_points x n_tasks x n_free, or NULL */
+    mp_x_slots *ws;   /* one reusable net per worker (mp_x_batch_run) */
 } mp_x_batch;
 
 /* Means over tasks of point p, in task order. */

@@ -1,20 +1,13 @@
-/* One evaluation of a coefficient vector: a per-evaluation shallow copy of
- * the loaded model whose plastic projections point at their own parameter
- * arrays (theta written in), a fresh net from it, the inner loop, the loss.
- *
- * Why a copy: both kernels (core/kernel/net.c, core/rate/rate_net.c) build
- * each rule instance (core/plugin/rule_instance.h) from
- * model->projections[j].plasticity->params, and a net keeps its model
- * pointer for its whole life. (A net reused across evaluations would set
- * the values with mp_p_rule_set_params instead.) Copying the mp_model struct by value with a
- * fresh projections array and fresh mp_m_plasticity/params for the plastic
- * projections gives every evaluation its own parameters while populations,
- * stimuli, plugins and data stay shared and read-only; no kernel edit is
- * needed and the shared model is never written (so threads are safe).
- *
- * Rate models are evaluated through rate/episode_int.h alone (the seam:
- * run an episode, its exact gradient, the PC distance); this file never
- * builds or reads a rate net. */
+/* One evaluation of a coefficient vector through the seam (core/net/seam.h):
+ * the meta-parameters (the model's rule parameters with theta written in)
+ * set on a net the evaluation's worker keeps, the net reset with the
+ * evaluation's seed, the inner loop, the loss (docs/meta.md "Evaluation
+ * flow"). The net of a worker (an mp_x_slots entry) is built at its first
+ * evaluation and reused: a reset gives the state of a fresh net of that
+ * seed bit for bit (tests/test_net_rebuild.c), so results do not depend on
+ * which worker ran an evaluation nor on how many there are. The shared
+ * model is never written. This file knows no network's layout: it talks
+ * to nets only through the seam and include/metaplast/net.h. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,81 +15,121 @@
 
 #include "meta/meta_int.h"
 #include "metaplast/net.h"
+#include "net/seam.h"
 #include "rate/episode_int.h"
 #include "util/util_int.h"
 
-typedef struct mcopy {
-    mp_model m;
-    mp_m_projection *proj;
-    mp_m_plasticity *pl;
-    double **par; /* per projection, NULL when static */
-    mp_dataset *data;
-    double *rot;
-} mcopy;
+/* What one worker keeps between evaluations. */
+typedef struct slot {
+    mp_net *net;      /* built at the first evaluation that needs it */
+    double **par;     /* per projection (NULL: static): the rule's parameters
+                         with theta written in */
+    mp_dataset *data; /* PCA tasks: this evaluation's data set, */
+    double *rot;      /* and its rotation */
+} slot;
 
-static void mcopy_release(mcopy *c)
+struct mp_x_slots {
+    const mp_experiment *x;
+    size_t n;
+    slot *s;
+};
+
+static void slot_release(slot *w, size_t n_proj)
 {
-    if (c->par)
-        for (size_t j = 0; j < c->m.n_projections; j++)
-            mp_u_free(c->par[j]);
-    mp_u_free(c->par);
-    mp_u_free(c->pl);
-    mp_u_free(c->proj);
-    mp_ds_free(c->data);
-    mp_u_free(c->rot);
+    mp_net_free(w->net);
+    if (w->par)
+        for (size_t j = 0; j < n_proj; j++)
+            mp_u_free(w->par[j]);
+    mp_u_free(w->par);
+    mp_ds_free(w->data);
+    mp_u_free(w->rot);
 }
 
-static int mcopy_init(mcopy *c, const mp_experiment *x, const double *theta,
-                      uint64_t data_seed, mp_error *err)
+void mp_x_slots_free(mp_x_slots *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n && s->s; i++)
+        slot_release(&s->s[i], s->x->model->n_projections);
+    mp_u_free(s->s);
+    mp_u_free(s);
+}
+
+int mp_x_slots_new(const mp_experiment *x, size_t n, mp_x_slots **out, mp_error *err)
 {
     const mp_model *m = x->model;
-    size_t n = m->n_projections;
-    memset(c, 0, sizeof *c);
-    c->m = *m;
-    c->proj = mp_u_malloc((n ? n : 1) * sizeof *c->proj);
-    c->pl = mp_u_calloc(n ? n : 1, sizeof *c->pl);
-    c->par = mp_u_calloc(n ? n : 1, sizeof *c->par);
-    if (!c->proj || !c->pl || !c->par)
-        goto nomem;
-    if (n)
-        memcpy(c->proj, m->projections, n * sizeof *c->proj);
-    for (size_t j = 0; j < n; j++) {
+    size_t np = m->n_projections;
+    *out = NULL;
+    mp_x_slots *s = mp_u_calloc(1, sizeof *s);
+    if (s) {
+        s->x = x;
+        s->n = n ? n : 1;
+        s->s = mp_u_calloc(s->n, sizeof *s->s);
+    }
+    int ok = s && s->s;
+    for (size_t i = 0; ok && i < s->n; i++) {
+        slot *w = &s->s[i];
+        ok = (w->par = mp_u_calloc(np ? np : 1, sizeof *w->par)) != NULL;
+        for (size_t j = 0; ok && j < np; j++)
+            if (m->projections[j].plasticity)
+                ok = (w->par[j] = mp_u_malloc(
+                          (m->projections[j].plasticity->plugin->desc->n_params + 1) *
+                          sizeof(double))) != NULL;
+    }
+    if (!ok) {
+        mp_x_slots_free(s);
+        return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL,
+                        "out of memory for the evaluation workers");
+    }
+    *out = s;
+    return MP_OK;
+}
+
+/* The meta-parameters of this evaluation into w->par. */
+static void write_params(const mp_experiment *x, slot *w, const double *theta)
+{
+    const mp_model *m = x->model;
+    for (size_t j = 0; j < m->n_projections; j++) {
         const mp_m_plasticity *o = m->projections[j].plasticity;
-        if (!o)
-            continue;
-        uint32_t np = o->plugin->desc->n_params;
-        c->pl[j] = *o;
-        if (!(c->par[j] = mp_u_malloc((np ? np : 1) * sizeof(double))))
-            goto nomem;
-        memcpy(c->par[j], o->params, np * sizeof(double));
-        c->pl[j].params = c->par[j];
-        c->proj[j].plasticity = &c->pl[j];
+        if (o)
+            memcpy(w->par[j], o->params, o->plugin->desc->n_params * sizeof(double));
     }
     for (size_t f = 0; f < x->n_free; f++)
         for (size_t q = 0; q < x->free[f].n_proj; q++)
-            c->par[x->free[f].proj[q]][x->free[f].param] =
+            w->par[x->free[f].proj[q]][x->free[f].param] =
                 mp_x_free_value(&x->free[f], theta[f]);
-    c->m.projections = c->proj;
-    /* Gaussian data (PCA tasks): a fresh, freshly rotated data set per
-     * evaluation with the model's spectrum (Confavreux et al. 2020). */
-    if (x->task == MP_X_TASK_MODEL && m->network == MP_NET_RATE && m->data.rotation) {
-        size_t dim = m->data.train->dim;
-        if (!(c->rot = mp_u_malloc(dim * dim * sizeof(double))))
-            goto nomem;
-        int rc = mp_ds_gaussian_rotated(dim, m->data.train->n, m->data.variances,
-                                        data_seed, &c->data, c->rot, err);
-        if (rc != MP_OK) {
-            mcopy_release(c);
-            return rc;
-        }
-        c->m.data.train = c->data;
-        c->m.data.rotation = c->rot;
-    }
-    return MP_OK;
-nomem:
-    mcopy_release(c);
-    return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL,
-                    "out of memory copying the model for an evaluation");
+}
+
+/* Gaussian data (PCA tasks): a fresh, freshly rotated data set per
+ * evaluation with the model's spectrum (Confavreux et al. 2020). */
+static int draw_data(const mp_experiment *x, slot *w, uint64_t data_seed, mp_error *err)
+{
+    const mp_model *m = x->model;
+    size_t dim = m->data.train->dim;
+    mp_ds_free(w->data);
+    w->data = NULL;
+    if (!w->rot && !(w->rot = mp_u_malloc(dim * dim * sizeof(double))))
+        return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL,
+                        "out of memory for an evaluation's data set");
+    return mp_ds_gaussian_rotated(dim, m->data.train->n, m->data.variances, data_seed,
+                                  &w->data, w->rot, err);
+}
+
+/* The worker's net with this evaluation's meta-parameters, reset to
+ * net_seed (a blow-up of a rule's reset hook or of the initial weights is
+ * returned as MP_EUNSTABLE, as a fresh net would). */
+static int prepare(const mp_experiment *x, slot *w, uint64_t net_seed, mp_error *err)
+{
+    const mp_model *m = x->model;
+    int rc = MP_OK;
+    if (!w->net && (rc = mp_net_new(m, net_seed, &w->net, err)) != MP_OK)
+        return rc;
+    for (size_t j = 0; j < m->n_projections && rc == MP_OK; j++)
+        if (w->par[j])
+            rc = mp_seam_set_rule_params(w->net, j, w->par[j], err);
+    if (rc == MP_OK && w->data)
+        rc = mp_seam_set_data(w->net, w->data, w->rot, err);
+    return rc == MP_OK ? mp_seam_reset(w->net, net_seed, err) : rc;
 }
 
 static void blown(mp_x_result *r, const mp_experiment *x, const mp_error *e,
@@ -126,7 +159,7 @@ static mp_r_episode episode(const mp_experiment *x, const mp_task *t, uint64_t n
                           x->ways * x->queries, net_seed};
 }
 
-static int rate_task(const mp_experiment *x, const mcopy *mc, const mp_task *t,
+static int rate_task(const mp_experiment *x, slot *w, const mp_task *t,
                      uint64_t net_seed, mp_x_result *r, mp_error *err)
 {
     mp_r_episode ep = episode(x, t, net_seed);
@@ -134,9 +167,10 @@ static int rate_task(const mp_experiment *x, const mcopy *mc, const mp_task *t,
     mp_error_clear(&e);
     double loss = NAN, acc = NAN;
     size_t n_align = 0;
-    int rc = mp_r_episode_run(&mc->m, &ep, &loss, &acc,
-                              r->want_align ? r->align : NULL, MP_X_MAX_ALIGN,
-                              &n_align, &e);
+    int rc = prepare(x, w, net_seed, &e);
+    if (rc == MP_OK)
+        rc = mp_seam_episode(w->net, &ep, &loss, &acc, r->want_align ? r->align : NULL,
+                             MP_X_MAX_ALIGN, &n_align, &e);
     if (rc == MP_EUNSTABLE) {
         blown(r, x, &e, NULL);
         return MP_OK;
@@ -155,7 +189,7 @@ static int rate_task(const mp_experiment *x, const mcopy *mc, const mp_task *t,
 
 /* ---- rate, exact gradients ------------------------------------------------- */
 
-static int rate_grad(const mp_experiment *x, const mcopy *mc, const mp_task *t,
+static int rate_grad(const mp_experiment *x, slot *w, const mp_task *t,
                      uint64_t net_seed, mp_x_result *r, mp_error *err)
 {
     const mp_model *m = x->model;
@@ -179,15 +213,17 @@ static int rate_grad(const mp_experiment *x, const mcopy *mc, const mp_task *t,
     mp_error e;
     mp_error_clear(&e);
     double acc = NAN;
-    rc = mp_r_episode_grad(m, (const double *const *)mc->par, &ep, &r->loss, &acc,
-                           g, &e);
+    rc = w->net ? MP_OK : mp_net_new(m, net_seed, &w->net, &e);
+    if (rc == MP_OK)
+        rc = mp_seam_episode_grad(w->net, (const double *const *)w->par, &ep, &r->loss,
+                                  &acc, g, &e);
     if (rc == MP_OK && r->want_align) {
         /* the alignment needs the adapted net: replay the episode forward
          * (the same net and loss as the gradient engine's, docs/meta.md) */
         mp_x_result a;
         memset(&a, 0, sizeof a);
         a.want_align = 1;
-        rc = rate_task(x, mc, t, net_seed, &a, &e);
+        rc = rate_task(x, w, t, net_seed, &a, &e);
         r->n_align = a.blown ? 0 : a.n_align;
         memcpy(r->align, a.align, sizeof a.align);
     }
@@ -214,13 +250,14 @@ static int rate_grad(const mp_experiment *x, const mcopy *mc, const mp_task *t,
 
 /* ---- rate, the model as the task (PCA) ------------------------------------- */
 
-static int rate_model(const mp_experiment *x, const mcopy *mc, uint64_t net_seed,
+static int rate_model(const mp_experiment *x, slot *w, uint64_t net_seed,
                       mp_x_result *r, mp_error *err)
 {
     mp_error e;
     mp_error_clear(&e);
-    int rc = mp_r_pc_distance(&mc->m, net_seed, x->inner_samples, x->loss_proj,
-                              &r->loss, &e);
+    int rc = prepare(x, w, net_seed, &e);
+    if (rc == MP_OK)
+        rc = mp_seam_pc_distance(w->net, x->inner_samples, x->loss_proj, &r->loss, &e);
     if (rc == MP_EUNSTABLE) {
         blown(r, x, &e, NULL);
         return MP_OK;
@@ -236,14 +273,14 @@ static int rate_model(const mp_experiment *x, const mcopy *mc, uint64_t net_seed
 
 /* ---- spiking: target rate --------------------------------------------------- */
 
-static int spiking(const mp_experiment *x, const mcopy *mc, uint64_t net_seed,
-                   double win0, double win1, mp_x_result *r, mp_error *err)
+static int spiking(const mp_experiment *x, slot *w, uint64_t net_seed, double win0,
+                   double win1, mp_x_result *r, mp_error *err)
 {
-    mp_net *net = NULL;
     mp_error e;
     mp_error_clear(&e);
     const mp_m_population *pop = &x->model->populations[x->loss_pop];
-    int rc = mp_net_new(&mc->m, net_seed, &net, &e);
+    int rc = prepare(x, w, net_seed, &e);
+    mp_net *net = w->net;
     long long c0 = 0, c1 = 0;
     if (rc == MP_OK && win0 > 0)
         rc = mp_net_run(net, win0, NULL, NULL, &e);
@@ -252,7 +289,6 @@ static int spiking(const mp_experiment *x, const mcopy *mc, uint64_t net_seed,
         rc = mp_net_run(net, win1 - win0, NULL, NULL, &e);
         c1 = mp_net_spike_count(net, pop->name);
     }
-    mp_net_free(net);
     if (rc == MP_EUNSTABLE) {
         blown(r, x, &e, NULL);
         return MP_OK;
@@ -268,17 +304,21 @@ static int spiking(const mp_experiment *x, const mcopy *mc, uint64_t net_seed,
     return MP_OK;
 }
 
-int mp_x_evaluate(const mp_experiment *x, const double *theta, uint64_t iter,
-                  uint64_t task, mp_x_result *r, mp_error *err)
+int mp_x_evaluate_on(const mp_experiment *x, mp_x_slots *ws, size_t worker,
+                     const double *theta, uint64_t iter, uint64_t task, mp_x_result *r,
+                     mp_error *err)
 {
     r->loss = NAN;
     r->accuracy = NAN;
     r->blown = 0;
     r->reason[0] = '\0';
     r->n_align = 0;
-    mcopy mc;
-    int rc = mcopy_init(&mc, x, theta, mp_x_seed(x->seed, 3, iter, task), err);
-    if (rc != MP_OK)
+    slot *w = &ws->s[worker];
+    write_params(x, w, theta);
+    int rc = MP_OK;
+    if (x->task == MP_X_TASK_MODEL && x->model->network == MP_NET_RATE &&
+        x->model->data.rotation &&
+        (rc = draw_data(x, w, mp_x_seed(x->seed, 3, iter, task), err)) != MP_OK)
         return rc;
     uint64_t net_seed = mp_x_seed(x->seed, 2, iter, task);
     if (x->task == MP_X_TASK_NWAY) {
@@ -287,17 +327,27 @@ int mp_x_evaluate(const mp_experiment *x, const double *theta, uint64_t iter,
         if (rc == MP_OK) {
             rc = mp_task_sample(x->sampler, mp_x_seed(x->seed, 1, iter, task), &t, err);
             if (rc == MP_OK)
-                rc = r->grad ? rate_grad(x, &mc, &t, net_seed, r, err)
-                             : rate_task(x, &mc, &t, net_seed, r, err);
+                rc = r->grad ? rate_grad(x, w, &t, net_seed, r, err)
+                             : rate_task(x, w, &t, net_seed, r, err);
             mp_task_release(&t);
         }
     } else if (x->model->network == MP_NET_RATE) {
-        rc = rate_model(x, &mc, net_seed, r, err);
+        rc = rate_model(x, w, net_seed, r, err);
     } else {
         double w0, w1;
         mp_x_score_window(x, iter, task, &w0, &w1);
-        rc = spiking(x, &mc, net_seed, w0, w1, r, err);
+        rc = spiking(x, w, net_seed, w0, w1, r, err);
     }
-    mcopy_release(&mc);
+    return rc;
+}
+
+int mp_x_evaluate(const mp_experiment *x, const double *theta, uint64_t iter,
+                  uint64_t task, mp_x_result *r, mp_error *err)
+{
+    mp_x_slots *ws = NULL;
+    int rc = mp_x_slots_new(x, 1, &ws, err);
+    if (rc == MP_OK)
+        rc = mp_x_evaluate_on(x, ws, 0, theta, iter, task, r, err);
+    mp_x_slots_free(ws);
     return rc;
 }

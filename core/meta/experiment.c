@@ -461,8 +461,15 @@ static int load_text(const char *text, size_t len, const char *name,
 int mp_x_load_string(const char *text, size_t len, const char *name,
                      const char *base_dir, mp_experiment **out, mp_error *err)
 {
+    return mp_x_load_string_flags(text, len, name, base_dir, 0, out, err);
+}
+
+int mp_x_load_string_flags(const char *text, size_t len, const char *name,
+                           const char *base_dir, unsigned flags, mp_experiment **out,
+                           mp_error *err)
+{
     static const model_sets none = {NULL, 0};
-    return load_text(text, len, name, base_dir, 0, &none, out, err);
+    return load_text(text, len, name, base_dir, flags, &none, out, err);
 }
 
 int mp_x_load(const char *path, mp_experiment **out, mp_error *err)

@@ -114,9 +114,11 @@ int mp_x_parse_optimizer(mp_m_ctx *c, mp_experiment *x, const json_t *root)
             mp_m_pop(c, op);
         }
         if (rc == MP_OK && x->gradient == MP_X_GRAD_EXACT &&
-            (x->task != MP_X_TASK_NWAY || x->loss != MP_X_LOSS_QUERY_CE))
+            (x->task != MP_X_TASK_NWAY ||
+             (x->loss != MP_X_LOSS_QUERY_CE && x->loss != MP_X_LOSS_MSE)))
             rc = mp_m_fail_key(c, "gradient", MP_EINVAL, "exact gradients need "
-                               "nway_kshot tasks and the query_cross_entropy loss; "
+                               "nway_kshot tasks and the query_cross_entropy or mse "
+                               "loss; "
                                "use \"finite_difference\"");
     } else {
         rc = mp_m_num(c, v, "sigma", &sig, MP_M_GT(0), NULL, &x->sigma);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "metaplast/error.h"
+#include "metaplast/meta.h"
 #include "model/model_int.h"
 #include "stimuli/dataset_int.h"
 
@@ -123,6 +124,10 @@ int mp_x_load_sets(const char *path, unsigned flags, const char *const *sets,
  * directory). The model itself is still read from its file. */
 int mp_x_load_string(const char *text, size_t len, const char *name,
                      const char *base_dir, mp_experiment **out, mp_error *err);
+/* mp_x_load_string with the MP_LOAD_* flags for the experiment's model. */
+int mp_x_load_string_flags(const char *text, size_t len, const char *name,
+                           const char *base_dir, unsigned flags, mp_experiment **out,
+                           mp_error *err);
 void mp_x_free_experiment(mp_experiment *x);
 
 /* Parses entry i of an experiment's "free" array into x->free[i]
@@ -182,13 +187,22 @@ typedef struct mp_x_result {
     double align[MP_X_MAX_ALIGN];
 } mp_x_result;
 
-/* Evaluates coefficients theta (n_free) on task `task` of iteration `iter`:
- * a fresh net from a per-evaluation copy of the model whose rule parameters
- * carry theta (the shared model is never written), the inner loop, the
- * loss. With r->grad != NULL the exact gradient (mp_r_episode_grad; rate
- * models are reached only through rate/episode_int.h).
- * A blow-up is not an error: r->blown, r->reason, r->loss = penalty.
- * Thread-safe. errors: MP_EPLUGIN, MP_EINVAL, MP_ENOMEM */
+/* Evaluates coefficients theta (n_free) on task `task` of iteration `iter`
+ * through the seam (core/net/seam.h): the model's rule parameters with
+ * theta written in set on worker `worker`'s net (built at its first
+ * evaluation, then reused), the net reset with the evaluation's seed, the
+ * inner loop, the loss (the shared model is never written). With r->grad
+ * != NULL the exact gradient. A blow-up is not an error: r->blown,
+ * r->reason, r->loss = penalty. Results do not depend on the worker.
+ * Thread-safe for different workers. errors: MP_EPLUGIN, MP_EINVAL, MP_ENOMEM */
+typedef struct mp_x_slots mp_x_slots; /* one reusable net (and scratch) per worker */
+int mp_x_slots_new(const mp_experiment *x, size_t n_workers, mp_x_slots **out,
+                   mp_error *err);
+void mp_x_slots_free(mp_x_slots *s);
+int mp_x_evaluate_on(const mp_experiment *x, mp_x_slots *ws, size_t worker,
+                     const double *theta, uint64_t iter, uint64_t task, mp_x_result *r,
+                     mp_error *err);
+/* The same on a net of its own (built and freed: tests, single calls). */
 int mp_x_evaluate(const mp_experiment *x, const double *theta, uint64_t iter,
                   uint64_t task, mp_x_result *r, mp_error *err);
 
@@ -198,6 +212,12 @@ int mp_x_evaluate(const mp_experiment *x, const double *theta, uint64_t iter,
  * error of the lowest failing i (copied into err), MP_OK otherwise. */
 int mp_x_parallel(size_t n, int threads, int (*fn)(void *ctx, size_t i, mp_error *e),
                   void *ctx, mp_error *err);
+/* The same, fn also getting the index of the worker running job i, in
+ * [0, mp_x_workers(n, threads)): no two jobs run at once on one worker. */
+int mp_x_parallel_workers(size_t n, int threads,
+                          int (*fn)(void *ctx, size_t i, size_t worker, mp_error *e),
+                          void *ctx, mp_error *err);
+size_t mp_x_workers(size_t n, int threads);
 
 /* ---- Adam (adam.c) ----------------------------------------------------------- */
 
@@ -271,17 +291,9 @@ typedef struct mp_x_state {
     double last_loss;
 } mp_x_state;
 
-typedef struct mp_x_run_opts {
-    const char *out;      /* output directory */
-    int threads;
-    int resume;           /* continue from out/checkpoint.json */
-    long long max_iterations; /* stop after this many (total); <0: none */
-    int quiet;
-    const char *command;  /* the command line to rerun, for result.json */
-    volatile int *stop;   /* set asynchronously (SIGINT): checkpoint and stop */
-} mp_x_run_opts;
+/* The run options are the public mp_meta_run_opts (metaplast/meta.h). */
 
-int mp_x_run(const mp_experiment *x, const mp_x_run_opts *o, mp_error *err);
+int mp_x_run(const mp_experiment *x, const mp_meta_run_opts *o, mp_error *err);
 
 /* ---- resuming (resume.c) ------------------------------------------------------------ */
 
@@ -323,8 +335,9 @@ int mp_x_checkpoint_read(mp_x_state *s, const char *text, size_t len,
 int mp_x_checkpoint_load_string(const mp_experiment *x, const char *text,
                                 size_t len, const char *name, mp_error *err);
 
-/* --evaluate: the meta-loss (and gradient, exact or FD) at the initial
- * coefficients on iteration 0's tasks, as a JSON text (free with mp_u_free). */
+/* The meta-loss (and gradient, by the experiment's method) at the initial
+ * point on iteration 0's tasks, as mp_meta_eval_json's text (free with
+ * mp_u_free): mp_meta_evaluate at mp_experiment_initial_theta. */
 int mp_x_evaluate_initial(const mp_experiment *x, int threads, char **json,
                           mp_error *err);
 

@@ -6,6 +6,7 @@
  * docs/meta.md describes the files. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <stdarg.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -132,20 +133,39 @@ static int truncate_log(const char *dir, long long lines, mp_error *err)
     return rc;
 }
 
-static void progress(const state *s, const double *th, const char *accname,
+/* What the caller's progress callback gets after an iteration. */
+static void progress(const state *s, const mp_meta_run_opts *o, const double *th,
                      double loss, double acc, double secs, size_t blown)
 {
-    fprintf(stderr, "iter %lld/%zu  loss %.6g", s->iter + 1, s->x->iterations, loss);
-    if (isfinite(acc))
-        fprintf(stderr, "  %s %.4g", accname, acc);
-    for (size_t i = 0; i < s->n; i++)
-        fprintf(stderr, "%s%s=%.6g", i ? " " : "  | ", s->x->free[i].name,
-                mp_x_free_value(&s->x->free[i], th[i]));
-    if (s->x->opt == MP_X_OPT_CMAES)
-        fprintf(stderr, "  sigma %.3g", s->es.sigma);
-    if (blown)
-        fprintf(stderr, "  [%zu blow-ups]", blown);
-    fprintf(stderr, "  | %.2f s/it\n", secs);
+    if (!o->progress)
+        return;
+    const mp_experiment *x = s->x;
+    mp_meta_progress p = {s->iter + 1,
+                          x->iterations,
+                          loss,
+                          acc,
+                          x->loss == MP_X_LOSS_TARGET_RATE ? "rate"
+                          : x->task == MP_X_TASK_NWAY      ? "acc"
+                                                           : NULL,
+                          th,
+                          x->opt == MP_X_OPT_CMAES ? s->es.sigma : NAN,
+                          blown,
+                          secs};
+    o->progress(o->user, &p);
+}
+
+/* A one-line notice to the caller's callback (printf-style). */
+static void notice(const mp_meta_run_opts *o, const char *fmt, ...) MP_PRINTF(2, 3);
+static void notice(const mp_meta_run_opts *o, const char *fmt, ...)
+{
+    if (!o->notice)
+        return;
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    o->notice(o->user, line);
 }
 
 static void clamp(const state *s, double *t)
@@ -168,7 +188,7 @@ static int iterate(state *s, int threads, json_t *line, double *out_loss,
     double *pts = mp_u_malloc(np * n * sizeof(double));
     double *grad = mp_u_calloc(n, sizeof(double));
     double *fvals = mp_u_calloc(np, sizeof(double));
-    mp_x_batch b = {x, pts, np, T, it, NULL, NULL};
+    mp_x_batch b = {x, pts, np, T, it, NULL, NULL, NULL};
     int rc = pts && grad && fvals ? MP_OK : MP_ENOMEM;
     if (rc == MP_OK && exact && !(b.grads = mp_u_calloc(np * T * n, sizeof(double))))
         rc = MP_ENOMEM;
@@ -332,7 +352,7 @@ int mp_x_checkpoint_load_string(const mp_experiment *x, const char *text,
     return rc;
 }
 
-static int write_result(const state *s, const mp_x_run_opts *o, int finished,
+static int write_result(const state *s, const mp_meta_run_opts *o, int finished,
                         mp_error *err)
 {
     const mp_experiment *x = s->x;
@@ -356,7 +376,7 @@ static int write_result(const state *s, const mp_x_run_opts *o, int finished,
     return rc;
 }
 
-int mp_x_run(const mp_experiment *x, const mp_x_run_opts *o, mp_error *err)
+int mp_x_run(const mp_experiment *x, const mp_meta_run_opts *o, mp_error *err)
 {
     state s;
     int rc = state_init(&s, x, err);
@@ -366,9 +386,9 @@ int mp_x_run(const mp_experiment *x, const mp_x_run_opts *o, mp_error *err)
      * SIGTERM let the iteration finish and leave none */
     static const char *const temps[] = {"checkpoint.json", "result.json", NULL};
     int stale = rc == MP_OK ? mp_u_remove_stale_temps(o->out, temps) : 0;
-    if (stale && !o->quiet)
-        fprintf(stderr, "meta: removed %d temporary file%s that a killed run left in %s\n",
-                stale, stale == 1 ? "" : "s", o->out);
+    if (stale)
+        notice(o, "removed %d temporary file%s that a killed run left in %s", stale,
+               stale == 1 ? "" : "s", o->out);
     if (rc == MP_OK && o->resume)
         rc = load_checkpoint(&s, o->out, err);
     if (rc == MP_OK)
@@ -380,13 +400,12 @@ int mp_x_run(const mp_experiment *x, const mp_x_run_opts *o, mp_error *err)
                                      o->resume ? MP_U_OUT_APPEND : MP_U_OUT_TRUNCATE, &log,
                                      err)
                   : mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    const char *accname = x->loss == MP_X_LOSS_TARGET_RATE ? "rate" : "acc";
     double *th_used = mp_u_malloc((s.n ? s.n : 1) * sizeof(double));
     if (rc == MP_OK && !th_used)
         rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    if (rc == MP_OK && !o->quiet)
-        fprintf(stderr, "meta: %s, %zu free parameter%s, %s%s, %zu iterations, %d "
-                "thread%s%s\n", x->file, x->n_free, x->n_free == 1 ? "" : "s",
+    if (rc == MP_OK)
+        notice(o, "%s, %zu free parameter%s, %s%s, %zu iterations, %d "
+                "thread%s%s", x->file, x->n_free, x->n_free == 1 ? "" : "s",
                 x->opt == MP_X_OPT_ADAM ? "adam" : "cmaes",
                 x->opt == MP_X_OPT_CMAES ? ""
                 : x->gradient == MP_X_GRAD_EXACT ? " (exact gradients)"
@@ -412,8 +431,8 @@ int mp_x_run(const mp_experiment *x, const mp_x_run_opts *o, mp_error *err)
                 rc = mp_u_write_failed(logp, errno, err);
             mp_x_json_text_free(txt);
         }
-        if (rc == MP_OK && !o->quiet)
-            progress(&s, th_used, accname, loss, acc, secs, blown);
+        if (rc == MP_OK)
+            progress(&s, o, th_used, loss, acc, secs, blown);
         json_decref(line);
         s.iter++;
         if (rc == MP_OK) {
@@ -433,9 +452,9 @@ int mp_x_run(const mp_experiment *x, const mp_x_run_opts *o, mp_error *err)
     const char *how = finished                ? "done"
                       : o->stop && *o->stop ? "interrupted"
                                             : "stopped (--max-iterations)";
-    if (rc == MP_OK && !o->quiet)
-        fprintf(stderr, "meta: %s after %lld iteration%s; result in %s/result.json\n",
-                how, s.iter, s.iter == 1 ? "" : "s", o->out);
+    if (rc == MP_OK)
+        notice(o, "%s after %lld iteration%s; result in %s/result.json", how, s.iter,
+               s.iter == 1 ? "" : "s", o->out);
     state_release(&s);
     return rc;
 }

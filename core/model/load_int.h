@@ -216,5 +216,10 @@ int mp_m_rate_recorder(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v);
 int mp_m_rate_data(mp_m_ctx *c, mp_model *m, const json_t *root);
 /* Works out m->chain from the projections and checks the topology. */
 int mp_m_rate_chain(mp_m_ctx *c, mp_model *m);
+/* Refuses, at projections[j].plasticity, a rate rule whose needs
+ * (desc->needs, narrowed by needs_of for its parameters) the model cannot
+ * meet: e_post without a loss, e_pre where no error reaches the source
+ * (rule_needs.c). Call after mp_m_rate_chain. errors: MP_EINVAL */
+int mp_m_rate_rule_needs(mp_m_ctx *c, const mp_model *m);
 
 #endif

@@ -246,6 +246,15 @@ static int rule_params(mp_m_ctx *c, const json_t *pl, const mp_rule_desc *d,
                         pd->hi};
         int unitless = !pd->unit || strcmp(pd->unit, "1") == 0;
         rc = mp_m_num(c, v, key, NULL, r, unitless ? NULL : pd->unit, &out[i]);
+        if (rc == MP_OK && (pd->flags & MP_PARAM_TOGGLE) && out[i] != 0 && out[i] != 1)
+            rc = mp_m_fail_key(c, key, MP_EINVAL,
+                               "parameter '%s' of rule '%s' is a switch: 0 or 1 "
+                               "(got %g)", key, d->name, out[i]);
+        else if (rc == MP_OK && (pd->flags & MP_PARAM_INTEGER) &&
+                 out[i] != floor(out[i]))
+            rc = mp_m_fail_key(c, key, MP_EINVAL,
+                               "parameter '%s' of rule '%s' takes whole numbers "
+                               "only (got %.17g)", key, d->name, out[i]);
     }
     mp_m_pop(c, old);
     return rc;

@@ -1,7 +1,8 @@
 /* Rate models: the top level after the common header (data, training,
  * populations and their activations, projections, chain, recorders) and the
  * checks that tie them together (input size = data dim, output size =
- * classes). docs/model-format.md "Rate networks" is the reference. */
+ * classes or regression targets). docs/model-format.md "Rate networks" is
+ * the reference. */
 #include <math.h>
 #include <string.h>
 
@@ -107,7 +108,8 @@ int mp_m_rate_population(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v)
     return rc;
 }
 
-/* The output layer of a supervised network spans the classes. */
+/* The output layer of a supervised network spans the classes, or the
+ * regression targets (which only mse reads). */
 static int check_output(mp_m_ctx *c, const mp_model *m)
 {
     const mp_dataset *d = m->data.train;
@@ -115,13 +117,25 @@ static int check_output(mp_m_ctx *c, const mp_model *m)
     const mp_m_population *p = &m->populations[out];
     if (m->training.loss == MP_LOSS_NONE)
         return MP_OK;
+    if (d->target && m->training.loss != MP_LOSS_MSE) {
+        size_t t = mp_m_push_key(c, "training");
+        int rc = mp_m_fail_key(c, "loss", MP_EINVAL,
+                               "cross_entropy needs class labels; %s has regression "
+                               "targets (train_targets): set \"loss\": \"mse\"",
+                               d->source);
+        mp_m_pop(c, t);
+        return rc;
+    }
     size_t old = mp_m_push_key(c, "populations"), o = mp_m_push_index(c, out);
     int rc = MP_OK;
-    if (!d->label && d->target)
+    if (d->target && p->size != d->target_dim)
         rc = mp_m_fail_key(c, "size", MP_EINVAL,
-                           "training.loss needs class labels; %s has regression targets "
-                           "(train_targets), which no loss reads yet (set \"loss\": "
-                           "\"none\")", d->source);
+                           "the output layer '%s' must have one neuron per regression "
+                           "target: %s has %zu target%s per sample (train_targets), "
+                           "got %zu", p->name, d->source, d->target_dim,
+                           d->target_dim == 1 ? "" : "s", p->size);
+    else if (d->target)
+        rc = MP_OK;
     else if (!d->label)
         rc = mp_m_fail_key(c, "size", MP_EINVAL,
                            "training.loss needs labelled data; %s has no labels "
@@ -158,6 +172,8 @@ int mp_m_rate_top_level(mp_m_ctx *c, mp_model *m, const json_t *root)
         rc = mp_m_load_projections(c, m, arr);
     if (rc == MP_OK)
         rc = mp_m_rate_chain(c, m);
+    if (rc == MP_OK)
+        rc = mp_m_rate_rule_needs(c, m);
     if (rc == MP_OK)
         rc = check_output(c, m);
     if (rc == MP_OK)

@@ -41,12 +41,12 @@ static size_t trace_bytes(const mp_model *m, size_t s)
         for (size_t t = 0; t < m->n_sources && !tgt; t++)
             if (m->sources[t].kind == MP_SRC_POPULATION && m->sources[t].index == pj->target)
                 tgt = &m->sources[t];
-        int idx[2] = {pj->source == s ? pl->trace_pre : -1,
-                      tgt == &m->sources[s] ? pl->trace_post : -1};
-        for (int k = 0; k < 2; k++) {
-            if (idx[k] < 0)
+        const mp_rule_desc *d = pl->desc;
+        for (uint32_t k = 0; k < d->n_traces; k++) {
+            int post = d->traces[k].side == MP_TRACE_POST;
+            if (post ? tgt != &m->sources[s] : pj->source != s)
                 continue;
-            double tau = pj->plasticity->params[idx[k]];
+            double tau = pj->plasticity->params[pl->trace_param[k]];
             size_t q = 0;
             while (q < n && taus[q] != tau)
                 q++;

@@ -1,11 +1,13 @@
 /* mp_plugin_gradcheck (include/metaplast/plugin.h): a rate rule's
- * MP_RULE_GRAD_V1 step_vjp against finite differences of its own step.
+ * step_vjp against finite differences of its own step.
  *
  * phi(W, y_pre, y_post, e_pre, e_post, p) = <R, W + dW>, R random, so that
  * d phi / d(argument) is exactly what step_vjp adds for gW = R. Every
  * coordinate of every argument is differentiated with the fourth-order
  * central formula (8 (f(h) - f(-h)) - (f(2h) - f(-2h))) / 12 h, h = 1e-3
- * (scaled by |x| above 1): for the polynomial rules of the papers it is
+ * (scaled by |x| above 1); a MP_PARAM_PER_SYNAPSE parameter is also
+ * given as an array and its per-synapse gradient checked entry by entry
+ * ("p.<name>[synapse]"). For the polynomial rules of the papers it is
  * exact up to rounding, for smooth ones its error is O(h^4). */
 #include <math.h>
 #include <stdio.h>
@@ -24,7 +26,6 @@ static const char *const vec_name[A_VECTORS] = {"W", "y_pre", "y_post", "e_pre",
 
 typedef struct gc {
     const mp_rule_desc *d;
-    const mp_rule_grad *g;
     uint32_t n_pre, n_post;
     size_t len[A_VECTORS];
     double *in[A_VECTORS];  /* the point */
@@ -36,16 +37,17 @@ typedef struct gc {
     uint64_t seed;
 } gc;
 
-/* The instance's io at W, with state (the step's) or scratch (step_vjp's)
- * zeroed and the stream reseeded: every evaluation of the point sees the
+/* The instance's io at W, with state and scratch zeroed and the stream
+ * reseeded: every evaluation of the point sees the
  * same state and the same draws, as finite differences need. */
-static mp_rule_io make_io(gc *c, double *W, int scratch)
+static mp_rate_io make_io(gc *c, double *W)
 {
     mp_p_rule *r = c->rule;
-    mp_rule_io io = r->io;
-    io.state = scratch ? r->scratch : r->state;
-    memset(io.state, 0, (scratch ? r->n_scratch : r->n_state) * sizeof(double));
+    mp_rate_io io = r->rio;
+    memset(r->state, 0, r->n_state * sizeof(double));
+    memset(r->scratch, 0, r->n_scratch * sizeof(double));
     mp_u_rng_seed(r->rng, c->seed);
+    io.t = 1.0;
     io.dt = 1.0;
     io.W = W;
     io.y_pre = c->in[A_YPRE];
@@ -67,7 +69,7 @@ static int hook_failed(gc *c, const char *hook, int rc, mp_error *err)
 static int phi(gc *c, double *out, mp_error *err)
 {
     memcpy(c->Wc, c->in[A_W], c->len[A_W] * sizeof(double));
-    mp_rule_io io = make_io(c, c->Wc, 0);
+    mp_rate_io io = make_io(c, c->Wc);
     int rc = c->d->step(&io);
     if (rc != MP_RULE_OK)
         return hook_failed(c, "step", rc, err);
@@ -80,9 +82,12 @@ static int phi(gc *c, double *out, mp_error *err)
 
 static int vjp(gc *c, mp_error *err)
 {
-    mp_rule_io io = make_io(c, c->in[A_W], 1);
-    int rc = c->g->step_vjp(&io, c->R, c->gp, c->out[A_W], c->out[A_YPRE],
-                            c->out[A_YPOST], c->out[A_EPRE], c->out[A_EPOST]);
+    mp_rate_io io = make_io(c, c->in[A_W]);
+    const mp_rate_adj adj = {(uint32_t)sizeof adj, c->R, c->gp,
+                             (double *const *)c->rule->g_syn, c->out[A_W],
+                             c->out[A_YPRE], c->out[A_YPOST], c->out[A_EPRE],
+                             c->out[A_EPOST]};
+    int rc = c->d->step_vjp(&io, &adj);
     return rc == MP_RULE_OK ? MP_OK : hook_failed(c, "step_vjp", rc, err);
 }
 
@@ -175,6 +180,63 @@ static int trial(gc *c, mp_gradcheck *g, double *fdbuf, mp_error *err)
     return MP_OK;
 }
 
+/* Keeps the worse of arg's relative error and diff / den. */
+static void note(mp_gradcheck_arg *arg, double diff, double scale, double den)
+{
+    double rel = den > 0.0 ? diff / den : 0.0;
+    if (!(rel <= arg->rel_err)) /* NaN sticks */
+        arg->rel_err = rel;
+    if (scale > arg->scale)
+        arg->scale = scale;
+}
+
+/* Arg a: the per-synapse gradient of MP_PARAM_PER_SYNAPSE parameter k.
+ * The instance is given an array of random values in its bounds (clipped
+ * to [-1, 1]); step_vjp's gp_syn[k] and its adjoints of W and the vectors
+ * (the rule's per-synapse path) are compared with finite differences of
+ * every entry; the array is dropped again. */
+static int trial_array(gc *c, mp_gradcheck *g, uint32_t k, size_t a, double *fdbuf,
+                       double *fresh, mp_xo *rx, mp_error *err)
+{
+    mp_p_rule *r = c->rule;
+    const mp_param_desc *q = &c->d->params[k];
+    const size_t n = c->len[A_W];
+    const double lo = q->lo > -1.0 ? q->lo : -1.0, hi = q->hi < 1.0 ? q->hi : 1.0;
+    for (size_t i = 0; i < n; i++)
+        fdbuf[i] = lo < hi ? lo + (hi - lo) * mp_xo_uniform(rx) : q->def;
+    int rc = mp_p_rule_set_param_array(r, k, fdbuf, n, err);
+    if (rc != MP_OK)
+        return rc;
+    memset(c->out[0], 0, c->n_all * sizeof(double));
+    memset(c->gp, 0, c->d->n_params * sizeof(double));
+    mp_p_rule_zero_grads(r);
+    rc = vjp(c, err);
+    if (rc == MP_OK) {
+        memcpy(c->saved, r->g_syn[k], n * sizeof(double));
+        memcpy(fresh, c->out[0], c->n_all * sizeof(double));
+    }
+    double diff[A_VECTORS + 1], scale[A_VECTORS + 1], top = 0.0;
+    for (size_t i = 0; i < n && rc == MP_OK; i++)
+        rc = fd(c, &r->p_syn[k][i], &fdbuf[i], err);
+    if (rc == MP_OK)
+        compare(c->saved, fdbuf, n, &diff[A_VECTORS], &scale[A_VECTORS]);
+    for (int v = 0, off = 0; v < A_VECTORS && rc == MP_OK; off += (int)c->len[v], v++) {
+        for (size_t i = 0; i < c->len[v] && rc == MP_OK; i++)
+            rc = fd(c, &c->in[v][i], &fdbuf[i], err);
+        compare(fresh + off, fdbuf, c->len[v], &diff[v], &scale[v]);
+    }
+    if (rc == MP_OK) {
+        for (int v = 0; v <= A_VECTORS; v++)
+            top = scale[v] > top ? scale[v] : top;
+        for (int v = 0; v < A_VECTORS; v++)
+            note(&g->arg[v], diff[v], scale[v], scale[v] > 1e-9 * top ? scale[v] : 1e-9 * top);
+        note(&g->arg[a], diff[A_VECTORS], scale[A_VECTORS],
+             scale[A_VECTORS] > 1e-9 * top ? scale[A_VECTORS] : 1e-9 * top);
+    }
+    int rc2 = mp_p_rule_set_param_array(r, k, NULL, 0, err);
+    return rc != MP_OK ? rc : rc2;
+}
+
 /* step_vjp adds into its outputs and leaves W and its inputs alone. */
 static int contract(gc *c, mp_gradcheck *g, double *fresh, mp_error *err)
 {
@@ -198,7 +260,7 @@ static int contract(gc *c, mp_gradcheck *g, double *fresh, mp_error *err)
     return MP_OK;
 }
 
-static int check_rule(const mp_plugin *p, const mp_rule_grad **out, mp_error *err)
+static int check_rule(const mp_plugin *p, mp_error *err)
 {
     const mp_rule_desc *d = p->desc;
     if (!(d->kind & MP_RULE_RATE) || !d->step)
@@ -206,13 +268,11 @@ static int check_rule(const mp_plugin *p, const mp_rule_grad **out, mp_error *er
                         "gradcheck: rule '%s' is not a rate rule (no step hook): "
                         "only the derivative hooks of rate rules can be checked",
                         d->name);
-    const mp_rule_grad *g = mp_p_rule_grad_ext(d);
-    if (!g)
+    if (!d->step_vjp)
         return mp_u_err(err, MP_EINVAL, p->path, 0, 0, NULL,
-                        "gradcheck: rule '%s' offers no derivative hooks (the %s "
-                        "extension with step_vjp, rule.h): nothing to check",
-                        d->name, MP_RULE_GRAD_V1);
-    *out = g;
+                        "gradcheck: rule '%s' offers no derivative hooks (its "
+                        "descriptor's step_vjp is NULL, rule.h): nothing to check",
+                        d->name);
     return MP_OK;
 }
 
@@ -224,7 +284,7 @@ int mp_plugin_gradcheck(const mp_plugin *p, mp_gradcheck *g, mp_error *err)
     gc c;
     memset(&c, 0, sizeof c);
     c.d = p->desc;
-    int rc = check_rule(p, &c.g, err);
+    int rc = check_rule(p, err);
     if (rc != MP_OK)
         return rc;
     double tol = g->tol > 0 ? g->tol : 1e-6;
@@ -259,6 +319,7 @@ int mp_plugin_gradcheck(const mp_plugin *p, mp_gradcheck *g, mp_error *err)
         mp_u_free(blk);
         return rc;
     }
+    mp_p_rule_bind_rate(c.rule, NULL, NULL, NULL, NULL, NULL); /* make_io fills it */
     c.p = c.rule->params; /* what draw_point and fd write */
     /* the inputs and the outputs each contiguous (W first), as contract()
      * needs */
@@ -285,12 +346,23 @@ int mp_plugin_gradcheck(const mp_plugin *p, mp_gradcheck *g, mp_error *err)
                      c.d->params[k].name);
             na++;
         }
+    const size_t n_scalar = na;
+    for (uint32_t k = 0; k < np && na < MP_GRADCHECK_MAX_ARGS; k++)
+        if (c.d->params[k].flags & MP_PARAM_PER_SYNAPSE) {
+            snprintf(g->arg[na].name, sizeof g->arg[na].name, "p.%s[synapse]",
+                     c.d->params[k].name);
+            na++;
+        }
     g->n_args = na;
     mp_xo r;
     mp_xo_seed(&r, seed);
     for (unsigned t = 0; t < trials && rc == MP_OK; t++) {
         draw_point(&c, &r);
         rc = trial(&c, g, fdbuf, err);
+        size_t a = n_scalar;
+        for (uint32_t k = 0; k < np && a < na && rc == MP_OK; k++)
+            if (c.d->params[k].flags & MP_PARAM_PER_SYNAPSE)
+                rc = trial_array(&c, g, k, a++, fdbuf, fresh, &r, err);
     }
     if (rc == MP_OK)
         rc = contract(&c, g, fresh, err);

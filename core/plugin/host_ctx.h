@@ -1,8 +1,8 @@
 /* The host side of mp_host_api: the context a hook's io->host points to.
  *
  * The kernel owns one mp_p_host_ctx per plastic projection of a net and puts
- * its address in mp_rule_io.host before calling a hook. Plugins see it only as
- * `void *` and pass it back to the mp_host_api functions (host_api.c):
+ * its address in the io's c.host (mp_rule_ctx) before calling a hook.
+ * Plugins see it only as `void *` and pass it back to the mp_host_api functions (host_api.c):
  *   error(host, fmt, ...)  records "projection 'P' (rule R): <message>" in
  *                          *err with code MP_EPLUGIN (first error wins);
  *   uniform(host)          returns gsl_rng_uniform(rng), in [0, 1).

@@ -10,6 +10,7 @@
 #define _XOPEN_SOURCE 700
 #include <dlfcn.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +21,8 @@
 #include "util/util_int.h"
 
 
-/* Size of a rule ABI 1.0 descriptor: frozen, whatever is appended later. */
-#define MP_P_DESC_SIZE_1_0                                                     \
+/* Size of a rule ABI 2.0 descriptor: frozen, whatever is appended later. */
+#define MP_P_DESC_SIZE_2_0                                                     \
     (offsetof(mp_rule_desc, extension) + sizeof(((mp_rule_desc *)0)->extension))
 
 static _Thread_local char entry_msg[MP_ERROR_TEXT_LEN];
@@ -76,27 +77,76 @@ static int valid_param_name(const char *s)
 
 #define REFUSE(...) mp_u_err(err, MP_EPLUGIN, NULL, 0, 0, NULL, __VA_ARGS__)
 
-static int check_trace(const char *path, const mp_rule_desc *d, uint32_t i,
-                       int *slot, const char *flag, const char *side,
-                       mp_error *err)
+/* The traces table: every tau names a parameter whose lower bound is > 0;
+ * idx gets their indices. */
+static int check_traces(const char *path, const mp_rule_desc *d, int *idx,
+                        mp_error *err)
 {
-    const mp_param_desc *q = &d->params[i];
-    if (*slot >= 0)
-        return REFUSE("plugin '%s': parameters '%s' and '%s' are both %s "
-                      "time constants; at most one parameter may carry %s",
-                      path, d->params[*slot].name, q->name, side, flag);
-    if (!(q->lo > 0))
-        return REFUSE("plugin '%s': parameter '%s' is the %s trace time "
-                      "constant (%s), so its lower bound must be > 0 (got %g)",
-                      path, q->name, side, flag, q->lo);
-    *slot = (int)i;
+    if (d->n_traces > 0 && !d->traces)
+        return REFUSE("plugin '%s' (rule %s): n_traces is %u but traces is NULL",
+                      path, d->name, d->n_traces);
+    if (d->n_traces > MP_RULE_MAX_TRACES)
+        return REFUSE("plugin '%s' (rule %s): declares %u spike traces; a rule may "
+                      "read at most %d (MP_RULE_MAX_TRACES)", path, d->name,
+                      d->n_traces, MP_RULE_MAX_TRACES);
+    if (d->n_traces > 0 && !(d->kind & MP_RULE_SPIKING))
+        return REFUSE("plugin '%s' (rule %s): declares %u spike traces but is "
+                      "not a spiking rule", path, d->name, d->n_traces);
+    for (uint32_t t = 0; t < d->n_traces; t++) {
+        const mp_trace_desc *tr = &d->traces[t];
+        if (tr->side != MP_TRACE_PRE && tr->side != MP_TRACE_POST)
+            return REFUSE("plugin '%s' (rule %s): trace %u has the side %u; it "
+                          "must be MP_TRACE_PRE (0) or MP_TRACE_POST (1)",
+                          path, d->name, t, (unsigned)tr->side);
+        int i = tr->tau ? mp_p_param_index(d, tr->tau) : -1;
+        if (i < 0)
+            return REFUSE("plugin '%s' (rule %s): trace %u names the time "
+                          "constant '%s', which is not one of its parameters",
+                          path, d->name, t, tr->tau ? tr->tau : "(null)");
+        const mp_param_desc *q = &d->params[i];
+        if (!(q->lo > 0))
+            return REFUSE("plugin '%s': parameter '%s' is the time constant of "
+                          "%s trace %u, so its lower bound must be > 0 (got %g)",
+                          path, q->name,
+                          tr->side == MP_TRACE_PRE ? "presynaptic" : "postsynaptic",
+                          t, q->lo);
+        idx[t] = i;
+    }
     return MP_OK;
 }
 
-static int check_params(const char *path, const mp_rule_desc *d, int *tp,
-                        int *tq, mp_error *err)
+/* The hints of parameter q: known bits, and bounds and default that fit them. */
+static int check_hints(const char *path, const mp_rule_desc *d,
+                       const mp_param_desc *q, mp_error *err)
 {
-    *tp = *tq = -1;
+    if (q->flags & ~(uint32_t)MP_PARAM_FLAGS_KNOWN)
+        return REFUSE("plugin '%s': parameter '%s' has unknown flag bits "
+                      "0x%x (rule ABI %d.%d knows 0x%x)",
+                      path, q->name,
+                      (unsigned)(q->flags & ~(uint32_t)MP_PARAM_FLAGS_KNOWN),
+                      MP_RULE_ABI_MAJOR, MP_RULE_ABI_MINOR,
+                      (unsigned)MP_PARAM_FLAGS_KNOWN);
+    if ((q->flags & MP_PARAM_TOGGLE) && !(q->lo >= 0 && q->hi <= 1 &&
+                                          (q->def == 0 || q->def == 1)))
+        return REFUSE("plugin '%s': parameter '%s' is MP_PARAM_TOGGLE, so its "
+                      "bounds must lie in [0, 1] and its default be 0 or 1 (got "
+                      "[%g, %g], default %g)", path, q->name, q->lo, q->hi, q->def);
+    if ((q->flags & MP_PARAM_INTEGER) && q->def != floor(q->def))
+        return REFUSE("plugin '%s': parameter '%s' is MP_PARAM_INTEGER but its "
+                      "default %g is not an integer", path, q->name, q->def);
+    if ((q->flags & MP_PARAM_LOGARITHMIC) && !(q->lo > 0))
+        return REFUSE("plugin '%s': parameter '%s' is MP_PARAM_LOGARITHMIC, so "
+                      "its lower bound must be > 0 (got %g)", path, q->name, q->lo);
+    if ((q->flags & MP_PARAM_PER_SYNAPSE) && !(q->flags & MP_PARAM_COEF))
+        return REFUSE("plugin '%s' (rule %s): parameter '%s' is "
+                      "MP_PARAM_PER_SYNAPSE but not MP_PARAM_COEF; only "
+                      "coefficients may be given per synapse",
+                      path, d->name, q->name);
+    return MP_OK;
+}
+
+static int check_params(const char *path, const mp_rule_desc *d, mp_error *err)
+{
     if (d->n_params > 0 && !d->params)
         return REFUSE("plugin '%s': n_params is %u but params is NULL", path,
                       d->n_params);
@@ -122,21 +172,8 @@ static int check_params(const char *path, const mp_rule_desc *d, int *tp,
             return REFUSE("plugin '%s': parameter '%s' has the default %g, "
                           "outside its bounds [%g, %g]",
                           path, q->name, q->def, q->lo, q->hi);
-        if (q->flags & ~(uint32_t)MP_PARAM_FLAGS_KNOWN)
-            return REFUSE("plugin '%s': parameter '%s' has unknown flag bits "
-                          "0x%x (rule ABI %d.%d knows 0x%x)",
-                          path, q->name,
-                          (unsigned)(q->flags & ~(uint32_t)MP_PARAM_FLAGS_KNOWN),
-                          MP_RULE_ABI_MAJOR, MP_RULE_ABI_MINOR,
-                          (unsigned)MP_PARAM_FLAGS_KNOWN);
-        int rc;
-        if ((q->flags & MP_PARAM_TAU_PRE) &&
-            (rc = check_trace(path, d, i, tp, "MP_PARAM_TAU_PRE",
-                              "presynaptic", err)))
-            return rc;
-        if ((q->flags & MP_PARAM_TAU_POST) &&
-            (rc = check_trace(path, d, i, tq, "MP_PARAM_TAU_POST",
-                              "postsynaptic", err)))
+        int rc = check_hints(path, d, q, err);
+        if (rc != MP_OK)
             return rc;
     }
     return MP_OK;
@@ -163,10 +200,22 @@ static int check_desc(const char *path, const mp_rule_desc *d, mp_error *err)
         return REFUSE("plugin '%s' (rule %s): a spiking rule needs a hook: "
                       "on_pre and on_post are both NULL",
                       path, d->name);
-    /* d is the host's zero-padded copy: a 1.0 descriptor reads step = NULL */
     if ((d->kind & MP_RULE_RATE) && !d->step)
-        return REFUSE("plugin '%s' (rule %s): a rate rule needs the step hook "
-                      "(rule ABI >= 1.1), but step is NULL",
+        return REFUSE("plugin '%s' (rule %s): a rate rule needs the step hook, "
+                      "but step is NULL",
+                      path, d->name);
+    if (d->step_vjp && !(d->kind & MP_RULE_RATE))
+        return REFUSE("plugin '%s' (rule %s): step_vjp is the reverse mode of a "
+                      "rate rule's step, but the rule is not MP_RULE_RATE",
+                      path, d->name);
+    if (d->needs & ~(uint32_t)MP_NEED_KNOWN)
+        return REFUSE("plugin '%s' (rule %s): unknown needs bits 0x%x (rule ABI "
+                      "%d.%d knows MP_NEED_E_POST and MP_NEED_E_PRE)",
+                      path, d->name, (unsigned)(d->needs & ~(uint32_t)MP_NEED_KNOWN),
+                      MP_RULE_ABI_MAJOR, MP_RULE_ABI_MINOR);
+    if (d->needs && !(d->kind & MP_RULE_RATE))
+        return REFUSE("plugin '%s' (rule %s): needs names errors of a rate "
+                      "network, but the rule is not MP_RULE_RATE",
                       path, d->name);
     return MP_OK;
 }
@@ -222,17 +271,23 @@ int mp_p_plugin_load(const char *path, mp_p_plugin **out, mp_error *err)
 
     /* 4. versions */
     int rc = MP_OK;
+    /* abi_major, abi_minor and size lead the descriptor in every ABI, so
+     * a 1.x descriptor is read this far and no further */
     if (d->abi_major != MP_RULE_ABI_MAJOR || d->abi_minor > MP_RULE_ABI_MINOR)
         rc = REFUSE("plugin '%s' was built for rule ABI %u.%u, this metaplast "
-                    "provides %d.%d: rebuild it against this metaplast's rule.h",
+                    "provides %d.%d: rebuild it against this metaplast's rule.h%s",
                     path, (unsigned)d->abi_major, (unsigned)d->abi_minor,
-                    MP_RULE_ABI_MAJOR, MP_RULE_ABI_MINOR);
-    else if (d->size < MP_P_DESC_SIZE_1_0)
+                    MP_RULE_ABI_MAJOR, MP_RULE_ABI_MINOR,
+                    d->abi_major < MP_RULE_ABI_MAJOR
+                        ? " (docs/rule-abi.md, \"Migrating from 1.x\", lists "
+                          "what changed)"
+                        : "");
+    else if (d->size < MP_P_DESC_SIZE_2_0)
         rc = REFUSE("plugin '%s': its descriptor is %u bytes, smaller than a "
-                    "rule ABI 1.0 descriptor (%zu bytes): fill its header with "
+                    "rule ABI 2.0 descriptor (%zu bytes): fill its header with "
                     "MP_RULE_HEADER and rebuild it against this metaplast's "
                     "rule.h",
-                    path, (unsigned)d->size, (size_t)MP_P_DESC_SIZE_1_0);
+                    path, (unsigned)d->size, (size_t)MP_P_DESC_SIZE_2_0);
     if (rc) {
         dlclose(h);
         return rc;
@@ -248,10 +303,15 @@ int mp_p_plugin_load(const char *path, mp_p_plugin **out, mp_error *err)
     }
     memcpy(&b->desc, d, d->size < sizeof b->desc ? d->size : sizeof b->desc);
 
-    /* 5., 6. required fields, parameters */
-    int tp = -1, tq = -1;
-    if ((rc = check_desc(path, &b->desc, err)) ||
-        (rc = check_params(path, &b->desc, &tp, &tq, err))) {
+    /* 5., 6., 7. required fields, parameters, traces */
+    uint32_t nt = b->desc.n_traces;
+    int *tidx = mp_u_calloc(nt ? nt : 1, sizeof *tidx);
+    if (!tidx)
+        rc = mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    if (rc || (rc = check_desc(path, &b->desc, err)) ||
+        (rc = check_params(path, &b->desc, err)) ||
+        (rc = check_traces(path, &b->desc, tidx, err))) {
+        mp_u_free(tidx);
         mp_u_free(b);
         mp_u_free(pathdup);
         dlclose(h);
@@ -261,8 +321,7 @@ int mp_p_plugin_load(const char *path, mp_p_plugin **out, mp_error *err)
     b->pub.path = pathdup;
     b->pub.handle = h;
     b->pub.desc = &b->desc;
-    b->pub.trace_pre = tp;
-    b->pub.trace_post = tq;
+    b->pub.trace_param = tidx;
     *out = &b->pub;
     return MP_OK;
 }
@@ -276,6 +335,7 @@ void mp_p_plugin_free(mp_p_plugin *p)
     if (p->handle)
         dlclose(p->handle);
     mp_u_free(p->path);
+    mp_u_free(p->trace_param);
     mp_u_free((plugin_box *)p);
 }
 

@@ -16,8 +16,8 @@ typedef struct mp_plugin { /* public as the opaque mp_plugin (plugin.h) */
                                  zero-padded to the host's size (fields an
                                  older plugin lacks read as NULL); its strings
                                  and param table are static in the plugin */
-    int trace_pre;            /* index in desc->params of the TAU_PRE param, or -1 */
-    int trace_post;           /* likewise TAU_POST */
+    int *trace_param;         /* desc->n_traces entries: the index in
+                                 desc->params of each trace's tau (owned) */
 } mp_p_plugin;
 
 /* The host services table handed to every plugin entry point. */

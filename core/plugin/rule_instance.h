@@ -6,14 +6,16 @@
  * loader, constant while the plugin is loaded) is the *type*; an mp_p_rule
  * is an *instance* allocated from it, with its own
  *   - parameter values (a copy: set them without touching the model),
+ *   - per-synapse arrays of MP_PARAM_PER_SYNAPSE parameters (none until
+ *     mp_p_rule_set_param_array gives one; io's p_syn),
  *   - state block (state_size doubles; what a checkpoint would copy),
- *   - scratch block, separate from the state, for MP_RULE_GRAD_V1's
- *     step_vjp (max(state_size, scratch_size) doubles; none without it),
+ *   - scratch block, separate from the state (scratch_size doubles), for
+ *     temporaries of step and step_vjp,
  *   - random stream (taus2, the stream seed of MP_STREAM_RULE),
  *   - host context and error sink (what host->error writes),
- *   - mp_rule_io template: size, p, state, t, host, api, n_pre, n_post are
- *     filled here; the network binds the rest (syn, traces, dt, W, vectors)
- *     after mp_p_rule_new and before mp_p_rule_reset.
+ *   - the io templates every hook is called with: the common part (ctx) is
+ *     filled here, the network binds the rest with mp_p_rule_bind_spike or
+ *     mp_p_rule_bind_rate after mp_p_rule_new and before mp_p_rule_reset.
  * Allocation (mp_p_rule_new) and reset (mp_p_rule_reset) are separate:
  * a network calls reset once after its weights are drawn and before its
  * first step, and again whenever it is reused for a fresh evaluation.
@@ -33,30 +35,38 @@
 struct mp_m_plasticity; /* model/model_int.h: plugin + resolved params */
 
 typedef struct mp_p_rule {
-    const mp_p_plugin *plugin; /* borrowed; trace_pre / trace_post */
+    const mp_p_plugin *plugin; /* borrowed; its trace_param */
     const mp_rule_desc *desc;  /* plugin->desc */
-    const mp_rule_grad *grad;  /* its MP_RULE_GRAD_V1 with step_vjp, or NULL */
+    int has_vjp;               /* desc->step_vjp != NULL */
     uint32_t n_pre, n_post;
-    double *params;            /* desc->n_params values, desc order; io.p */
+    size_t n_syn;              /* synapses (spiking: nnz, rate: n_pre n_post;
+                                  0 until bound) */
+    double *params;            /* desc->n_params values, desc order; io p */
+    double **p_syn;            /* desc->n_params entries, each NULL or n_syn
+                                  values (owned); io p_syn */
+    double **g_syn;            /* likewise, step_vjp's per-synapse gradient
+                                  buffers of the arrays (owned; the reverse
+                                  pass adds into them, mp_p_rule_zero_grads
+                                  clears them) */
+    size_t n_arrays;           /* non-NULL entries of p_syn */
     double *state;             /* n_state doubles, zeroed by every reset */
     size_t n_state;
-    double *scratch;           /* n_scratch doubles for step_vjp (NULL: none) */
+    double *scratch;           /* n_scratch doubles */
     size_t n_scratch;
+    const double **x;          /* desc->n_traces trace vectors (spiking) */
     gsl_rng *rng;              /* what host->uniform draws from */
     mp_error err;              /* what host->error writes (first one wins) */
     const char *file;          /* the model file, for messages; borrowed */
-    mp_p_host_ctx host;        /* io.host */
-    mp_rule_io io;             /* the template every hook is called with */
+    mp_p_host_ctx host;        /* ctx.host */
+    mp_rule_ctx ctx;           /* the common part of both io structs */
+    mp_spike_io sio;           /* bound by mp_p_rule_bind_spike */
+    mp_rate_io rio;            /* bound by mp_p_rule_bind_rate */
+    int bound;                 /* 0, MP_RULE_SPIKING or MP_RULE_RATE */
 } mp_p_rule;
 
-/* The rule's MP_RULE_GRAD_V1 extension when it offers one with a step_vjp,
- * else NULL. */
-const mp_rule_grad *mp_p_rule_grad_ext(const mp_rule_desc *d);
-
-/* Doubles of state (state_size) and of step_vjp scratch (0 without the
- * extension, else max(state_size, scratch_size)) of an instance of d with
- * parameters p for n_pre x n_post neurons. Model-only arithmetic: the
- * memory checks (mp_m_check_rule_state) use it too. */
+/* Doubles of state (state_size) and of scratch (scratch_size) of an
+ * instance of d with parameters p for n_pre x n_post neurons. Model-only
+ * arithmetic: the memory checks (mp_m_check_rule_state) use it too. */
 void mp_p_rule_sizes(const mp_rule_desc *d, const double *p, uint32_t n_pre,
                      uint32_t n_post, size_t *n_state, size_t *n_scratch);
 
@@ -69,6 +79,17 @@ int mp_p_rule_new(const struct mp_m_plasticity *pl, uint32_t n_pre, uint32_t n_p
                   uint64_t seed, const char *file, const char *proj_name,
                   mp_p_rule **out, mp_error *err);
 
+/* Binds the spiking io: the synapses (borrowed), the trace vectors x
+ * (desc->n_traces, copied) and the time step. */
+void mp_p_rule_bind_spike(mp_p_rule *r, const mp_synapses *syn,
+                          const double *const *x, double dt);
+
+/* Binds the rate io: W (n_post x n_pre) and the vectors (borrowed; the
+ * errors NULL in a network without a loss). t counts samples, dt = 1. */
+void mp_p_rule_bind_rate(mp_p_rule *r, double *W, const double *y_pre,
+                         const double *y_post, const double *e_pre,
+                         const double *e_post);
+
 /* Replaces the parameter values by p (desc->n_params, desc order), after
  * checking every one against the descriptor's bounds: nothing changes when
  * one is outside them (MP_EINVAL: "projection 'P' (rule R): parameter
@@ -79,9 +100,28 @@ int mp_p_rule_new(const struct mp_m_plasticity *pl, uint32_t n_pre, uint32_t n_p
  * errors: MP_EINVAL, MP_ENOMEM */
 int mp_p_rule_set_params(mp_p_rule *r, const double *p, mp_error *err);
 
+/* Gives parameter k (MP_PARAM_PER_SYNAPSE) one value per synapse: values
+ * (n of them, n == r->n_syn: spiking nnz in the host's synapse order, rate
+ * n_post x n_pre row-major) are copied after checking each against the
+ * bounds; values NULL drops the array (the scalar holds again). A
+ * per-neuron array is expanded by the caller (mp_p_expand_per_neuron).
+ * errors: MP_EINVAL (not PER_SYNAPSE, wrong n, a value out of bounds,
+ * network not bound), MP_ENOMEM */
+int mp_p_rule_set_param_array(mp_p_rule *r, uint32_t k, const double *values,
+                              size_t n, mp_error *err);
+
+/* Expands a per-neuron array v (n_post values, one per postsynaptic neuron,
+ * or n_pre with `pre` set) into out (one per synapse, the instance's
+ * synapse order): synapse s gets the value of its post (pre) neuron. */
+void mp_p_expand_per_neuron(const mp_p_rule *r, const double *v, int pre,
+                            double *out);
+
+/* Zeroes the per-synapse gradient buffers g_syn. */
+void mp_p_rule_zero_grads(mp_p_rule *r);
+
 /* Puts the instance in its initial condition: state zeroed, stream
  * reseeded from `seed` (the draws that follow equal those of a new
- * instance), error sink cleared, io.t = 0, then the descriptor's reset hook
+ * instance), error sink cleared, t = 0, then the descriptor's reset hook
  * if it has one. The network must have bound io (weights drawn) first.
  * errors: the hook's failure, MP_EUNSTABLE (> 0) or MP_EPLUGIN (< 0), with
  * its host->error message or "projection 'P' (rule R): reset returned N" */

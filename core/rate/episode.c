@@ -4,17 +4,23 @@
  * mp_r_plasticity), so the loss is bit-identical to an mp_net run of the
  * same episode. The reverse pass differentiates exactly what those
  * functions compute:
- *   step t:  z_l = W_l y_{l-1}, y_l = f(z_l) (softmax at the output)
- *            e_L = y_L - onehot, e_{l-1} = (M_l^T e_l) . fp_{l-1}(y_{l-1})
+ *   step t:  z_l = W_l y_{l-1}, y_l = f(z_l)
+ *            e_L = y_L - t                   cross_entropy (softmax output)
+ *            e_L = (y_L - t) . fp(y_L)       mse, elementwise output
+ *            e_L = y_L . ((y_L - t) - y_L.(y_L - t))   mse, softmax output
+ *            (t: one-hot label or regression target of the sample)
+ *            e_{l-1} = (M_l^T e_l) . fp_{l-1}(y_{l-1})
  *            (M_l = W_l symmetric, B_l fixed_random; direct: B_l^T e_L;
  *            e_0 with y_0 = x when synthetic_e0)
  *            W_{t+1} = W_t + dW(W_t, y, e; theta)      (rule step_vjp)
- *   query:   L = mean_q -log softmax(z_L)[label_q]
+ *   query:   L = mean_q -log softmax(z_L)[label_q]    cross_entropy
+ *            L = mean_q 0.5 |y_L - t_q|^2             mse
  * The reverse of one step and of the query loss is reverse.c.
  * Memory: W of every projection is checkpointed every K = ceil(sqrt(T))
  * steps; a segment of K steps is recomputed from its checkpoint, keeping
- * W_t, z, y, e, fp of each of its steps, and then reversed. Peak: about
- * (ceil(T/K) + K + 4) copies of the weights (+ the net's own B).
+ * W_t, z, y, e, fp and the target of each of its steps, and then
+ * reversed. Peak: about (ceil(T/K) + K + 4) copies of the weights (+ the
+ * net's own B).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -63,10 +69,10 @@ static int check_model(mp_r_rev_ctx *c, const double *const *params, mp_error *e
     if (m->network != MP_NET_RATE)
         return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
                         "meta-gradients: the model is not a rate network");
-    if (m->training.loss != MP_LOSS_CROSS_ENTROPY)
+    if (m->training.loss == MP_LOSS_NONE)
         return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
-                        "meta-gradients: only training.loss cross_entropy "
-                        "(with a softmax output) is supported");
+                        "meta-gradients: training.loss is \"none\"; the "
+                        "episode needs a loss (cross_entropy or mse)");
     size_t nL = m->chain.n_order;
     if (nL < 2)
         return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
@@ -78,14 +84,24 @@ static int check_model(mp_r_rev_ctx *c, const double *const *params, mp_error *e
             return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
                             "meta-gradients: population '%s' has a lateral "
                             "projection (not supported)", p->name);
-        int ok = k + 1 == nL ? p->act == MP_ACT_SOFTMAX
-                             : (p->act == MP_ACT_SOFTPLUS || p->act == MP_ACT_LINEAR ||
-                                p->act == MP_ACT_SIGMOID || p->act == MP_ACT_TANH);
-        if (!ok)
+        /* elementwise activations with the derivatives of activation.c
+         * (relu: not differentiable at 0, not yet supported) */
+        int smooth = p->act == MP_ACT_SOFTPLUS || p->act == MP_ACT_LINEAR ||
+                     p->act == MP_ACT_SIGMOID || p->act == MP_ACT_TANH;
+        if (k + 1 < nL && !smooth)
             return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
                             "meta-gradients: population '%s' has activation %s; "
                             "supported: softplus, linear, sigmoid, tanh (hidden), "
                             "softmax (output)", p->name, act_name(p->act));
+        /* cross_entropy: softmax (the loader insists); mse: softmax through
+         * its full Jacobian, or an elementwise activation */
+        if (k + 1 == nL && !(p->act == MP_ACT_SOFTMAX ||
+                             (m->training.loss == MP_LOSS_MSE && smooth)))
+            return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                            "meta-gradients: the output population '%s' has "
+                            "activation %s; supported: softmax, and with "
+                            "training.loss mse also softplus, linear, sigmoid, "
+                            "tanh", p->name, act_name(p->act));
     }
     for (size_t j = 0; j < m->n_projections; j++) {
         const mp_m_projection *pj = &m->projections[j];
@@ -96,12 +112,12 @@ static int check_model(mp_r_rev_ctx *c, const double *const *params, mp_error *e
         if (!pj->plasticity)
             continue;
         const mp_rule_desc *d = pj->plasticity->plugin->desc;
-        const mp_rule_grad *g = mp_p_rule_grad_ext(d);
-        if (!g)
+        if (!d->step_vjp)
             return mp_u_err(err, MP_EPLUGIN, NULL, 0, 0, NULL,
-                            "meta-gradients: rule '%s' (projection '%s') offers "
-                            "no %s extension", d->name, pj->name, MP_RULE_GRAD_V1);
-        c->ext[j] = g;
+                            "meta-gradients: rule '%s' (projection '%s') has no "
+                            "step_vjp (the reverse mode of its step)", d->name,
+                            pj->name);
+        c->ext[j] = d;
         c->par[j] = params && params[j] ? params[j] : pj->plasticity->params;
         for (uint32_t k = 0; k < d->n_params; k++)
             if (!(d->params[k].flags & MP_PARAM_COEF) &&
@@ -121,8 +137,10 @@ static int fwd_step(mp_r_rev_ctx *c, size_t t, mp_error *err)
 {
     mp_r_net *net = c->net;
     const mp_dataset *ds = c->ep->data;
-    mp_r_forward(net, ds->x + c->ep->train[t] * ds->dim);
-    mp_r_output_error(net, c->ep->train_label[t]);
+    const size_t idx = c->ep->train[t];
+    mp_r_forward(net, ds->x + idx * ds->dim);
+    mp_r_target_sample(net, ds, idx, mp_r_ep_label(c->ep, c->ep->train_label, t));
+    mp_r_output_error(net);
     mp_r_backward(net);
     net->seen = t;
     return mp_r_plasticity(net, err);
@@ -191,8 +209,10 @@ static int run(mp_r_rev_ctx *c, const double *const *params, double *loss,
             (rc = mp_p_rule_reset(p->rule, mp_u_stream_seed(net->seed, MP_STREAM_RULE, j),
                                   err)) != MP_OK)
             return rc;
+        mp_p_rule_zero_grads(p->rule); /* per-synapse gradients of the episode */
     }
     c->nW = c->woff[c->nP];
+    c->rec_size = c->nW + 4 * c->nN + net->L[c->nL - 1].n;
     c->bytes += (c->nW + 4 * c->nN) * sizeof(double); /* the net's own arrays */
     for (size_t j = 0; j < c->nP; j++) {
         if (net->P[j].B)
@@ -208,7 +228,7 @@ static int run(mp_r_rev_ctx *c, const double *const *params, double *loss,
     size_t need = mp_u_size_add(
         mp_u_size_add(mp_u_size_mul(nck, c->nW),
                       2 * c->nW + 2 * c->nN + 3 * most),
-        mp_u_size_mul(K, mp_u_size_add(c->nW, 4 * c->nN)));
+        mp_u_size_mul(K, c->rec_size));
     if (grad && (rc = mp_u_mem_check(err, mp_u_size_mul(need, sizeof(double)), m->file, NULL,
                                      "its checkpoints and reverse pass",
                                      "meta-gradients of an episode of %zu samples "
@@ -238,7 +258,7 @@ static int run(mp_r_rev_ctx *c, const double *const *params, double *loss,
         gtmp = e_alloc(c, most);
         tmp = e_alloc(c, 2 * most); /* tmp, tmp2 */
         c->most = most;
-        seg = e_alloc(c, K * (c->nW + 4 * c->nN));
+        seg = e_alloc(c, K * c->rec_size);
         gp = mp_u_calloc(c->nP ? c->nP : 1, sizeof *gp);
         if (!gW || !gWin || !gy || !ge || !gtmp || !tmp || !seg || !gp)
             rc = nomem(err);

@@ -8,10 +8,9 @@
  *     (Shervani-Tabar & Rosenbaum 2023, Algorithm 1; mp_r_episode_grad,
  *     episode.c and reverse.c, docs/meta-gradients.md);
  *   - the PC distance after unsupervised training (mp_r_pc_distance).
- * Every call builds its own net from the model (the meta-parameters reach
- * it through the model's rule parameters, or params[] for the gradient)
- * and frees it: the start of the interface "set meta-parameters, reset,
- * run the inner loop, read loss and gradient" of issue 9.
+ * Each call here builds its own net from the model and frees it; the
+ * meta-layer goes through core/net/seam.h instead, which runs episodes and
+ * the PC distance on a reused, reset net (mp_r_episode_run_net).
  */
 #ifndef MP_RATE_EPISODE_INT_H
 #define MP_RATE_EPISODE_INT_H
@@ -25,7 +24,11 @@
 
 /* One episode: a fresh network (W, B drawn from init_seed exactly as
  * mp_net_new(model, init_seed) draws them), trained online on the train
- * samples in the given order, then scored on the query samples. */
+ * samples in the given order, then scored on the query samples. The target
+ * of a sample is its row of data->target when the data set has regression
+ * targets (sample index -> row; the label arrays are then not read and may
+ * be NULL), else the one-hot vector of its label here (which may differ
+ * from data->label: remapped task labels). */
 typedef struct mp_r_episode {
     const mp_dataset *data;
     const size_t *train;        /* n_train sample indices, online order */
@@ -37,18 +40,26 @@ typedef struct mp_r_episode {
     uint64_t init_seed;
 } mp_r_episode;
 
+/* Label i of an episode's label array, -1 when there is none (targets). */
+static inline int32_t mp_r_ep_label(const mp_r_episode *ep, const int32_t *labels,
+                                    size_t i)
+{
+    return ep->data->target || !labels ? -1 : labels[i];
+}
+
 /* ---- without gradients (episode_run.c) ---------------------------------- */
 
 /* The episode on a fresh net of m (its rules read m's parameters): online
  * training on the train samples (rule steps from mp_r_backward's errors;
  * training.bp_reference also computes e^BP, as mp_r_train does), then the
  * query set: *loss = mean mp_r_loss (the model's training.loss), *accuracy
- * = fraction whose argmax (first maximum) is the label. With align !=
- * NULL and a net of at most max_align layers, align[l] (l < *n_align =
- * the number of layers, else *n_align = 0) = degrees between the query
- * means of e_l (the feedback modes) and e_l^BP (through W), as the
- * alignment recorder computes them. A blow-up (rule, weight guard) returns
- * MP_EUNSTABLE; a non-finite loss is returned as it is. Thread-safe.
+ * = fraction whose argmax (first maximum) is the label (NaN for regression
+ * targets). With align != NULL and a net of at most max_align layers,
+ * align[l] (l < *n_align = the number of layers, else *n_align = 0) =
+ * degrees between the query means of e_l (the feedback modes) and e_l^BP
+ * (through W), as the alignment recorder computes them. A blow-up (rule,
+ * weight guard) returns MP_EUNSTABLE; a non-finite loss is returned as it
+ * is. Thread-safe.
  * errors: MP_EUNSTABLE, MP_EPLUGIN, MP_EINVAL, MP_ENOMEM */
 int mp_r_episode_run(const mp_model *m, const mp_r_episode *ep, double *loss,
                      double *accuracy, double *align, size_t max_align,
@@ -68,12 +79,14 @@ int mp_r_pc_distance(const mp_model *m, uint64_t seed, size_t n_samples,
 
 /* params[j]: the parameter vector (descriptor order) used for projection j's
  * rule instead of the model's (NULL: the model's values; ignored for static
- * projections). Computes the mean cross-entropy over the query set after
- * the inner loop (loss), the query accuracy (accuracy, may be NULL) and,
- * when grad != NULL, grad[j][k] = d loss / d params[j][k] for every
- * MP_PARAM_COEF parameter k of projection j's rule (0 for the others;
- * grad[j] may be NULL for projections without a rule). Requires every
- * plastic projection's rule to offer MP_RULE_GRAD_V1; otherwise MP_EPLUGIN
+ * projections). Computes the mean query loss after the inner loop (loss:
+ * the model's training.loss, cross_entropy or mse, against labels or
+ * regression targets, as mp_r_episode_run), the query accuracy (accuracy,
+ * may be NULL; NaN for targets) and, when grad != NULL, grad[j][k] =
+ * d loss / d params[j][k] for every MP_PARAM_COEF parameter k of
+ * projection j's rule (0 for the others; grad[j] may be NULL for
+ * projections without a rule). Requires every
+ * plastic projection's rule to have a step_vjp; otherwise MP_EPLUGIN
  * naming the rule. A blow-up (NaN/Inf/weight guard) returns MP_EUNSTABLE.
  * Thread-safe for different calls (no shared mutable state).
  * errors: MP_EUNSTABLE, MP_EPLUGIN, MP_EINVAL, MP_ENOMEM */

@@ -1,5 +1,7 @@
-/* Loss, output error and the errors carried upstream by each projection's
- * feedback mode (docs/rate-networks.md "Errors"):
+/* The target of the current sample (one-hot of its label, or its row of
+ * the data set's regression targets), the loss and output error against
+ * it, and the errors carried upstream by each projection's feedback mode
+ * (docs/rate-networks.md "Errors"):
  *   symmetric     e_{l-1} = (W_l^T e_l) . f'(z_{l-1})   exact backprop
  *   fixed_random  e_{l-1} = (B_l^T e_l) . f'(z_{l-1})   feedback alignment
  *   direct        e_{l-1} = (B_l^T e_L) . f'(z_{l-1})   DFA, B_l: n_L x n_{l-1}
@@ -12,34 +14,47 @@
 #include <string.h>
 
 #include "rate/rate_int.h"
+#include "stimuli/dataset_int.h"
 
-static void one_hot(const mp_r_net *net, int32_t label)
+void mp_r_target_label(mp_r_net *net, int32_t label)
 {
     const mp_r_layer *o = &net->L[net->nL - 1];
     memset(net->target, 0, o->n * sizeof(double));
     if (label >= 0 && (uint32_t)label < o->n)
         net->target[label] = 1.0;
+    net->label = label;
 }
 
-double mp_r_loss(const mp_r_net *net, int32_t label)
+void mp_r_target_sample(mp_r_net *net, const mp_dataset *d, size_t idx, int32_t label)
+{
+    if (!d->target) {
+        mp_r_target_label(net, label);
+        return;
+    }
+    /* the loader and the episode checks make target_dim = n_L */
+    memcpy(net->target, d->target + idx * d->target_dim,
+           net->L[net->nL - 1].n * sizeof(double));
+    net->label = -1;
+}
+
+double mp_r_loss(const mp_r_net *net)
 {
     const mp_r_layer *o = &net->L[net->nL - 1];
     if (net->m->training.loss == MP_LOSS_CROSS_ENTROPY) {
-        double p = o->y[label];
+        double p = o->y[net->label];
         return -log(p > 1e-300 ? p : 1e-300);
     }
     double s = 0.0;
     for (uint32_t i = 0; i < o->n; i++) {
-        double d = o->y[i] - (i == (uint32_t)label ? 1.0 : 0.0);
+        double d = o->y[i] - net->target[i];
         s += d * d;
     }
     return 0.5 * s;
 }
 
-void mp_r_output_error(mp_r_net *net, int32_t label)
+void mp_r_output_error(mp_r_net *net)
 {
     mp_r_layer *o = &net->L[net->nL - 1];
-    one_hot(net, label);
     if (net->m->training.loss == MP_LOSS_CROSS_ENTROPY) {
         /* softmax + cross-entropy (the loader insists on softmax) */
         for (uint32_t i = 0; i < o->n; i++)
@@ -117,15 +132,19 @@ void mp_r_backward_bp(mp_r_net *net)
     }
 }
 
-double mp_r_score(mp_r_net *net, const double *x, int32_t label, size_t *right)
+double mp_r_score(mp_r_net *net, const mp_dataset *d, size_t idx, int32_t label,
+                  size_t *right)
 {
     const mp_r_layer *o = &net->L[net->nL - 1];
-    mp_r_forward(net, x);
-    uint32_t best = 0;
-    for (uint32_t k = 1; k < o->n; k++)
-        best = o->y[k] > o->y[best] ? k : best;
-    *right += (int32_t)best == label;
-    return mp_r_loss(net, label);
+    mp_r_forward(net, d->x + idx * d->dim);
+    mp_r_target_sample(net, d, idx, label);
+    if (net->label >= 0) {
+        uint32_t best = 0;
+        for (uint32_t k = 1; k < o->n; k++)
+            best = o->y[k] > o->y[best] ? k : best;
+        *right += (int32_t)best == net->label;
+    }
+    return mp_r_loss(net);
 }
 
 void mp_r_align_add(const mp_r_net *net, double *se, double *sb)

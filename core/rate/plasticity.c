@@ -27,8 +27,8 @@ int mp_r_plasticity(mp_r_net *net, mp_error *err)
         mp_r_proj *p = &net->P[j];
         if (!p->desc)
             continue;
-        p->rule->io.t = (double)(net->seen + 1);
-        int r = p->desc->step(&p->rule->io);
+        p->rule->rio.t = (double)(net->seen + 1);
+        int r = p->desc->step(&p->rule->rio);
         if (r != 0)
             return failed(net, p, r, err);
     }

@@ -102,13 +102,17 @@ typedef struct mp_r_net {
     size_t nL;
     mp_r_proj *P;
     size_t nP;
-    double *target;  /* one-hot of the current label (n_L) */
+    double *target;  /* target of the current sample (n_L), mp_r_target_* */
+    int32_t label;   /* its label; -1 for a regression target */
     double *tmp;     /* scratch, max layer size */
     size_t seen;     /* samples trained on */
     size_t *perm;    /* training order of the current pass */
     gsl_rng *order_rng; /* the permutations */
     mp_r_rec *recs;
     size_t n_recs;
+    const struct mp_dataset *train; /* training data: the model's, or the
+                                       seam's (mp_seam_set_data) */
+    const double *rotation;         /* its principal axes (PCA) or NULL */
     double last_acc, last_loss; /* of the latest accuracy evaluation */
     int has_eval;
     double wall;
@@ -117,28 +121,57 @@ typedef struct mp_r_net {
 /* rate_net.c */
 int mp_r_net_new(const mp_model *m, uint64_t seed, mp_r_net **out, mp_error *err);
 void mp_r_net_free(mp_r_net *net);
+/* Back to the initial state of mp_r_net_new(m, seed), reusing every array:
+ * W, B drawn anew, layer vectors zeroed, rules reset, order stream
+ * reseeded, no samples seen. Refused (MP_EINVAL) while recorders are open. */
+int mp_r_net_reset(mp_r_net *net, uint64_t seed, mp_error *err);
+/* Projection j's rule parameters: read, and replaced (mp_p_rule_set_params;
+ * in force at once; a reset should follow). MP_EINVAL for a static one. */
+const double *mp_r_net_rule_params(const mp_r_net *net, size_t j);
+int mp_r_net_set_rule_params(mp_r_net *net, size_t j, const double *p, mp_error *err);
 
 /* forward.c: y of every layer for input x (dim values). */
 void mp_r_forward(mp_r_net *net, const double *x);
 
 /* errors.c */
-/* Loss of the current forward pass against label, and e_L = dL/dz_L. */
-double mp_r_loss(const mp_r_net *net, int32_t label);
-void mp_r_output_error(mp_r_net *net, int32_t label);
+/* The target of the current sample, net->target (n_L values): the one-hot
+ * vector of label (net->label = label; a label outside the layer gives
+ * zeros), or, when d has regression targets, row idx of d->target
+ * (net->label = -1; target_dim = n_L, checked at load and per episode). */
+void mp_r_target_label(mp_r_net *net, int32_t label);
+void mp_r_target_sample(mp_r_net *net, const struct mp_dataset *d, size_t idx,
+                        int32_t label);
+/* Loss of the current forward pass against net->target (cross_entropy:
+ * -log y_L[net->label]; mse: 0.5 sum (y_L - target)^2), and e_L = dL/dz_L
+ * (mse: (y_L - target) . f'(z_L), softmax through its full Jacobian). */
+double mp_r_loss(const mp_r_net *net);
+void mp_r_output_error(mp_r_net *net);
 /* e of every layer below the output by the projections' feedback modes
  * (and e_0 when synthetic_e0). */
 void mp_r_backward(mp_r_net *net);
 /* ebp of every layer: e_L propagated through W with the same f'. */
 void mp_r_backward_bp(mp_r_net *net);
-/* Forward pass of x, then: *right += whether the argmax of y_L (first
- * maximum) is label; returns mp_r_loss (label must be a valid unit). */
-double mp_r_score(mp_r_net *net, const double *x, int32_t label, size_t *right);
+/* Forward pass of sample idx of d, its target (mp_r_target_sample), then,
+ * for a labelled sample, *right += whether the argmax of y_L (first
+ * maximum) is the label (label must be a valid unit); returns mp_r_loss. */
+double mp_r_score(mp_r_net *net, const struct mp_dataset *d, size_t idx,
+                  int32_t label, size_t *right);
 /* Alignment sums: after mp_r_backward and mp_r_backward_bp of a sample,
  * se += e and sb += e^BP of every layer (chain order, layer after layer). */
 void mp_r_align_add(const mp_r_net *net, double *se, double *sb);
 /* Degrees between two vectors from their dot product and squared norms;
  * 0 when either norm is not positive (zero or NaN). */
 double mp_r_angle_deg(double dot, double na, double nb);
+
+/* mp_r_episode_run and mp_r_pc_distance on a net already reset (to
+ * ep->init_seed, or to the seed of the PC distance): what the seam's
+ * episode and pc_distance do (episode_run.c). */
+struct mp_r_episode;
+int mp_r_episode_run_net(mp_r_net *net, const struct mp_r_episode *ep, double *loss,
+                         double *accuracy, double *align, size_t max_align,
+                         size_t *n_align, mp_error *err);
+int mp_r_pc_distance_net(mp_r_net *net, size_t n_samples, size_t proj, double *dist,
+                         mp_error *err);
 
 /* plasticity.c: every rule's step from the same pre-update quantities, then
  * the guard checks. MP_EUNSTABLE / MP_EPLUGIN with a message. */
@@ -158,7 +191,8 @@ int mp_r_train(mp_r_net *net, size_t n, mp_progress_fn progress, void *user,
 int mp_r_open_recorders(mp_r_net *net, const char *outdir, mp_error *err);
 int mp_r_record(mp_r_net *net, mp_error *err); /* after each sample */
 int mp_r_close_recorders(mp_r_net *net, mp_error *err);
-/* Accuracy and mean loss on the first n test samples. */
+/* Accuracy and mean loss on the first n test samples (accuracy NaN when
+ * the test set has regression targets instead of labels). */
 void mp_r_evaluate(mp_r_net *net, size_t n, double *acc, double *loss);
 
 /* summary_rate.c: the fields of a rate run's summary.json, added to root

@@ -57,6 +57,24 @@ static size_t pos_of(const mp_model *m, size_t pi)
     return 0;
 }
 
+/* W (and B) of projection j from their streams, into the arrays it has. */
+static int draw_proj(mp_r_net *net, size_t j)
+{
+    const mp_m_projection *mj = &net->m->projections[j];
+    mp_r_proj *p = &net->P[j];
+    if (mp_u_init_fill(p->W, p->n_post, p->n_pre, &mj->weight,
+                       mp_u_stream_seed(net->seed, MP_STREAM_WEIGHTS, j)) != MP_OK)
+        return MP_ENOMEM;
+    if (mj->lateral) /* strictly lower triangular */
+        for (uint32_t a = 0; a < p->n_post; a++)
+            for (uint32_t b = a; b < p->n_pre; b++)
+                p->W[(size_t)a * p->n_pre + b] = 0.0;
+    if (p->B && mp_u_init_fill(p->B, p->b_rows, p->n_pre, &mj->feedback_weight,
+                               mp_u_stream_seed(net->seed, MP_STREAM_FEEDBACK, j)) != MP_OK)
+        return MP_ENOMEM;
+    return MP_OK;
+}
+
 static int init_proj(mp_r_net *net, size_t j, mp_error *err)
 {
     const mp_model *m = net->m;
@@ -72,21 +90,14 @@ static int init_proj(mp_r_net *net, size_t j, mp_error *err)
         return mp_u_mem_fail(err, (size_t)p->n_pre * p->n_post * sizeof(double), m->file,
                              NULL, "its weights", "projection '%s' (%u x %u weights)",
                              mj->name, p->n_post, p->n_pre);
-    if (mp_u_init_fill(p->W, p->n_post, p->n_pre, &mj->weight,
-                       mp_u_stream_seed(net->seed, MP_STREAM_WEIGHTS, j)) != MP_OK)
-        return nomem(err);
-    if (mj->lateral) /* strictly lower triangular */
-        for (uint32_t a = 0; a < p->n_post; a++)
-            for (uint32_t b = a; b < p->n_pre; b++)
-                p->W[(size_t)a * p->n_pre + b] = 0.0;
     if (mj->feedback == MP_FB_FIXED_RANDOM || mj->feedback == MP_FB_DIRECT) {
         p->b_rows = mj->feedback == MP_FB_DIRECT ? net->L[net->nL - 1].n : p->n_post;
         p->B = mp_u_malloc((size_t)p->b_rows * p->n_pre * sizeof(double));
-        if (!p->B || mp_u_init_fill(p->B, p->b_rows, p->n_pre, &mj->feedback_weight,
-                                    mp_u_stream_seed(net->seed, MP_STREAM_FEEDBACK, j)) !=
-                         MP_OK)
+        if (!p->B)
             return nomem(err);
     }
+    if (draw_proj(net, j) != MP_OK)
+        return nomem(err);
     if (!mj->plasticity)
         return MP_OK;
     size_t ns;
@@ -99,14 +110,8 @@ static int init_proj(mp_r_net *net, size_t j, mp_error *err)
         return rc;
     p->desc = p->rule->desc;
     const int sup = m->training.loss != MP_LOSS_NONE;
-    mp_rule_io *io = &p->rule->io;
-    io->syn = NULL; /* dense: the rule reads W */
-    io->dt = 1.0;
-    io->W = p->W;
-    io->y_pre = net->L[p->pre].y;
-    io->y_post = net->L[p->post].y;
-    io->e_pre = sup ? net->L[p->pre].e : NULL;
-    io->e_post = sup ? net->L[p->post].e : NULL;
+    mp_p_rule_bind_rate(p->rule, p->W, net->L[p->pre].y, net->L[p->post].y,
+                        sup ? net->L[p->pre].e : NULL, sup ? net->L[p->post].e : NULL);
     return MP_OK;
 }
 
@@ -123,6 +128,8 @@ int mp_r_net_new(const mp_model *m, uint64_t seed, mp_r_net **out, mp_error *err
         return nomem(err);
     net->m = m;
     net->seed = seed;
+    net->train = m->data.train;
+    net->rotation = m->data.rotation;
     int rc = init_layers(net) == MP_OK ? MP_OK : nomem(err);
     net->nP = m->n_projections;
     if (rc == MP_OK && !(net->P = mp_u_calloc(net->nP, sizeof *net->P)))
@@ -148,6 +155,52 @@ int mp_r_net_new(const mp_model *m, uint64_t seed, mp_r_net **out, mp_error *err
     }
     *out = net;
     return MP_OK;
+}
+
+int mp_r_net_reset(mp_r_net *net, uint64_t seed, mp_error *err)
+{
+    if (net->recs)
+        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                        "a net cannot be reset while its recorders are open: "
+                        "close them first (mp_net_close_recorders)");
+    net->seed = seed;
+    for (size_t k = 0; k < net->nL; k++) {
+        mp_r_layer *l = &net->L[k];
+        memset(l->z, 0, l->n * sizeof(double));
+        memset(l->y, 0, l->n * sizeof(double));
+        memset(l->e, 0, l->n * sizeof(double));
+        memset(l->ebp, 0, l->n * sizeof(double));
+        memset(l->fp, 0, l->n * sizeof(double));
+    }
+    memset(net->target, 0, net->L[net->nL - 1].n * sizeof(double));
+    net->label = 0; /* as calloc left it */
+    net->seen = 0;
+    net->last_acc = net->last_loss = 0.0;
+    net->has_eval = 0;
+    net->wall = 0.0;
+    mp_u_rng_seed(net->order_rng, mp_u_stream_seed(seed, MP_STREAM_DATA, 2));
+    int rc = MP_OK;
+    for (size_t j = 0; j < net->nP && rc == MP_OK; j++)
+        if (draw_proj(net, j) != MP_OK)
+            rc = nomem(err);
+    for (size_t j = 0; j < net->nP && rc == MP_OK; j++)
+        if (net->P[j].rule)
+            rc = mp_p_rule_reset(net->P[j].rule, mp_u_stream_seed(seed, MP_STREAM_RULE, j),
+                                 err);
+    return rc;
+}
+
+const double *mp_r_net_rule_params(const mp_r_net *net, size_t j)
+{
+    return j < net->nP && net->P[j].rule ? net->P[j].rule->params : NULL;
+}
+
+int mp_r_net_set_rule_params(mp_r_net *net, size_t j, const double *p, mp_error *err)
+{
+    if (j >= net->nP || !net->P[j].rule)
+        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                        "projection %zu has no plasticity rule", j);
+    return mp_p_rule_set_params(net->P[j].rule, p, err);
 }
 
 void mp_r_net_free(mp_r_net *net)

@@ -1,6 +1,7 @@
 /* Recorders of rate networks, written at samples_seen = 0 and every
  * `every` samples (docs/rate-networks.md "Recorders"):
  *   accuracy        samples_seen,accuracy,loss on test_samples held-out samples
+ *                   (accuracy nan for regression targets)
  *   alignment       samples_seen,alpha_0..alpha_L: angle (deg) between the
  *                   batch means of e_l and e_l^BP (mean first, then the angle;
  *                   a zero vector gives 0, as the authors' NaN -> 0)
@@ -26,8 +27,9 @@ void mp_r_evaluate(mp_r_net *net, size_t n, double *acc, double *loss)
     size_t right = 0;
     double sum = 0.0;
     for (size_t i = 0; i < n; i++)
-        sum += mp_r_score(net, t->x + i * t->dim, t->label[i], &right);
-    *acc = n ? (double)right / (double)n : 0.0;
+        sum += mp_r_score(net, t, i, t->label ? t->label[i] : -1, &right);
+    /* regression targets: no classes to be right about */
+    *acc = t->target ? NAN : n ? (double)right / (double)n : 0.0;
     *loss = n ? sum / (double)n : 0.0;
 }
 
@@ -41,7 +43,8 @@ static void alignment(mp_r_net *net, mp_r_rec *r)
     memset(r->acc, 0, 2 * tot * sizeof(double));
     for (size_t i = 0; i < r->m->test_samples; i++) {
         mp_r_forward(net, t->x + i * t->dim);
-        mp_r_output_error(net, t->label[i]);
+        mp_r_target_sample(net, t, i, t->label ? t->label[i] : -1);
+        mp_r_output_error(net);
         mp_r_backward(net);
         mp_r_backward_bp(net);
         mp_r_align_add(net, se, sb);

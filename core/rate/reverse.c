@@ -4,6 +4,7 @@
  * activation derivatives (activation.c). The driver, with checkpoints and
  * recomputation, is episode.c.
  */
+#include <math.h>
 #include <string.h>
 
 #include "rate/rate_int.h"
@@ -12,9 +13,13 @@
 
 mp_r_rev_rec mp_r_rec_at(const mp_r_rev_ctx *c, double *base, size_t i)
 {
-    double *p = base + i * (c->nW + 4 * c->nN);
-    return (mp_r_rev_rec){p, p + c->nW, p + c->nW + c->nN, p + c->nW + 2 * c->nN,
-                          p + c->nW + 3 * c->nN};
+    double *p = base + i * c->rec_size;
+    return (mp_r_rev_rec){p,
+                          p + c->nW,
+                          p + c->nW + c->nN,
+                          p + c->nW + 2 * c->nN,
+                          p + c->nW + 3 * c->nN,
+                          p + c->nW + 4 * c->nN};
 }
 
 void mp_r_rec_save(const mp_r_rev_ctx *c, mp_r_rev_rec r)
@@ -27,6 +32,57 @@ void mp_r_rec_save(const mp_r_rev_ctx *c, mp_r_rev_rec r)
         memcpy(r.e + o, l->e, l->n * sizeof(double));
         memcpy(r.fp + o, l->fp, l->n * sizeof(double));
     }
+    memcpy(r.target, c->net->target, c->net->L[c->nL - 1].n * sizeof(double));
+}
+
+/* gy_L += (d e_L / d y_L)^T ge_L, e_L as mp_r_output_error computes it
+ * from y = y_L and the target t (d = y - t):
+ *   cross_entropy  e = d                      -> gy += ge
+ *   mse, softmax   e_i = y_i (d_i - s), s = y.d
+ *                  -> gy_k += ge_k (d_k - s + y_k) - (ge.y) (d_k + y_k)
+ *   mse, other     e = d . fp(y)              -> gy += ge . (fp + d fp'(y))
+ * (fp as activation.c writes f' through y, fp' = mp_r_fp_dy1). */
+static void output_error_vjp(const mp_r_rev_ctx *c, const mp_m_population *o,
+                             const double *y, const double *t, const double *ge,
+                             double *gy, uint32_t n)
+{
+    if (c->m->training.loss == MP_LOSS_CROSS_ENTROPY) {
+        for (uint32_t i = 0; i < n; i++)
+            gy[i] += ge[i];
+        return;
+    }
+    if (o->act == MP_ACT_SOFTMAX) {
+        double s = 0.0, gey = 0.0;
+        for (uint32_t i = 0; i < n; i++) {
+            s += y[i] * (y[i] - t[i]);
+            gey += ge[i] * y[i];
+        }
+        for (uint32_t k = 0; k < n; k++) {
+            const double d = y[k] - t[k];
+            gy[k] += ge[k] * (d - s + y[k]) - gey * (d + y[k]);
+        }
+        return;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        gy[i] += ge[i] * (mp_r_fp1(o->act, o->beta, y[i]) +
+                          (y[i] - t[i]) * mp_r_fp_dy1(o->act, o->beta, y[i]));
+}
+
+/* gz = (dy/dz)^T gy for layer l's activation at z, y (softmax: its full
+ * Jacobian, y . (gy - y.gy); elementwise: mp_r_act_dz1). */
+static void act_vjp(const mp_m_population *a, const double *z, const double *y,
+                    const double *gy, double *gz, uint32_t n)
+{
+    if (a->act == MP_ACT_SOFTMAX) {
+        double s = 0.0;
+        for (uint32_t i = 0; i < n; i++)
+            s += y[i] * gy[i];
+        for (uint32_t i = 0; i < n; i++)
+            gz[i] = y[i] * (gy[i] - s);
+        return;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        gz[i] = gy[i] * mp_r_act_dz1(a->act, a->beta, z[i], y[i]);
 }
 
 int mp_r_rev_step(mp_r_rev_ctx *c, mp_r_rev_rec r, const double *gW,
@@ -49,17 +105,20 @@ int mp_r_rev_step(mp_r_rev_ctx *c, mp_r_rev_rec r, const double *gW,
             continue;
         }
         mp_p_rule *rule = p->rule; /* its parameters, scratch and error sink */
-        mp_rule_io io = rule->io;
+        mp_rate_io io = rule->rio;
         io.W = r.W + o;
         io.y_pre = r.y + c->noff[p->pre];
         io.y_post = r.y + c->noff[p->post];
         io.e_pre = r.e + c->noff[p->pre];
         io.e_post = r.e + c->noff[p->post];
-        io.state = rule->scratch;
+        /* per-synapse gradients go to the instance's g_syn buffers (NULL
+         * where the parameter is a scalar) */
+        const mp_rate_adj adj = {(uint32_t)sizeof adj, gW + o, gp[j],
+                                 (double *const *)rule->g_syn, gWin + o,
+                                 gy + c->noff[p->pre], gy + c->noff[p->post],
+                                 ge + c->noff[p->pre], ge + c->noff[p->post]};
         mp_error_clear(&rule->err);
-        int rc = c->ext[j]->step_vjp(&io, gW + o, gp[j], gWin + o,
-                                     gy + c->noff[p->pre], gy + c->noff[p->post],
-                                     ge + c->noff[p->pre], ge + c->noff[p->post]);
+        int rc = p->desc->step_vjp(&io, &adj);
         if (rc != 0)
             return mp_u_err(err, rc > 0 ? MP_EUNSTABLE : MP_EPLUGIN, NULL, 0, 0,
                             NULL, "projection '%s' (rule %s): step_vjp returned "
@@ -97,28 +156,15 @@ int mp_r_rev_step(mp_r_rev_ctx *c, mp_r_rev_rec r, const double *gW,
         if (fb == MP_FB_SYMMETRIC && !c->detach_sym)
             mp_r_ger(gWin + c->woff[net->L[k].ff], ek, gtmp, rows, (uint32_t)n);
     }
-    { /* e_L = y_L - onehot */
-        const size_t o = c->noff[L];
-        for (uint32_t i = 0; i < net->L[L].n; i++)
-            gy[o + i] += ge[o + i];
-    }
+    output_error_vjp(c, net->L[L].m, r.y + c->noff[L], r.target, ge + c->noff[L],
+                     gy + c->noff[L], net->L[L].n);
     /* 3. the forward pass z_k = W_k y_{k-1}, y_k = f(z_k) */
     for (size_t k = L; k >= 1; k--) {
         const mp_r_layer *l = &net->L[k];
         const size_t ff = l->ff, ok = c->noff[k], op = c->noff[k - 1];
         const uint32_t m = l->n, n = net->P[ff].n_pre;
         double *gz = tmp;
-        if (k == L) {
-            double s = 0.0;
-            for (uint32_t i = 0; i < m; i++)
-                s += r.y[ok + i] * gy[ok + i];
-            for (uint32_t i = 0; i < m; i++)
-                gz[i] = r.y[ok + i] * (gy[ok + i] - s);
-        } else {
-            for (uint32_t i = 0; i < m; i++)
-                gz[i] = gy[ok + i] *
-                        mp_r_act_dz1(l->m->act, l->m->beta, r.z[ok + i], r.y[ok + i]);
-        }
+        act_vjp(l->m, r.z + ok, r.y + ok, gy + ok, gz, m);
         const double *W = r.W + c->woff[ff];
         double *gw = gWin + c->woff[ff];
         const double *x = r.y + op;
@@ -140,21 +186,21 @@ double mp_r_rev_query(mp_r_rev_ctx *c, double *acc, double *gW, double *gy,
     const mp_dataset *ds = ep->data;
     const size_t L = c->nL - 1;
     const mp_r_layer *o = &net->L[L];
+    const int ce = c->m->training.loss == MP_LOSS_CROSS_ENTROPY;
     double sum = 0.0;
     size_t right = 0;
     const double inv = 1.0 / (double)ep->n_query;
     for (size_t q = 0; q < ep->n_query; q++) {
-        const int32_t lab = ep->query_label[q];
-        mp_r_forward(net, ds->x + ep->query[q] * ds->dim);
-        uint32_t best = 0;
-        for (uint32_t k = 1; k < o->n; k++)
-            best = o->y[k] > o->y[best] ? k : best;
-        right += (int32_t)best == lab;
-        sum += mp_r_loss(net, lab);
+        sum += mp_r_score(net, ds, ep->query[q], mp_r_ep_label(ep, ep->query_label, q),
+                          &right);
         if (!gW)
             continue;
+        /* dL/dz_L: softmax + cross-entropy y - t; mse (y - t) through the
+         * output activation */
         for (uint32_t i = 0; i < o->n; i++)
-            gz[i] = (o->y[i] - (i == (uint32_t)lab ? 1.0 : 0.0)) * inv;
+            (ce ? gz : gy)[i] = (o->y[i] - net->target[i]) * inv;
+        if (!ce)
+            act_vjp(o->m, o->z, o->y, gy, gz, o->n);
         for (size_t k = L; k >= 1; k--) {
             const mp_r_layer *l = &net->L[k];
             const mp_r_proj *p = &net->P[l->ff];
@@ -165,12 +211,10 @@ double mp_r_rev_query(mp_r_rev_ctx *c, double *acc, double *gW, double *gy,
                 break;
             const mp_r_layer *pl = &net->L[k - 1];
             mp_r_gemv_t(p->W, gz, gy, l->n, p->n_pre);
-            for (uint32_t b = 0; b < pl->n; b++)
-                gz[b] = gy[b] * mp_r_act_dz1(pl->m->act, pl->m->beta, pl->z[b], pl->y[b]);
+            act_vjp(pl->m, pl->z, pl->y, gy, gz, pl->n);
         }
     }
     if (acc)
-        *acc = (double)right * inv;
+        *acc = ds->target ? NAN : (double)right * inv;
     return sum * inv;
 }
-

@@ -17,27 +17,30 @@ typedef struct mp_r_rev_ctx {
     const mp_r_episode *ep;
     mp_r_net *net;
     size_t nL, nP;
-    const mp_rule_grad **ext; /* nP; NULL: static */
+    const mp_rule_desc **ext; /* nP: the rule (it has step_vjp); NULL: static */
     const double **par;       /* nP: the parameters each rule uses */
     size_t *woff;             /* nP+1: offsets of W_j in a weight copy */
     size_t nW;                /* doubles of all W */
     size_t *noff;             /* nL+1: offsets of layer k in a neuron vector */
     size_t nN;
     size_t most;              /* largest layer */
+    size_t rec_size;          /* doubles of one step's record (mp_r_rev_rec) */
     int detach_sym;
     size_t bytes;             /* engine allocations (peak accounting) */
 } mp_r_rev_ctx;
 
-/* One recorded step: W_t, then z, y, e, fp of every layer (views into a
- * segment buffer of K records of nW + 4 nN doubles). */
+/* One recorded step: W_t, then z, y, e, fp of every layer and the step's
+ * target (n_L: the one-hot label or regression target the loss compared
+ * y_L with). Views into a segment buffer of K records of rec_size = nW +
+ * 4 nN + n_L doubles. */
 typedef struct mp_r_rev_rec {
-    double *W, *z, *y, *e, *fp;
+    double *W, *z, *y, *e, *fp, *target;
 } mp_r_rev_rec;
 
 /* Record i of the segment at base. */
 mp_r_rev_rec mp_r_rec_at(const mp_r_rev_ctx *c, double *base, size_t i);
-/* z, y, e, fp of every layer of c->net into r (W_t is saved before the
- * step by the driver). */
+/* z, y, e, fp of every layer of c->net and its target into r (W_t is
+ * saved before the step by the driver). */
 void mp_r_rec_save(const mp_r_rev_ctx *c, mp_r_rev_rec r);
 
 /* The adjoint of step r: gW (= dL/dW_{t+1}) -> gWin (= dL/dW_t, overwritten);
@@ -47,8 +50,10 @@ int mp_r_rev_step(mp_r_rev_ctx *c, mp_r_rev_rec r, const double *gW, double *gWi
                   double *ge, double *gtmp, double *tmp, double **gp,
                   mp_error *err);
 
-/* Query loss (mean cross-entropy) and accuracy at c->net's current W; with
- * gW != NULL also gW += dL/dW (gy, gz: most doubles of scratch). */
+/* Query loss (the mean of mp_r_loss: cross-entropy, or 0.5 sum (y - t)^2
+ * against labels or regression targets) and accuracy (NaN for targets) at
+ * c->net's current W; with gW != NULL also gW += dL/dW (gy, gz: most
+ * doubles of scratch). */
 double mp_r_rev_query(mp_r_rev_ctx *c, double *acc, double *gW, double *gy, double *gz);
 
 #endif

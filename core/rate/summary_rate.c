@@ -1,8 +1,9 @@
 /* summary.json of a rate run: samples (those reached, when it failed), the
- * final held-out accuracy and loss (the last accuracy recorder's
- * test_samples, else up to 1000 test samples), wall seconds, and per plastic
- * projection its rule and weight statistics. */
+ * final held-out accuracy (null for regression targets) and loss (the last
+ * accuracy recorder's test_samples, else up to 1000 test samples), wall
+ * seconds, and per plastic projection its rule and weight statistics. */
 #include <float.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include <jansson.h>
@@ -31,7 +32,8 @@ void mp_r_summary_fields(mp_r_net *net, json_t *root, double wall_seconds)
         double acc, loss;
         mp_r_evaluate(net, n, &acc, &loss);
         json_object_set_new(root, "test_samples", json_integer((json_int_t)n));
-        json_object_set_new(root, "test_accuracy", json_real(acc));
+        /* null for regression targets (no classes; JSON has no NaN) */
+        json_object_set_new(root, "test_accuracy", isnan(acc) ? json_null() : json_real(acc));
         json_object_set_new(root, "test_loss", json_real(loss));
     }
     json_object_set_new(root, "wall_seconds", json_real(wall_seconds));

@@ -1,5 +1,6 @@
 /* The online loop: one sample per step (docs/rate-networks.md "Step order"):
- * pick the sample -> forward -> e_L, errors upstream (and e^BP when
+ * pick the sample -> forward -> its target (label or regression target),
+ * e_L, errors upstream (and e^BP when
  * training.bp_reference) -> every rule's step from these pre-update
  * quantities -> guard -> recorders. Samples beyond the training set cycle
  * through fresh permutations (shuffled) or the set order (sequential). */
@@ -26,7 +27,7 @@ static void next_pass(mp_r_net *net, size_t n)
 int mp_r_train(mp_r_net *net, size_t n, mp_progress_fn progress, void *user,
                mp_error *err)
 {
-    const mp_dataset *d = net->m->data.train;
+    const mp_dataset *d = net->train;
     const mp_m_training *tr = &net->m->training;
     const size_t end = net->seen + n, every = n / 100 ? n / 100 : 1;
     double t0 = mp_u_wall_seconds();
@@ -39,10 +40,10 @@ int mp_r_train(mp_r_net *net, size_t n, mp_progress_fn progress, void *user,
         if (pos == 0)
             next_pass(net, d->n);
         size_t idx = net->perm[pos];
-        int32_t label = d->label ? d->label[idx] : -1;
         mp_r_forward(net, d->x + idx * d->dim);
         if (tr->loss != MP_LOSS_NONE) {
-            mp_r_output_error(net, label);
+            mp_r_target_sample(net, d, idx, d->label ? d->label[idx] : -1);
+            mp_r_output_error(net);
             mp_r_backward(net);
             if (tr->bp_reference)
                 mp_r_backward_bp(net);

@@ -59,3 +59,5 @@ void mp_u_free(void *ptr)
     if (ptr)
         g_free(ptr);
 }
+
+void mp_free(void *ptr) { mp_u_free(ptr); }

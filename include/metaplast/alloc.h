@@ -44,6 +44,11 @@ typedef void (*mp_free_fn)(void *ptr);
 MP_API void mp_set_alloc_funcs(mp_malloc_fn malloc_fn, mp_realloc_fn realloc_fn,
                                mp_free_fn free_fn);
 
+/* Frees a block the library handed to the caller (a string such as
+ * mp_meta_eval_json's text or mp_meta_resume_experiment's path) with the
+ * library's free function. NULL: nothing. */
+MP_API void mp_free(void *ptr);
+
 /* The functions in use (any pointer may be NULL to skip it). */
 MP_API void mp_get_alloc_funcs(mp_malloc_fn *malloc_fn, mp_realloc_fn *realloc_fn,
                                mp_free_fn *free_fn);

@@ -31,6 +31,33 @@ MP_API int mp_net_new(const mp_model *m, uint64_t seed, mp_net **out, mp_error *
 
 MP_API void mp_net_free(mp_net *net);
 
+/* Puts a built net back into the initial state of mp_net_new(m, seed),
+ * bit for bit: states, connectivity, weights (rate: W and the feedback B),
+ * traces, stimuli, rule states and streams, time (rate: samples seen and
+ * the data order) drawn anew from `seed`, with the values given by
+ * mp_net_set since. A reset reuses the net's arrays where their sizes do
+ * not change (docs/kernel.md "Reset"). Refused with MP_EINVAL while
+ * recorders are open (close them first: a reset run would write into the
+ * same files); after a failed reset the net must be reset again (or
+ * freed) before mp_net_run.
+ * errors: MP_EINVAL, MP_ENOMEM, MP_EPLUGIN (a rule's reset hook) */
+MP_API int mp_net_reset(mp_net *net, uint64_t seed, mp_error *err);
+
+/* Sets a numeric quantity of a built net, named by the path syntax of
+ * --set (docs/cli.md): today a rule parameter,
+ *   "projections[NAME].plasticity.params.PARAM" (or projections[INDEX]),
+ * one value (n = 1), checked against the rule's bounds (nothing changes
+ * when it is outside them). The value takes effect at the next
+ * mp_net_reset, which must come before the next mp_net_run (MP_EINVAL
+ * otherwise): a new trace time constant rebinds the traces there.
+ * Arrays will take n values in this order: a projection's initial weights
+ * and feedback weights row-major, rows = postsynaptic neurons (rate: W0 is
+ * n_post x n_pre, B as the feedback mode's matrix); per-synapse parameter
+ * arrays in synapse order (the weights recorder's "synapse" index).
+ * errors: MP_EINVAL (path, count, bounds), MP_ENOMEM */
+MP_API int mp_net_set(mp_net *net, const char *path, const double *values, size_t n,
+                      mp_error *err);
+
 /* Opens the model's recorders with their files inside directory `outdir`
  * (created if missing). Without this call a net records nothing. A file
  * that is a symbolic link, or lies under one inside outdir, is refused

@@ -71,6 +71,8 @@ set(ONE_LINE "cc -std=c11 -O2 -fPIC -fvisibility=hidden $(pkg-config --cflags me
 documented(docs/writing-a-rule.md "    ${ONE_LINE}\n")
 set(COPY_LINE "cp my_rule.so \"$(pkg-config --variable=plugindir metaplast)\"")
 documented(docs/writing-a-rule.md "    ${COPY_LINE}\n")
+set(GRADCHECK_LINE "metaplast plugins --gradcheck ./my_rate_rule.so")
+documented(docs/writing-a-rule.md "    ${GRADCHECK_LINE}\n")
 set(RUN_SET "projections[inh].plasticity.params.eta=0.002")
 documented(docs/writing-a-rule.md
            "    metaplast run model.json --out out/ --set '${RUN_SET}'\n")
@@ -121,7 +123,7 @@ function(use_install prefix tag)
   endif()
 
   # 3. the documented builds
-  foreach(f my_rule.c Makefile model.json)
+  foreach(f my_rule.c my_rate_rule.c Makefile model.json)
     file(COPY ${SOURCE_DIR}/${f} DESTINATION ${work}/make)
   endforeach()
   file(COPY ${SOURCE_DIR}/my_rule.c DESTINATION ${work}/one_line)
@@ -132,9 +134,18 @@ function(use_install prefix tag)
       message(FATAL_ERROR "${tag}: the build in ${work}/${d} made no my_rule.so")
     endif()
   endforeach()
+  if(NOT EXISTS ${work}/make/my_rate_rule.so)
+    message(FATAL_ERROR "${tag}: make made no my_rate_rule.so")
+  endif()
 
   # 4. the installed CLI, the commands of docs/writing-a-rule.md §3
   set(cli ${prefix}/bin/metaplast)
+  # the rate tutorial rule's step_vjp against finite differences (§5),
+  # its per-synapse learning rate included
+  step("${tag}: ${GRADCHECK_LINE}" ${work}/make ${SH} -c "${prefix}/bin/${GRADCHECK_LINE}")
+  foreach(want "p.eta[synapse]" "p.lambda" "passed: my_rate_rule")
+    must_contain("${GRADCHECK_LINE}" "${STEP_OUT}" "${want}")
+  endforeach()
   step("${tag}: metaplast check" ${work}/make ${cli} check model.json)
   step("${tag}: metaplast run" ${work}/make ${cli} run model.json --out out/
        --set ${RUN_SET} --quiet)

@@ -21,8 +21,9 @@ static size_t counting_state_size(const double *p, uint32_t n_pre, uint32_t n_po
     return N_STATE;
 }
 
-static int counting_reset(const mp_rule_io *io)
+static int counting_reset(const mp_spike_io *spike, const mp_rate_io *rate)
 {
+    const mp_rule_ctx *io = mp_rule_reset_ctx(spike, rate);
     if (io->p[2] != 0.0) {
         io->api->error(io->host, "asked to fail (fail = %g)", io->p[2]);
         return MP_RULE_BUG;
@@ -32,7 +33,7 @@ static int counting_reset(const mp_rule_io *io)
     return MP_RULE_OK;
 }
 
-static int count(const mp_rule_io *io)
+static int count(const mp_rule_ctx *io)
 {
     if (io->state[S_HOOKS] == 0.0)
         io->state[S_RESETS_AT_FIRST] = io->state[S_RESETS];
@@ -40,15 +41,24 @@ static int count(const mp_rule_io *io)
     return MP_RULE_OK;
 }
 
-static int counting_spike(const mp_rule_io *io, const uint32_t *idx, size_t n)
+static int counting_spike(const mp_spike_io *io, const uint32_t *idx, size_t n)
 {
     (void)idx, (void)n;
-    return count(io);
+    return count(&io->c);
+}
+
+static int counting_step(const mp_rate_io *io)
+{
+    return count(&io->c);
 }
 
 static const mp_rule_desc desc = {
-    MP_RULE_HEADER, "counting", "1.0", "test fixture: counts resets and hook calls",
-    MP_RULE_SPIKING | MP_RULE_RATE, params, 3, counting_state_size, counting_reset,
-    counting_spike, counting_spike, NULL, count};
+    MP_RULE_HEADER,
+    .name = "counting", .version = "1.0",
+    .summary = "test fixture: counts resets and hook calls",
+    .kind = MP_RULE_SPIKING | MP_RULE_RATE, .params = params, .n_params = 3,
+    .state_size = counting_state_size, .reset = counting_reset,
+    .on_pre = counting_spike, .on_post = counting_spike, .step = counting_step,
+};
 
 MP_RULE_DEFINE(counting, desc)

@@ -10,6 +10,10 @@ static size_t huge(const double *p, uint32_t n_pre, uint32_t n_post)
     return (size_t)1 << 60;
 }
 static const mp_param_desc params[] = {FX_PARAM_ETA};
-static const mp_rule_desc desc = {MP_RULE_HEADER, "huge_state", "0.1", "asks for 2^60 doubles",
-    MP_RULE_SPIKING, params, 1, huge, NULL, fx_hook, NULL};
+static const mp_rule_desc desc = {
+    MP_RULE_HEADER,
+    .name = "huge_state", .version = "0.1", .summary = "asks for 2^60 doubles",
+    .kind = MP_RULE_SPIKING, .params = params, .n_params = 1,
+    .state_size = huge, .on_pre = fx_hook,
+};
 MP_RULE_DEFINE(huge_state, desc)

@@ -1,0 +1,64 @@
+/* The seam: the one interface between the meta-layer (core/meta/) and any
+ * network (docs/meta.md "Evaluation flow"). An evaluation is
+ *     set meta-parameters -> reset(seed) -> run the inner loop -> read the
+ *     loss (and, where exact, its gradient)
+ * on a net the meta-layer keeps (one per worker thread) and reuses; it
+ * never sees a backend's layout and never rebuilds the net. A backend
+ * (the spiking kernel, the rate kernel, a future float32, GPU or remote
+ * one) implements exactly the operations of mp_n_ops (core/net/net_int.h)
+ * that these functions dispatch to; an operation a backend lacks answers
+ * MP_EINVAL naming the network kind.
+ *
+ * An episode (rate/episode_int.h, mp_r_episode) describes data only: the
+ * data set, the train and query samples and their labels, a seed.
+ */
+#ifndef MP_NET_SEAM_H
+#define MP_NET_SEAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "metaplast/error.h"
+#include "metaplast/net.h"
+
+struct mp_dataset;
+struct mp_r_episode;
+
+/* Meta-parameters: projection j's rule parameters (all of them, in the
+ * descriptor's order), checked against the rule's bounds. In force from the
+ * next mp_seam_reset, which must come before the inner loop.
+ * errors: MP_EINVAL (static projection, a value outside the bounds), MP_ENOMEM */
+int mp_seam_set_rule_params(mp_net *net, size_t j, const double *p, mp_error *err);
+
+/* The training data set of the evaluations that follow (rate nets; PCA
+ * tasks draw one per evaluation): train (same dimension and size as the
+ * model's) and its rotation (dim x dim, may be NULL), borrowed until the
+ * next call; NULL, NULL: the model's own. errors: MP_EINVAL */
+int mp_seam_set_data(mp_net *net, const struct mp_dataset *train,
+                     const double *rotation, mp_error *err);
+
+/* Back to the initial state of mp_net_new(model, seed) with the
+ * meta-parameters set since (= mp_net_reset). */
+int mp_seam_reset(mp_net *net, uint64_t seed, mp_error *err);
+
+/* Inner loops and their losses. The net must have been reset (for an
+ * episode: with ep->init_seed). A blow-up returns MP_EUNSTABLE.
+ *   spiking: mp_net_run and mp_net_spike_count (include/metaplast/net.h);
+ *   episode: online training on ep's train samples, then the query set:
+ *     *loss, *accuracy and the alignment angles (rate/episode_int.h,
+ *     mp_r_episode_run);
+ *   episode_grad: the same loss with its exact gradient with respect to
+ *     the rules' coefficients params[j] (mp_r_episode_grad; params[j]
+ *     replace the net's values for this call);
+ *   pc_distance: n_samples of training (mp_net_run's order) on the data
+ *     set, then the PC distance of projection proj (mp_r_pc_distance). */
+int mp_seam_episode(mp_net *net, const struct mp_r_episode *ep, double *loss,
+                    double *accuracy, double *align, size_t max_align,
+                    size_t *n_align, mp_error *err);
+int mp_seam_episode_grad(mp_net *net, const double *const *params,
+                         const struct mp_r_episode *ep, double *loss,
+                         double *accuracy, double **grad, mp_error *err);
+int mp_seam_pc_distance(mp_net *net, size_t n_samples, size_t proj, double *dist,
+                        mp_error *err);
+
+#endif
