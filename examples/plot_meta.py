@@ -26,6 +26,7 @@ curve (loss, accuracy, angles), as the papers' plots do.
 Needs numpy and matplotlib only.
 """
 import argparse
+import os
 import json
 import math
 
@@ -76,7 +77,11 @@ def main():
     ap.add_argument("--group-angle", action="append", default=[])
     a = ap.parse_args()
     runs = [read(p) for p in a.logs]
-    labels = a.labels.split(",") if a.labels else [p.split("/")[-2] for p in a.logs]
+    # default labels: the run's directory (out/fa/log.jsonl -> fa), or the
+    # file's name when the logs lie in the current directory
+    labels = a.labels.split(",") if a.labels else [
+        os.path.basename(os.path.dirname(os.path.abspath(p))) if os.path.basename(p) == "log.jsonl"
+        else os.path.splitext(os.path.basename(p))[0] for p in a.logs]
     panels = ["loss"]
     if any("accuracy" in r[0] for r in runs):
         panels.append("accuracy")
