@@ -45,10 +45,12 @@ static int feedback(mp_m_ctx *c, const json_t *proj, mp_m_projection *p)
 {
     static const char *const modes[] = {"symmetric", "fixed_random", "direct",
                                         "none", NULL};
-    static const char *const keys[] = {"mode", "weight", NULL};
+    static const char *const keys[] = {"mode", "weight", "gain", NULL};
+    static const double one = 1.0;
     json_t *v = json_object_get(proj, "feedback");
     int mode = MP_FB_SYMMETRIC, rc = MP_OK;
     p->feedback_weight = (mp_m_init){.kind = MP_INIT_XAVIER_UNIFORM, .a = 1.0};
+    p->feedback_gain = 1.0;
     if (p->lateral) {
         p->feedback = MP_FB_NONE;
         return v ? mp_m_fail_key(c, "feedback", MP_EINVAL,
@@ -74,6 +76,11 @@ static int feedback(mp_m_ctx *c, const json_t *proj, mp_m_projection *p)
                                "own weights");
         if (rc == MP_OK)
             rc = rate_init(c, v, "weight", &p->feedback_weight);
+        if (rc == MP_OK && json_object_get(v, "gain") && mode == MP_FB_NONE)
+            rc = mp_m_fail_key(c, "gain", MP_EINVAL,
+                               "feedback \"none\" carries no errors to scale");
+        if (rc == MP_OK)
+            rc = mp_m_num(c, v, "gain", &one, MP_M_ANY, NULL, &p->feedback_gain);
         mp_m_pop(c, old);
     }
     p->feedback = (mp_m_feedback)mode;
@@ -85,7 +92,7 @@ int mp_m_rate_projection(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v)
     static const char *const keys[] = {"name",     "source", "target",
                                        "connectivity", "weight", "feedback",
                                        "lateral",  "weight_guard", "plasticity",
-                                       NULL};
+                                       "bias",     NULL};
     static const char *const conn_keys[] = {"rule", NULL};
     static const char *const conns[] = {"all_to_all", NULL};
     static const char *const laterals[] = {"hierarchical", NULL};
@@ -145,6 +152,14 @@ int mp_m_rate_projection(mp_m_ctx *c, mp_model *m, size_t i, const json_t *v)
     }
     if (rc == MP_OK)
         rc = feedback(c, v, p);
+    if (rc == MP_OK && json_object_get(v, "bias")) {
+        rc = p->lateral ? mp_m_fail_key(c, "bias", MP_EINVAL,
+                                        "a lateral projection has no bias; give it to "
+                                        "the feedforward projection into '%s'",
+                                        m->populations[p->target].name)
+                        : mp_m_init_get(c, v, "bias", 0.0, (size_t)-1, 0, &p->bias);
+        p->has_bias = 1;
+    }
     if (rc == MP_OK)
         rc = mp_m_weight_guard(c, v, p);
     if (rc == MP_OK)

@@ -180,6 +180,9 @@ typedef struct mp_m_projection {
     /* rate networks */
     mp_m_feedback feedback;    /* how errors reach the source population */
     mp_m_init feedback_weight; /* B's initializer (fixed_random, direct) */
+    double feedback_gain;      /* g: e_pre = g (M^T e) . f' (default 1) */
+    int has_bias;              /* z = W y + b (default: no b) */
+    mp_m_init bias;            /* b's initializer (n_post values) */
     int lateral;               /* hierarchical lateral (source == target) */
 } mp_m_projection;
 

@@ -19,6 +19,7 @@
 struct json_t;
 struct mp_dataset;
 struct mp_r_episode;
+struct mp_seam_array_grads;
 
 typedef struct mp_n_ops {
     const char *kind; /* "spiking", "rate": for messages */
@@ -46,10 +47,14 @@ typedef struct mp_n_ops {
                    double *accuracy, double *align, size_t max_align, size_t *n_align,
                    mp_error *err);
     int (*episode_grad)(void *impl, const double *const *params,
+                        const struct mp_seam_array_grads *ag,
                         const struct mp_r_episode *ep, double *loss, double *accuracy,
                         double **grad, mp_error *err);
     int (*pc_distance)(void *impl, size_t n_samples, size_t proj, double *dist,
                        mp_error *err);
+    /* array meta-parameters (mp_seam_set_array; what: enum mp_seam_array) */
+    int (*set_array)(void *impl, int what, size_t j, uint32_t k, const double *v,
+                     size_t n, mp_error *err);
 } mp_n_ops;
 
 extern const mp_n_ops mp_k_ops; /* core/kernel/ops.c */

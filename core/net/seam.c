@@ -17,6 +17,27 @@ int mp_seam_set_rule_params(mp_net *net, size_t j, const double *p, mp_error *er
     return rc;
 }
 
+int mp_seam_set_array(mp_net *net, enum mp_seam_array what, size_t j, uint32_t k,
+                      const double *v, size_t n, mp_error *err)
+{
+    if (!net->ops->set_array)
+        return lacks(net, "array meta-parameters", err);
+    int rc = net->ops->set_array(net->impl, (int)what, j, k, v, n, err);
+    if (rc == MP_OK)
+        net->pending = 1;
+    return rc;
+}
+
+int mp_seam_episode_grad_arrays(mp_net *net, const double *const *params,
+                                const mp_seam_array_grads *ag,
+                                const struct mp_r_episode *ep, double *loss,
+                                double *accuracy, double **grad, mp_error *err)
+{
+    if (!net->ops->episode_grad)
+        return lacks(net, "an exact gradient", err);
+    return net->ops->episode_grad(net->impl, params, ag, ep, loss, accuracy, grad, err);
+}
+
 int mp_seam_set_data(mp_net *net, const struct mp_dataset *train,
                      const double *rotation, mp_error *err)
 {
@@ -57,7 +78,7 @@ int mp_seam_episode_grad(mp_net *net, const double *const *params,
 {
     if (!net->ops->episode_grad)
         return lacks(net, "an exact gradient", err);
-    return net->ops->episode_grad(net->impl, params, ep, loss, accuracy, grad, err);
+    return net->ops->episode_grad(net->impl, params, NULL, ep, loss, accuracy, grad, err);
 }
 
 int mp_seam_pc_distance(mp_net *net, size_t n_samples, size_t proj, double *dist,

@@ -30,6 +30,36 @@ struct mp_r_episode;
  * errors: MP_EINVAL (static projection, a value outside the bounds), MP_ENOMEM */
 int mp_seam_set_rule_params(mp_net *net, size_t j, const double *p, mp_error *err);
 
+/* Array meta-parameters of projection j (rate nets), in force from the next
+ * mp_seam_reset, which then uses them instead of drawing:
+ *   MP_SEAM_W0     its initial weights W_0, n_post x n_pre row-major;
+ *   MP_SEAM_B      its feedback weights B (fixed_random: n_post x n_pre;
+ *                  direct: n_L x n_pre);
+ *   MP_SEAM_PARAM  parameter k of its rule (MP_PARAM_PER_SYNAPSE), one
+ *                  value per synapse, n_post x n_pre (a per-neuron array is
+ *                  expanded by the caller), checked against the bounds;
+ *   MP_SEAM_GAIN   its feedback gain (n = 1; e_pre = gain (M^T e) . f'),
+ *                  in force at once and kept by resets;
+ *   MP_SEAM_BIAS   its bias b (n_post; z = W y + b), also on a projection
+ *                  whose model has none.
+ * v is copied; v NULL goes back to the draw (the scalar).
+ * errors: MP_EINVAL (a spiking net, j, k, n, no feedback weights), MP_ENOMEM */
+enum mp_seam_array { MP_SEAM_W0, MP_SEAM_B, MP_SEAM_PARAM, MP_SEAM_GAIN, MP_SEAM_BIAS };
+int mp_seam_set_array(mp_net *net, enum mp_seam_array what, size_t j, uint32_t k,
+                      const double *v, size_t n, mp_error *err);
+
+/* Where mp_seam_episode_grad_arrays writes the gradients with respect to
+ * the arrays set (entries NULL: not wanted): gW0[j] (n_post x n_pre), gB[j]
+ * (B's shape), g_syn[j][k] (per-synapse parameter k; only where one is
+ * set). */
+typedef struct mp_seam_array_grads {
+    double *const *gW0;
+    double *const *gB;
+    double *const *const *g_syn;
+    double *g_gain; /* n_projections: d loss / d feedback gain */
+    double *const *g_bias; /* g_bias[j]: d loss / d b_j (n_post) */
+} mp_seam_array_grads;
+
 /* The training data set of the evaluations that follow (rate nets; PCA
  * tasks draw one per evaluation): train (same dimension and size as the
  * model's) and its rotation (dim x dim, may be NULL), borrowed until the
@@ -58,6 +88,12 @@ int mp_seam_episode(mp_net *net, const struct mp_r_episode *ep, double *loss,
 int mp_seam_episode_grad(mp_net *net, const double *const *params,
                          const struct mp_r_episode *ep, double *loss,
                          double *accuracy, double **grad, mp_error *err);
+/* mp_seam_episode_grad that also uses the net's arrays (mp_seam_set_array)
+ * and writes their gradients into ag (may be NULL). */
+int mp_seam_episode_grad_arrays(mp_net *net, const double *const *params,
+                                const mp_seam_array_grads *ag,
+                                const struct mp_r_episode *ep, double *loss,
+                                double *accuracy, double **grad, mp_error *err);
 int mp_seam_pc_distance(mp_net *net, size_t n_samples, size_t proj, double *dist,
                         mp_error *err);
 

@@ -160,6 +160,106 @@ static void load_w(mp_r_rev_ctx *c, const double *src)
                (c->woff[j + 1] - c->woff[j]) * sizeof(double));
 }
 
+/* ---- array meta-parameters (mp_r_grad_arrays) ------------------------------- */
+
+/* W_0 and B from the caller instead of the draws; gB zeroed (it is
+ * accumulated by the reverse steps). */
+static int set_arrays(mp_r_rev_ctx *c, mp_error *err)
+{
+    const mp_r_grad_arrays *a = c->arr;
+    for (size_t j = 0; a && j < c->nP; j++) {
+        mp_r_proj *p = &c->net->P[j];
+        const size_t nw = (size_t)p->n_post * p->n_pre, nb = (size_t)p->b_rows * p->n_pre;
+        if (a->W0 && a->W0[j])
+            memcpy(p->W, a->W0[j], nw * sizeof(double));
+        if (p->B && a->B && a->B[j])
+            memcpy(p->B, a->B[j], nb * sizeof(double));
+        if (a->gB && a->gB[j])
+            memset(a->gB[j], 0, (p->B ? nb : 0) * sizeof(double));
+        if (a->gain)
+            p->gain = a->gain[j];
+        if (a->bias && a->bias[j]) {
+            int rc = mp_r_net_set_array(c->net, MP_R_ARR_BIAS, j, 0, a->bias[j], p->n_post,
+                                        err);
+            if (rc != MP_OK)
+                return rc;
+            memcpy(p->b, a->bias[j], p->n_post * sizeof(double));
+        }
+        if (a->g_bias && a->g_bias[j])
+            memset(a->g_bias[j], 0, p->n_post * sizeof(double));
+        if (a->g_gain)
+            a->g_gain[j] = 0.0;
+    }
+    return MP_OK;
+}
+
+/* Projection j's per-synapse parameter arrays into its rule instance (after
+ * its scalars, before its reset). */
+static int set_rule_arrays(mp_r_rev_ctx *c, size_t j, mp_error *err)
+{
+    const mp_r_grad_arrays *a = c->arr;
+    if (!a || !a->p_syn || !a->p_syn[j])
+        return MP_OK;
+    mp_r_proj *p = &c->net->P[j];
+    for (uint32_t k = 0; k < p->desc->n_params; k++) {
+        if (!a->p_syn[j][k])
+            continue;
+        const size_t n = (size_t)p->n_post * p->n_pre;
+        int rc = mp_p_rule_set_param_array(p->rule, k, a->p_syn[j][k], n, err);
+        if (rc != MP_OK)
+            return rc;
+        c->bytes += 2 * n * sizeof(double); /* the array and its gradient */
+    }
+    return MP_OK;
+}
+
+static int not_finite(const char *what, const mp_m_projection *pj, size_t i, double g,
+                      mp_error *err)
+{
+    return mp_u_err(err, MP_EUNSTABLE, NULL, 0, 0, NULL,
+                    "meta-gradients: d loss / d %s[%zu] of projection '%s' is %g",
+                    what, i, pj->name, g);
+}
+
+/* gW0 = the adjoint of W at step 0 (gW after the last reverse step); the
+ * per-synapse gradients from the rule instances; every one checked finite. */
+static int get_array_grads(mp_r_rev_ctx *c, const double *gW, mp_error *err)
+{
+    const mp_r_grad_arrays *a = c->arr;
+    for (size_t j = 0; a && j < c->nP; j++) {
+        const mp_r_proj *p = &c->net->P[j];
+        const size_t o = c->woff[j], n = c->woff[j + 1] - o;
+        if (a->gW0 && a->gW0[j])
+            for (size_t i = 0; i < n; i++) {
+                if (!isfinite(gW[o + i]))
+                    return not_finite("W0", p->m, i, gW[o + i], err);
+                a->gW0[j][i] = gW[o + i];
+            }
+        for (size_t i = 0; a->g_bias && a->g_bias[j] && i < p->n_post; i++)
+            if (!isfinite(a->g_bias[j][i]))
+                return not_finite("bias", p->m, i, a->g_bias[j][i], err);
+        if (a->g_gain && !isfinite(a->g_gain[j]))
+            return not_finite("gain", p->m, 0, a->g_gain[j], err);
+        if (a->gB && a->gB[j] && p->B)
+            for (size_t i = 0; i < (size_t)p->b_rows * p->n_pre; i++)
+                if (!isfinite(a->gB[j][i]))
+                    return not_finite("B", p->m, i, a->gB[j][i], err);
+        if (!a->g_syn || !a->g_syn[j] || !p->rule)
+            continue;
+        for (uint32_t k = 0; k < p->desc->n_params; k++) {
+            if (!a->g_syn[j][k] || !p->rule->g_syn[k])
+                continue;
+            for (size_t i = 0; i < n; i++) {
+                const double g = p->rule->g_syn[k][i];
+                if (!isfinite(g))
+                    return not_finite(p->desc->params[k].name, p->m, i, g, err);
+                a->g_syn[j][k][i] = g;
+            }
+        }
+    }
+    return MP_OK;
+}
+
 /* ---- the episode ------------------------------------------------------------ */
 
 static size_t isqrt_up(size_t t)
@@ -192,6 +292,11 @@ static int run(mp_r_rev_ctx *c, const double *const *params, double *loss,
     if (rc != MP_OK)
         return rc;
     mp_r_net *net = c->net;
+    const mp_r_grad_arrays *arr = c->arr;
+    const int want =
+        grad || (arr && (arr->gW0 || arr->gB || arr->g_syn || arr->g_gain || arr->g_bias));
+    if ((rc = set_arrays(c, err)) != MP_OK)
+        return rc;
     size_t most = 1;
     for (size_t k = 0; k < c->nL; k++) {
         c->noff[k + 1] = c->noff[k] + net->L[k].n;
@@ -206,6 +311,7 @@ static int run(mp_r_rev_ctx *c, const double *const *params, double *loss,
         /* the episode's parameters into the rule instance, which then
          * starts afresh with them, as a net built with them would */
         if ((rc = mp_p_rule_set_params(p->rule, c->par[j], err)) != MP_OK ||
+            (rc = set_rule_arrays(c, j, err)) != MP_OK ||
             (rc = mp_p_rule_reset(p->rule, mp_u_stream_seed(net->seed, MP_STREAM_RULE, j),
                                   err)) != MP_OK)
             return rc;
@@ -229,20 +335,20 @@ static int run(mp_r_rev_ctx *c, const double *const *params, double *loss,
         mp_u_size_add(mp_u_size_mul(nck, c->nW),
                       2 * c->nW + 2 * c->nN + 3 * most),
         mp_u_size_mul(K, c->rec_size));
-    if (grad && (rc = mp_u_mem_check(err, mp_u_size_mul(need, sizeof(double)), m->file, NULL,
+    if (want && (rc = mp_u_mem_check(err, mp_u_size_mul(need, sizeof(double)), m->file, NULL,
                                      "its checkpoints and reverse pass",
                                      "meta-gradients of an episode of %zu samples "
                                      "(%zu checkpoints of %zu weights)",
                                      T, nck, c->nW)) != MP_OK)
         return rc;
     double *ck = NULL;
-    if (grad) {
+    if (want) {
         ck = e_alloc(c, nck * c->nW);
         if (!ck)
             return nomem(err);
     }
     for (size_t t = 0; t < T; t++) {
-        if (grad && t % K == 0)
+        if (want && t % K == 0)
             save_w(c, ck + (t / K) * c->nW);
         rc = fwd_step(c, t, err);
         if (rc != MP_OK)
@@ -250,7 +356,7 @@ static int run(mp_r_rev_ctx *c, const double *const *params, double *loss,
     }
     double *gW = NULL, *gWin = NULL, *gy = NULL, *ge = NULL, *gtmp = NULL,
            *tmp = NULL, *seg = NULL, **gp = NULL;
-    if (grad) {
+    if (want) {
         gW = e_alloc(c, c->nW);
         gWin = e_alloc(c, c->nW);
         gy = e_alloc(c, c->nN);
@@ -271,7 +377,7 @@ static int run(mp_r_rev_ctx *c, const double *const *params, double *loss,
     if (rc == MP_OK && !isfinite(l))
         rc = mp_u_err(err, MP_EUNSTABLE, NULL, 0, 0, NULL,
                       "meta-gradients: the query loss is %g", l);
-    for (size_t s = nck; grad && rc == MP_OK && s-- > 0;) {
+    for (size_t s = nck; want && rc == MP_OK && s-- > 0;) {
         const size_t t0 = s * K, t1 = t0 + K < T ? t0 + K : T;
         load_w(c, ck + s * c->nW);
         for (size_t t = t0; t < t1 && rc == MP_OK; t++) {
@@ -306,6 +412,8 @@ static int run(mp_r_rev_ctx *c, const double *const *params, double *loss,
             }
         }
     }
+    if (want && rc == MP_OK)
+        rc = get_array_grads(c, gW, err);
     if (rc == MP_OK) {
         if (loss)
             *loss = l;
@@ -326,10 +434,10 @@ static int run(mp_r_rev_ctx *c, const double *const *params, double *loss,
     return rc;
 }
 
-int mp_r_episode_grad_ex(const mp_model *m, const double *const *params,
-                         const mp_r_episode *ep, double *loss, double *accuracy,
-                         double **grad, unsigned flags, mp_r_grad_stats *stats,
-                         mp_error *err)
+int mp_r_episode_grad_arr(const mp_model *m, const double *const *params,
+                          const mp_r_grad_arrays *arr, const mp_r_episode *ep,
+                          double *loss, double *accuracy, double **grad,
+                          unsigned flags, mp_r_grad_stats *stats, mp_error *err)
 {
     if (!m || !ep)
         return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
@@ -339,6 +447,7 @@ int mp_r_episode_grad_ex(const mp_model *m, const double *const *params,
     c.m = m;
     c.ep = ep;
     c.detach_sym = (flags & MP_R_DETACH_SYMMETRIC) != 0;
+    c.arr = arr;
     int rc = run(&c, params, loss, accuracy, grad, err);
     if (stats) {
         size_t T = ep->n_train ? ep->n_train : 1;
@@ -355,6 +464,15 @@ int mp_r_episode_grad_ex(const mp_model *m, const double *const *params,
     mp_u_free(c.woff);
     mp_u_free(c.noff);
     return rc;
+}
+
+int mp_r_episode_grad_ex(const mp_model *m, const double *const *params,
+                         const mp_r_episode *ep, double *loss, double *accuracy,
+                         double **grad, unsigned flags, mp_r_grad_stats *stats,
+                         mp_error *err)
+{
+    return mp_r_episode_grad_arr(m, params, NULL, ep, loss, accuracy, grad, flags,
+                                 stats, err);
 }
 
 int mp_r_episode_grad(const mp_model *m, const double *const *params,

@@ -112,6 +112,49 @@ typedef struct mp_r_grad_stats {
                                 (checkpoints, segment, adjoints, W, B) */
 } mp_r_grad_stats;
 
+/* Array meta-parameters of an episode and their exact gradients
+ * (mp_r_episode_grad_arr). Every pointer may be NULL, and so may every
+ * entry: NULL values are the model's own (drawn from the episode's
+ * init_seed), a NULL gradient is not wanted.
+ *   W0[j]     projection j's initial weights W_0 (n_post x n_pre,
+ *             row-major), instead of the drawn ones;
+ *   B[j]      its feedback weights (fixed_random: n_post x n_pre; direct:
+ *             n_L x n_pre), instead of the drawn ones;
+ *   p_syn[j]  NULL or p_syn[j][k]: one value per synapse (n_post x n_pre)
+ *             of parameter k (MP_PARAM_PER_SYNAPSE) of projection j's rule,
+ *             instead of its scalar (mp_p_rule_set_param_array; bounds
+ *             checked);
+ *   gW0[j]    d loss / d W_0 of projection j (the adjoint of W at step 0);
+ *   gB[j]     d loss / d B of projection j (zero where the feedback mode
+ *             does not read B);
+ *   g_syn[j][k]  d loss / d p_syn[j][k] (only where p_syn[j][k] is given;
+ *             the scalar's grad[j][k] is then 0);
+ *   gain      n_projections feedback gains (e_pre = gain (M^T e) . f'),
+ *             instead of the model's feedback.gain;
+ *   g_gain    n_projections: d loss / d gain of each projection;
+ *   bias[j]   its bias b (n_post; z = W y + b), instead of the model's
+ *             (a projection without one gets one);
+ *   g_bias[j] d loss / d b (n_post; 0 where b is neither given nor in the model).
+ * The caller sizes every array; the engine does not check lengths. */
+typedef struct mp_r_grad_arrays {
+    const double *const *W0;
+    const double *const *B;
+    const double *const *const *p_syn;
+    double *const *gW0;
+    double *const *gB;
+    double *const *const *g_syn;
+    const double *gain;
+    double *g_gain;
+    const double *const *bias;
+    double *const *g_bias;
+} mp_r_grad_arrays;
+
+/* mp_r_episode_grad_ex with arrays (may be NULL: mp_r_episode_grad_ex). */
+int mp_r_episode_grad_arr(const mp_model *m, const double *const *params,
+                          const mp_r_grad_arrays *arr, const mp_r_episode *ep,
+                          double *loss, double *accuracy, double **grad,
+                          unsigned flags, mp_r_grad_stats *stats, mp_error *err);
+
 /* mp_r_episode_grad with flags (mp_r_grad_flag bits) and stats (may be NULL). */
 int mp_r_episode_grad_ex(const mp_model *m, const double *const *params,
                          const mp_r_episode *ep, double *loss, double *accuracy,

@@ -90,6 +90,14 @@ static void times_fp(double *e, const double *g, const double *fp, uint32_t n)
         e[i] = g[i] * fp[i];
 }
 
+/* e = (gain g) . fp; gain 1 is exactly times_fp */
+static void gain_times_fp(double *e, double gain, const double *g, const double *fp,
+                          uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        e[i] = (gain * g[i]) * fp[i];
+}
+
 void mp_r_backward(mp_r_net *net)
 {
     derivs(net);
@@ -115,7 +123,7 @@ void mp_r_backward(mp_r_net *net)
             memset(net->tmp, 0, p->n_pre * sizeof(double));
             break;
         }
-        times_fp(pre->e, net->tmp, pre->fp, pre->n);
+        gain_times_fp(pre->e, p->gain, net->tmp, pre->fp, pre->n);
     }
 }
 

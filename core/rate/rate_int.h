@@ -81,7 +81,13 @@ typedef struct mp_r_proj {
     double *W;               /* n_post x n_pre */
     double *B;               /* fixed_random: n_post x n_pre; direct: n_L x
                                 n_pre; NULL otherwise */
+    double *W0_set, *B_set;  /* the seam's initial W and B (copies; NULL: drawn),
+                                used by every reset (mp_r_net_set_array) */
+    double *b;               /* bias, n_post: z = W y + b; NULL: none */
+    double *b_set;           /* the seam's bias (copy; NULL: the model's) */
     uint32_t b_rows;
+    double gain;             /* feedback gain (the model's feedback.gain, or the
+                                seam's: mp_r_net_set_array MP_R_ARR_GAIN) */
     const mp_rule_desc *desc; /* rule->desc; NULL: static */
     mp_p_rule *rule;          /* the rule instance; its io is bound to W and
                                  the layers' y and e */
@@ -129,6 +135,19 @@ int mp_r_net_reset(mp_r_net *net, uint64_t seed, mp_error *err);
  * in force at once; a reset should follow). MP_EINVAL for a static one. */
 const double *mp_r_net_rule_params(const mp_r_net *net, size_t j);
 int mp_r_net_set_rule_params(mp_r_net *net, size_t j, const double *p, mp_error *err);
+/* Array meta-parameters of projection j (core/net/seam.h,
+ * mp_seam_set_array): what = MP_R_ARR_W0 (n_post x n_pre initial weights),
+ * MP_R_ARR_B (its feedback weights, b_rows x n_pre) or MP_R_ARR_PARAM
+ * (parameter k of its rule per synapse, n_post x n_pre:
+ * mp_p_rule_set_param_array) or MP_R_ARR_GAIN (its feedback gain, n = 1,
+ * in force at once and kept by resets) or MP_R_ARR_BIAS (its bias, n_post;
+ * a projection without one gets one). Copied; v NULL: back to the draw (the
+ * scalar). W0 and B are in force from the next reset, which copies them
+ * instead of drawing. errors: MP_EINVAL (j, k, n or the projection's
+ * feedback mode naming what was expected), MP_ENOMEM */
+enum { MP_R_ARR_W0, MP_R_ARR_B, MP_R_ARR_PARAM, MP_R_ARR_GAIN, MP_R_ARR_BIAS };
+int mp_r_net_set_array(mp_r_net *net, int what, size_t j, uint32_t k, const double *v,
+                       size_t n, mp_error *err);
 
 /* forward.c: y of every layer for input x (dim values). */
 void mp_r_forward(mp_r_net *net, const double *x);

@@ -57,20 +57,33 @@ static size_t pos_of(const mp_model *m, size_t pi)
     return 0;
 }
 
-/* W (and B) of projection j from their streams, into the arrays it has. */
+/* W (and B) of projection j from their streams, into the arrays it has;
+ * the seam's W0 and B (mp_r_net_set_array) instead where given. */
 static int draw_proj(mp_r_net *net, size_t j)
 {
     const mp_m_projection *mj = &net->m->projections[j];
     mp_r_proj *p = &net->P[j];
-    if (mp_u_init_fill(p->W, p->n_post, p->n_pre, &mj->weight,
-                       mp_u_stream_seed(net->seed, MP_STREAM_WEIGHTS, j)) != MP_OK)
+    if (p->W0_set) {
+        memcpy(p->W, p->W0_set, (size_t)p->n_post * p->n_pre * sizeof(double));
+    } else {
+        if (mp_u_init_fill(p->W, p->n_post, p->n_pre, &mj->weight,
+                           mp_u_stream_seed(net->seed, MP_STREAM_WEIGHTS, j)) != MP_OK)
+            return MP_ENOMEM;
+        if (mj->lateral) /* strictly lower triangular */
+            for (uint32_t a = 0; a < p->n_post; a++)
+                for (uint32_t b = a; b < p->n_pre; b++)
+                    p->W[(size_t)a * p->n_pre + b] = 0.0;
+    }
+    if (p->b && p->b_set)
+        memcpy(p->b, p->b_set, p->n_post * sizeof(double));
+    else if (p->b && mp_u_init_fill(p->b, 1, p->n_post, &mj->bias,
+                                    mp_u_stream_seed(net->seed, MP_STREAM_BIAS, j)) != MP_OK)
         return MP_ENOMEM;
-    if (mj->lateral) /* strictly lower triangular */
-        for (uint32_t a = 0; a < p->n_post; a++)
-            for (uint32_t b = a; b < p->n_pre; b++)
-                p->W[(size_t)a * p->n_pre + b] = 0.0;
-    if (p->B && mp_u_init_fill(p->B, p->b_rows, p->n_pre, &mj->feedback_weight,
-                               mp_u_stream_seed(net->seed, MP_STREAM_FEEDBACK, j)) != MP_OK)
+    if (p->B && p->B_set)
+        memcpy(p->B, p->B_set, (size_t)p->b_rows * p->n_pre * sizeof(double));
+    else if (p->B && mp_u_init_fill(p->B, p->b_rows, p->n_pre, &mj->feedback_weight,
+                                    mp_u_stream_seed(net->seed, MP_STREAM_FEEDBACK, j)) !=
+                         MP_OK)
         return MP_ENOMEM;
     return MP_OK;
 }
@@ -85,6 +98,7 @@ static int init_proj(mp_r_net *net, size_t j, mp_error *err)
     p->post = pos_of(m, mj->target);
     p->n_pre = net->L[p->pre].n;
     p->n_post = net->L[p->post].n;
+    p->gain = mj->feedback_gain;
     p->W = mp_u_malloc((size_t)p->n_pre * p->n_post * sizeof(double));
     if (!p->W)
         return mp_u_mem_fail(err, (size_t)p->n_pre * p->n_post * sizeof(double), m->file,
@@ -96,6 +110,8 @@ static int init_proj(mp_r_net *net, size_t j, mp_error *err)
         if (!p->B)
             return nomem(err);
     }
+    if (mj->has_bias && !(p->b = mp_u_malloc(p->n_post * sizeof(double))))
+        return nomem(err);
     if (draw_proj(net, j) != MP_OK)
         return nomem(err);
     if (!mj->plasticity)
@@ -203,6 +219,72 @@ int mp_r_net_set_rule_params(mp_r_net *net, size_t j, const double *p, mp_error 
     return mp_p_rule_set_params(net->P[j].rule, p, err);
 }
 
+int mp_r_net_set_array(mp_r_net *net, int what, size_t j, uint32_t k, const double *v,
+                       size_t n, mp_error *err)
+{
+    if (j >= net->nP)
+        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL, "no projection %zu", j);
+    mp_r_proj *p = &net->P[j];
+    if (what == MP_R_ARR_PARAM) {
+        if (!p->rule)
+            return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                            "projection '%s' has no plasticity rule", p->m->name);
+        return mp_p_rule_set_param_array(p->rule, k, v, n, err);
+    }
+    if (what == MP_R_ARR_GAIN) {
+        if (n != 1)
+            return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                            "projection '%s': the feedback gain is one number, got %zu",
+                            p->m->name, n);
+        p->gain = v ? v[0] : p->m->feedback_gain;
+        return MP_OK;
+    }
+    if (what == MP_R_ARR_BIAS) {
+        if (v && n != p->n_post)
+            return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                            "projection '%s': bias needs %u values, got %zu", p->m->name,
+                            p->n_post, n);
+        if (!v) {
+            mp_u_free(p->b_set);
+            p->b_set = NULL;
+            if (!p->m->has_bias) {
+                mp_u_free(p->b);
+                p->b = NULL;
+            }
+            return MP_OK;
+        }
+        if (!p->b && !(p->b = mp_u_malloc((p->n_post ? p->n_post : 1) * sizeof(double))))
+            return nomem(err);
+        if (!p->b_set &&
+            !(p->b_set = mp_u_malloc((p->n_post ? p->n_post : 1) * sizeof(double))))
+            return nomem(err);
+        memcpy(p->b_set, v, n * sizeof(double));
+        return MP_OK;
+    }
+    if (what == MP_R_ARR_B && !p->B)
+        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                        "projection '%s' has no feedback weights (feedback is not "
+                        "fixed_random or direct)", p->m->name);
+    double **slot = what == MP_R_ARR_W0 ? &p->W0_set : &p->B_set;
+    const uint32_t rows = what == MP_R_ARR_W0 ? p->n_post : p->b_rows;
+    const size_t want = (size_t)rows * p->n_pre;
+    if (!v) {
+        mp_u_free(*slot);
+        *slot = NULL;
+        return MP_OK;
+    }
+    if (n != want)
+        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                        "projection '%s': %s needs %u x %u = %zu values, got %zu",
+                        p->m->name, what == MP_R_ARR_W0 ? "weights" : "feedback_weights",
+                        rows, p->n_pre, want, n);
+    if (!*slot && !(*slot = mp_u_malloc((want ? want : 1) * sizeof(double))))
+        return mp_u_mem_fail(err, want * sizeof(double), net->m->file, NULL,
+                             "an array meta-parameter", "projection '%s'", p->m->name);
+    memcpy(*slot, v, want * sizeof(double));
+    return MP_OK;
+}
+
 void mp_r_net_free(mp_r_net *net)
 {
     if (!net)
@@ -211,6 +293,10 @@ void mp_r_net_free(mp_r_net *net)
     for (size_t j = 0; j < net->nP && net->P; j++) {
         mp_u_free(net->P[j].W);
         mp_u_free(net->P[j].B);
+        mp_u_free(net->P[j].W0_set);
+        mp_u_free(net->P[j].B_set);
+        mp_u_free(net->P[j].b);
+        mp_u_free(net->P[j].b_set);
         mp_p_rule_free(net->P[j].rule);
     }
     mp_u_free(net->P);

@@ -85,6 +85,16 @@ static void act_vjp(const mp_m_population *a, const double *z, const double *y,
         gz[i] = gy[i] * mp_r_act_dz1(a->act, a->beta, z[i], y[i]);
 }
 
+/* d loss / d b_j += gz (z = W y + b): b is constant through the episode. */
+static void add_bias_grad(const mp_r_rev_ctx *c, size_t j, const double *gz, uint32_t n)
+{
+    if (!c->arr || !c->arr->g_bias || !c->arr->g_bias[j])
+        return;
+    double *gb = c->arr->g_bias[j];
+    for (uint32_t i = 0; i < n; i++)
+        gb[i] += gz[i];
+}
+
 int mp_r_rev_step(mp_r_rev_ctx *c, mp_r_rev_rec r, const double *gW,
                   double *gWin, double *gy, double *ge, double *gtmp,
                   double *tmp, double **gp, mp_error *err)
@@ -140,14 +150,22 @@ int mp_r_rev_step(mp_r_rev_ctx *c, mp_r_rev_rec r, const double *gW,
         const double *ek = r.e + c->noff[src];
         double *gek = ge + c->noff[src];
         const mp_m_population *a = pre == 0 ? net->L[1].m : net->L[pre].m;
+        /* e_pre = (gain M^T e) . fp (errors.c) */
+        const size_t jff = net->L[k].ff;
+        const double gain = p->gain;
+        double *g_gain = c->arr && c->arr->g_gain ? &c->arr->g_gain[jff] : NULL;
         for (size_t i = 0; i < n; i++)
-            gtmp[i] = ge[op + i] * r.fp[op + i];
+            gtmp[i] = (ge[op + i] * r.fp[op + i]) * gain;
         /* tmp2 = M g_t; tmp = M^T e (what the forward pass multiplied by
-         * fp; not needed for e_0, whose y_0 is the input) */
-        if (pre >= 1) {
+         * fp; not needed for e_0, whose y_0 is the input, unless the gain's
+         * gradient is wanted) */
+        if (pre >= 1 || g_gain) {
             mp_r_gemv_tn(M, ek, tmp, gtmp, tmp2, rows, (uint32_t)n);
-            for (size_t i = 0; i < n; i++)
-                gy[op + i] += ge[op + i] * tmp[i] * mp_r_fp_dy1(a->act, a->beta, r.y[op + i]);
+            for (size_t i = 0; pre >= 1 && i < n; i++)
+                gy[op + i] += ge[op + i] * (gain * tmp[i]) *
+                              mp_r_fp_dy1(a->act, a->beta, r.y[op + i]);
+            for (size_t i = 0; g_gain && i < n; i++)
+                *g_gain += ge[op + i] * tmp[i] * r.fp[op + i];
         } else {
             mp_r_gemv(M, gtmp, tmp2, rows, (uint32_t)n);
         }
@@ -155,6 +173,10 @@ int mp_r_rev_step(mp_r_rev_ctx *c, mp_r_rev_rec r, const double *gW,
             gek[q] += tmp2[q];
         if (fb == MP_FB_SYMMETRIC && !c->detach_sym)
             mp_r_ger(gWin + c->woff[net->L[k].ff], ek, gtmp, rows, (uint32_t)n);
+        /* e_pre = (B^T e) . fp: d/dB += e g_t^T, accumulated over the steps
+         * (B is constant through the episode) */
+        if (fb != MP_FB_SYMMETRIC && c->arr && c->arr->gB && c->arr->gB[net->L[k].ff])
+            mp_r_ger(c->arr->gB[net->L[k].ff], ek, gtmp, rows, (uint32_t)n);
     }
     output_error_vjp(c, net->L[L].m, r.y + c->noff[L], r.target, ge + c->noff[L],
                      gy + c->noff[L], net->L[L].n);
@@ -165,6 +187,7 @@ int mp_r_rev_step(mp_r_rev_ctx *c, mp_r_rev_rec r, const double *gW,
         const uint32_t m = l->n, n = net->P[ff].n_pre;
         double *gz = tmp;
         act_vjp(l->m, r.z + ok, r.y + ok, gy + ok, gz, m);
+        add_bias_grad(c, ff, gz, m);
         const double *W = r.W + c->woff[ff];
         double *gw = gWin + c->woff[ff];
         const double *x = r.y + op;
@@ -207,6 +230,7 @@ double mp_r_rev_query(mp_r_rev_ctx *c, double *acc, double *gW, double *gy,
             double *gw = gW + c->woff[l->ff];
             const double *x = net->L[k - 1].y;
             mp_r_ger(gw, gz, x, l->n, p->n_pre);
+            add_bias_grad(c, l->ff, gz, l->n);
             if (k == 1)
                 break;
             const mp_r_layer *pl = &net->L[k - 1];

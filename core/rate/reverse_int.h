@@ -26,6 +26,7 @@ typedef struct mp_r_rev_ctx {
     size_t most;              /* largest layer */
     size_t rec_size;          /* doubles of one step's record (mp_r_rev_rec) */
     int detach_sym;
+    const struct mp_r_grad_arrays *arr; /* array meta-parameters (may be NULL) */
     size_t bytes;             /* engine allocations (peak accounting) */
 } mp_r_rev_ctx;
 

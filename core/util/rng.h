@@ -27,7 +27,8 @@ enum {
     MP_STREAM_WEIGHTS = 4,
     MP_STREAM_RULE = 5,
     MP_STREAM_FEEDBACK = 6, /* rate networks: B of projection j */
-    MP_STREAM_DATA = 7      /* rate networks: data order, splits, Gaussian sets */
+    MP_STREAM_DATA = 7,     /* rate networks: data order, splits, Gaussian sets */
+    MP_STREAM_BIAS = 8      /* rate networks: the bias b of projection j */
 };
 
 /* The seed of stream (kind, index) of a run with seed `master`. */
