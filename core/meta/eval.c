@@ -97,7 +97,7 @@ static void write_params(const mp_experiment *x, slot *w, const double *theta)
     for (size_t f = 0; f < x->n_free; f++)
         for (size_t q = 0; q < x->free[f].n_proj; q++)
             w->par[x->free[f].proj[q]][x->free[f].param] =
-                mp_x_free_value(&x->free[f], theta[f]);
+                mp_x_free_value(&x->free[f], theta[x->free[f].offset]);
 }
 
 /* Gaussian data (PCA tasks): a fresh, freshly rotated data set per
@@ -147,7 +147,7 @@ static void blown(mp_x_result *r, const mp_experiment *x, const mp_error *e,
     } else
         snprintf(r->reason, sizeof r->reason, "%s", why);
     if (r->grad)
-        memset(r->grad, 0, x->n_free * sizeof *r->grad);
+        memset(r->grad, 0, x->dim * sizeof *r->grad);
 }
 
 /* ---- rate, nway_kshot tasks, without gradients --------------------------- */
@@ -233,7 +233,7 @@ static int rate_grad(const mp_experiment *x, slot *w, const mp_task *t,
             double s = 0.0;
             for (size_t q = 0; q < x->free[f].n_proj; q++)
                 s += g[x->free[f].proj[q]][x->free[f].param];
-            r->grad[f] = s;
+            r->grad[x->free[f].offset] = s;
         }
         if (!isfinite(r->loss))
             blown(r, x, NULL, "the query loss is not finite");

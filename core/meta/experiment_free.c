@@ -361,12 +361,26 @@ double mp_x_free_theta(const mp_x_free *f, double value)
     return f->log_scale ? log(value) : value;
 }
 
+const mp_x_free *mp_x_free_at(const mp_experiment *x, size_t k)
+{
+    size_t lo = 0, hi = x->n_free; /* entries are in offset order */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (x->free[mid].offset <= k)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return &x->free[lo];
+}
+
 int mp_x_parse_free(mp_m_ctx *c, mp_experiment *x, size_t i, const json_t *v)
 {
     static const char *const keys[] = {"param", "projections", "path", "init",
                                        "bounds", "scale", "name", NULL};
     mp_x_free *f = &x->free[i];
     const mp_model *m = x->model;
+    f->size = 1; /* a rule parameter: one number shared by its projections */
     int rc = mp_m_object(c, v, "free parameter", keys);
     if (rc != MP_OK)
         return rc;

@@ -52,6 +52,9 @@ typedef struct mp_x_free {
     int bounded;
     int log_scale;
     int coef;
+    /* its numbers in theta: theta[offset .. offset + size) (size 1 for a
+     * scalar; bounds, log scale, learning rate and penalty apply to each) */
+    size_t offset, size;
 } mp_x_free;
 
 /* The most free dimensions finite differences and CMA-ES accept
@@ -69,6 +72,7 @@ typedef struct mp_experiment {
     mp_model *model;  /* owned */
     mp_x_free *free;
     size_t n_free;
+    size_t dim; /* length of theta: the free entries' sizes summed */
     /* tasks */
     mp_x_task_kind task;
     size_t ways, shots, queries, per_iteration;
@@ -94,7 +98,7 @@ typedef struct mp_experiment {
     mp_x_grad_kind gradient;
     double fd_step;
     double clip;    /* 0: off */
-    double *lr_per; /* n_free learning rates, NULL: lr for all */
+    double *lr_per; /* x->dim learning rates (one per entry, repeated), NULL: lr for all */
     double sigma;
     size_t population; /* CMA-ES lambda */
     size_t iterations;
@@ -145,11 +149,14 @@ int mp_x_parse_optimizer(struct mp_m_ctx *c, mp_experiment *x,
 double mp_x_free_value(const mp_x_free *f, double theta);
 double mp_x_free_theta(const mp_x_free *f, double value);
 
+/* The free entry that theta[k] belongs to (k < x->dim). */
+const mp_x_free *mp_x_free_at(const mp_experiment *x, size_t k);
+
 /* The hash mp_x_load stores in x->hash, of the file at path without
  * loading it. errors: MP_EIO, MP_ENOMEM */
 int mp_x_file_hash(const char *path, uint64_t *hash, mp_error *err);
 
-/* Penalty of theta and (grad != NULL) its gradient added to grad. */
+/* Penalty of theta (x->dim numbers) and (grad != NULL) its gradient added to grad. */
 double mp_x_penalty(const mp_experiment *x, const double *theta, double *grad);
 
 /* Degrees between theta and x->target (0 when either is zero; NaN when
@@ -177,7 +184,7 @@ typedef struct mp_x_result {
     double accuracy; /* NaN when the loss has none */
     int blown;
     char reason[MP_X_REASON_LEN];
-    double *grad;    /* n_free, caller's array; exact gradients only */
+    double *grad;    /* x->dim, caller's array; exact gradients only */
     /* query_cross_entropy on a rate model, when want_align is set by the
      * caller: degrees between the query-batch means of e_l (the model's
      * feedback) and e_l^BP (through W) per layer l = 0..n_align-1, after
@@ -187,7 +194,7 @@ typedef struct mp_x_result {
     double align[MP_X_MAX_ALIGN];
 } mp_x_result;
 
-/* Evaluates coefficients theta (n_free) on task `task` of iteration `iter`
+/* Evaluates coefficients theta (x->dim) on task `task` of iteration `iter`
  * through the seam (core/net/seam.h): the model's rule parameters with
  * theta written in set on worker `worker`'s net (built at its first
  * evaluation, then reused), the net reset with the evaluation's seed, the

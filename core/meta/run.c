@@ -295,7 +295,7 @@ out:
 
 static int state_init(state *s, const mp_experiment *x, mp_error *err)
 {
-    size_t n = x->n_free;
+    size_t n = x->dim;
     memset(s, 0, sizeof *s);
     s->x = x;
     s->n = n;
@@ -307,11 +307,11 @@ static int state_init(state *s, const mp_experiment *x, mp_error *err)
         return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     int bounded = 0;
     for (size_t i = 0; i < n; i++) {
-        const mp_x_free *f = &x->free[i];
+        const mp_x_free *f = mp_x_free_at(x, i);
         s->theta[i] = s->best_theta[i] = mp_x_free_theta(f, f->init);
         s->lo[i] = mp_x_free_theta(f, f->lo);
         s->hi[i] = mp_x_free_theta(f, f->hi);
-        bounded |= x->free[i].bounded;
+        bounded |= f->bounded;
     }
     s->best_loss = HUGE_VAL;
     s->best_iter = -1;
