@@ -91,7 +91,8 @@ void mp_experiment_initial_theta(const mp_experiment *x, double *theta)
 {
     for (size_t i = 0; x && theta && i < x->n_free; i++)
         for (size_t j = 0; j < x->free[i].size; j++)
-            theta[x->free[i].offset + j] = mp_x_free_theta(&x->free[i], x->free[i].init);
+            theta[x->free[i].offset + j] =
+                mp_x_free_theta(&x->free[i], mp_x_free_init(&x->free[i], j));
 }
 
 double mp_experiment_value(const mp_experiment *x, const double *theta, size_t k)
@@ -147,6 +148,12 @@ static int theta_of(const mp_experiment *x, const json_t *obj, const char *path,
         if (!e)
             return mp_u_err(err, MP_EINVAL, path, 0, 0, at,
                             "free parameter '%s' is missing: give its value", f->name);
+        if (f->array) { /* a .npy file beside the JSON one */
+            int rc = mp_x_read_array_value(x, f, path, at, e, theta, err);
+            if (rc != MP_OK)
+                return rc;
+            continue;
+        }
         if (!json_is_number(e))
             return mp_u_err(err, MP_EINVAL, path, 0, 0, at,
                             "free parameter '%s': expected a number", f->name);

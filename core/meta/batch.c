@@ -92,12 +92,26 @@ json_t *mp_x_json_num(double v)
     return isfinite(v) ? json_real(v) : json_null();
 }
 
+/* An array entry in a log line: {"norm": its Euclidean norm} (of the
+ * values when values is set, else of v as it is), not its numbers. */
+static json_t *norm_of(const mp_x_free *f, const double *v, int values)
+{
+    double s = 0.0;
+    for (size_t k = f->offset; k < f->offset + f->size; k++) {
+        double a = values ? mp_x_free_value(f, v[k]) : v[k];
+        s += a * a;
+    }
+    return json_pack("{s:o}", "norm", mp_x_json_num(sqrt(s)));
+}
+
 /* {name: v[i]}: derivatives and other values in optimizer coordinates */
 json_t *mp_x_json_named(const mp_experiment *x, const double *v)
 {
     json_t *o = json_object();
     for (size_t i = 0; i < x->n_free; i++)
-        json_object_set_new(o, x->free[i].name, mp_x_json_num(v[x->free[i].offset]));
+        json_object_set_new(o, x->free[i].name,
+                            x->free[i].array ? norm_of(&x->free[i], v, 0)
+                                             : mp_x_json_num(v[x->free[i].offset]));
     return o;
 }
 
@@ -108,8 +122,10 @@ json_t *mp_x_json_values(const mp_experiment *x, const double *theta)
     json_t *o = json_object();
     for (size_t i = 0; i < x->n_free; i++)
         json_object_set_new(o, x->free[i].name,
-                            mp_x_json_num(mp_x_free_value(&x->free[i],
-                                                          theta[x->free[i].offset])));
+                            x->free[i].array
+                                ? norm_of(&x->free[i], theta, 1)
+                                : mp_x_json_num(mp_x_free_value(&x->free[i],
+                                                                theta[x->free[i].offset])));
     return o;
 }
 

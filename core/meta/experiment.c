@@ -388,7 +388,7 @@ static int top(mp_m_ctx *c, mp_experiment *x, const char *base_dir,
         size_t old = mp_m_push_key(c, "free");
         for (size_t i = 0; i < x->n_free && rc == MP_OK; i++) {
             size_t o = mp_m_push_index(c, i);
-            rc = mp_x_parse_free(c, x, i, json_array_get(arr, i));
+            rc = mp_x_parse_free(c, x, i, json_array_get(arr, i), base_dir);
             if (rc == MP_OK) { /* theta: the entries' numbers one after another */
                 x->free[i].offset = x->dim;
                 x->dim += x->free[i].size;
@@ -412,6 +412,8 @@ static int top(mp_m_ctx *c, mp_experiment *x, const char *base_dir,
     if (rc == MP_OK)
         rc = mp_m_int(c, root, "seed", &seed1, 0, LLONG_MAX, &v);
     x->seed = (uint64_t)v;
+    if (rc == MP_OK)
+        rc = mp_x_free_arrays_init(c, x);
     if (rc == MP_OK)
         rc = mp_m_num(c, root, "blowup_penalty", &pen, MP_M_ANY, NULL,
                       &x->blowup_penalty);
@@ -523,6 +525,8 @@ void mp_x_free_experiment(mp_experiment *x)
         mp_u_free(x->free[i].name);
         mp_u_free(x->free[i].param_name);
         mp_u_free(x->free[i].proj);
+        mp_u_free(x->free[i].init_v);
+        mp_u_free(x->free[i].init_file);
     }
     mp_u_free(x->free);
     mp_u_free(x->lr_per);

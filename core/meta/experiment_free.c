@@ -126,6 +126,16 @@ static const char *suggest_path(const mp_model *m, const char *path, char *buf,
     size_t nc = 0;
     if (!store)
         return NULL;
+    /* the array paths of a rate model (experiment_free_array.c) */
+    static const char *const arrays[] = {"weights", "feedback_weights", "bias",
+                                         "feedback.gain"};
+    for (size_t j = 0; m->network == MP_NET_RATE && j < m->n_projections; j++)
+        for (size_t a = 0; a < 4 && nc < MAXC; a++) {
+            char *w = store + nc * MP_M_PATH_MAX;
+            snprintf(w, MP_M_PATH_MAX, "projections[%s].%s", m->projections[j].name,
+                     arrays[a]);
+            cand[nc++] = w;
+        }
     for (size_t j = 0; j < m->n_projections; j++) {
         const mp_m_plasticity *pl = m->projections[j].plasticity;
         for (uint32_t k = 0; pl && k < pl->plugin->desc->n_params && nc < MAXC; k++) {
@@ -301,7 +311,7 @@ static int parse_param(mp_m_ctx *c, mp_experiment *x, mp_x_free *f, const json_t
 
 /* ---- bounds and scale --------------------------------------------------- */
 
-static int parse_bounds(mp_m_ctx *c, mp_experiment *x, mp_x_free *f, const json_t *v)
+int mp_x_parse_free_bounds(mp_m_ctx *c, mp_experiment *x, mp_x_free *f, const json_t *v)
 {
     const mp_m_plasticity *pl = x->model->projections[f->proj[0]].plasticity;
     const mp_param_desc *pd = &pl->plugin->desc->params[f->param];
@@ -361,6 +371,11 @@ double mp_x_free_theta(const mp_x_free *f, double value)
     return f->log_scale ? log(value) : value;
 }
 
+double mp_x_free_init(const mp_x_free *f, size_t j)
+{
+    return f->init_v ? f->init_v[j] : f->init;
+}
+
 const mp_x_free *mp_x_free_at(const mp_experiment *x, size_t k)
 {
     size_t lo = 0, hi = x->n_free; /* entries are in offset order */
@@ -374,10 +389,11 @@ const mp_x_free *mp_x_free_at(const mp_experiment *x, size_t k)
     return &x->free[lo];
 }
 
-int mp_x_parse_free(mp_m_ctx *c, mp_experiment *x, size_t i, const json_t *v)
+int mp_x_parse_free(mp_m_ctx *c, mp_experiment *x, size_t i, const json_t *v,
+                    const char *base_dir)
 {
     static const char *const keys[] = {"param", "projections", "path", "init",
-                                       "bounds", "scale", "name", NULL};
+                                       "bounds", "scale", "name", "per", NULL};
     mp_x_free *f = &x->free[i];
     const mp_model *m = x->model;
     f->size = 1; /* a rule parameter: one number shared by its projections */
@@ -386,6 +402,8 @@ int mp_x_parse_free(mp_m_ctx *c, mp_experiment *x, size_t i, const json_t *v)
         return rc;
     if (!(f->proj = mp_u_calloc(m->n_projections ? m->n_projections : 1, sizeof *f->proj)))
         return mp_m_nomem(c);
+    if (mp_x_parse_free_array(c, x, f, v, base_dir, &rc))
+        return rc;
     const json_t *pv = json_object_get(v, "path");
     if (pv && (json_object_get(v, "param") || json_object_get(v, "projections")))
         return mp_m_fail_key(c, "path", MP_EINVAL, "a free entry names its parameter "
@@ -407,6 +425,6 @@ int mp_x_parse_free(mp_m_ctx *c, mp_experiment *x, size_t i, const json_t *v)
             rc = mp_m_fail(c, MP_EINVAL, "two free parameters are named '%s' (set "
                            "\"name\")", f->name);
     if (rc == MP_OK)
-        rc = parse_bounds(c, x, f, v);
+        rc = mp_x_parse_free_bounds(c, x, f, v);
     return rc;
 }

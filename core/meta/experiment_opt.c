@@ -23,7 +23,17 @@ static int fits(mp_m_ctx *c, const mp_experiment *x)
                                      "parameters come later in issue 9; use "
                                      "\"finite_difference\" or CMA-ES for it",
                                      x->free[i].name);
-    } else if (x->opt == MP_X_OPT_ADAM && n > MP_X_FD_MAX_DIM) {
+    }
+    for (size_t i = 0; i < x->n_free; i++)
+        if (x->free[i].array && !(x->opt == MP_X_OPT_ADAM &&
+                                  x->gradient == MP_X_GRAD_EXACT))
+            return mp_m_fail_key(c, x->opt == MP_X_OPT_ADAM ? "gradient" : "kind",
+                                 MP_EINVAL, "free entry '%s' is an array "
+                                 "meta-parameter: arrays are optimized by Adam with "
+                                 "exact gradients only (\"kind\": \"adam\", "
+                                 "\"gradient\": \"exact\")", x->free[i].name);
+    if (x->opt == MP_X_OPT_ADAM && x->gradient != MP_X_GRAD_EXACT &&
+        n > MP_X_FD_MAX_DIM) {
         return mp_m_fail_key(c, "gradient", MP_EINVAL, "%zu free dimensions are more "
                              "than finite differences take (at most %d: each step "
                              "costs 2n evaluations, and their noise grows with n); use "

@@ -55,6 +55,14 @@ typedef struct mp_x_free {
     /* its numbers in theta: theta[offset .. offset + size) (size 1 for a
      * scalar; bounds, log scale, learning rate and penalty apply to each) */
     size_t offset, size;
+    /* an array meta-parameter of projection proj[0] set through the seam
+     * (experiment_free_array.c): 1 + enum mp_seam_array, 0 for a rule
+     * parameter written into the rule's parameters; for per-synapse rule
+     * arrays param is the rule parameter */
+    int array;
+    double *init_v;  /* size start values (arrays), in the parameter's units */
+    char *init_file; /* "init" as a .npy path (resolved), NULL: the model's */
+    size_t rank, shape[2]; /* an array's shape (its .npy files) */
 } mp_x_free;
 
 /* The most free dimensions finite differences and CMA-ES accept
@@ -139,7 +147,31 @@ void mp_x_free_experiment(mp_experiment *x);
 struct mp_m_ctx;
 struct json_t;
 int mp_x_parse_free(struct mp_m_ctx *c, mp_experiment *x, size_t i,
-                    const struct json_t *v);
+                    const struct json_t *v, const char *base_dir);
+/* An array entry (a "path" to weights, feedback_weights, bias,
+ * feedback.gain, or "per": "synapse"): 1 and *rc set when v is one,
+ * 0 otherwise (experiment_free_array.c). */
+int mp_x_parse_free_array(struct mp_m_ctx *c, mp_experiment *x, mp_x_free *f,
+                          const struct json_t *v, const char *base_dir, int *rc);
+/* The start values of the array entries (x->seed parsed): the model's
+ * initializers drawn once by a net of seed mp_x_seed(seed, 6, 0, 0), or
+ * their .npy files. */
+int mp_x_free_arrays_init(struct mp_m_ctx *c, mp_experiment *x);
+/* Writes NAME.npy (theta) and NAME.best.npy (best) of every array entry
+ * into dir (atomically) and puts "NAME.npy" / "NAME.best.npy" for them in
+ * the result's theta objects. errors: MP_EIO, MP_ENOMEM */
+int mp_x_write_array_files(const mp_experiment *x, const double *theta,
+                           const double *best, const char *dir, struct json_t *th,
+                           struct json_t *best_th, mp_error *err);
+/* Array entry f of a --theta or result file (at `file`, `at` its JSON
+ * path): e names a .npy file (relative to file's folder) of f's shape,
+ * values within f's bounds; into theta. errors: MP_EIO, MP_EPARSE, MP_EINVAL */
+int mp_x_read_array_value(const mp_experiment *x, const mp_x_free *f, const char *file,
+                          const char *at, const struct json_t *e, double *theta,
+                          mp_error *err);
+/* Bounds and scale of a rule-parameter entry (experiment_free.c). */
+int mp_x_parse_free_bounds(struct mp_m_ctx *c, mp_experiment *x, mp_x_free *f,
+                           const struct json_t *v);
 /* Parses the experiment's "optimizer" (experiment_opt.c) after "free". */
 int mp_x_parse_optimizer(struct mp_m_ctx *c, mp_experiment *x,
                          const struct json_t *root);
@@ -149,6 +181,8 @@ int mp_x_parse_optimizer(struct mp_m_ctx *c, mp_experiment *x,
 double mp_x_free_value(const mp_x_free *f, double theta);
 double mp_x_free_theta(const mp_x_free *f, double value);
 
+/* Start value of number j of f (< f->size) in the parameter's units. */
+double mp_x_free_init(const mp_x_free *f, size_t j);
 /* The free entry that theta[k] belongs to (k < x->dim). */
 const mp_x_free *mp_x_free_at(const mp_experiment *x, size_t k);
 
