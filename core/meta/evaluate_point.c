@@ -174,7 +174,13 @@ int mp_meta_eval_write(const mp_experiment *x, const double *theta,
         json[n] = '\n'; /* the text ends in a newline; its NUL is not written */
         rc = mp_u_write_output(dir, "evaluation.json", json, n + 1, err);
     }
-    /* every free quantity is one number today (api.c): no .npy to write */
+    /* arrays: their values and gradients beside evaluation.json */
+    for (size_t i = 0; rc == MP_OK && i < x->n_free; i++)
+        if (x->free[i].array) {
+            rc = mp_x_write_array_npy(&x->free[i], theta, 1, dir, "", err);
+            if (rc == MP_OK && e->grad)
+                rc = mp_x_write_array_npy(&x->free[i], e->grad, 0, dir, ".grad", err);
+        }
     mp_u_free(json);
     return rc;
 }

@@ -267,30 +267,36 @@ int mp_x_free_arrays_init(mp_m_ctx *c, mp_experiment *x)
     return rc;
 }
 
+int mp_x_write_array_npy(const mp_x_free *f, const double *t, int values,
+                         const char *dir, const char *suffix, mp_error *err)
+{
+    double *v = mp_u_malloc((f->size ? f->size : 1) * sizeof *v);
+    if (!v)
+        return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    char name[MP_M_PATH_MAX + 16];
+    snprintf(name, sizeof name, "%s%s.npy", f->name, suffix);
+    for (size_t k = 0; k < f->size; k++)
+        v[k] = values ? mp_x_free_value(f, t[f->offset + k]) : t[f->offset + k];
+    int rc = mp_u_npy_write(dir, name, f->rank, f->shape, v, err);
+    mp_u_free(v);
+    return rc;
+}
+
 int mp_x_write_array_files(const mp_experiment *x, const double *theta,
                            const double *best, const char *dir, json_t *th,
                            json_t *best_th, mp_error *err)
 {
     int rc = MP_OK;
-    double *v = NULL;
     for (size_t i = 0; i < x->n_free && rc == MP_OK; i++) {
         const mp_x_free *f = &x->free[i];
-        if (!f->array)
-            continue;
-        if (!v && !(v = mp_u_malloc(x->dim * sizeof *v)))
-            return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-        for (int b = 0; b < 2 && rc == MP_OK; b++) {
-            const double *t = b ? best : theta;
+        for (int b = 0; f->array && b < 2 && rc == MP_OK; b++) {
             char name[MP_M_PATH_MAX + 16];
             snprintf(name, sizeof name, "%s%s.npy", f->name, b ? ".best" : "");
-            for (size_t k = 0; k < f->size; k++)
-                v[k] = mp_x_free_value(f, t[f->offset + k]);
-            rc = mp_u_npy_write(dir, name, f->rank, f->shape, v, err);
+            rc = mp_x_write_array_npy(f, b ? best : theta, 1, dir, b ? ".best" : "", err);
             if (rc == MP_OK)
                 json_object_set_new(b ? best_th : th, f->name, json_string(name));
         }
     }
-    mp_u_free(v);
     return rc;
 }
 

@@ -163,6 +163,11 @@ int mp_x_free_arrays_init(struct mp_m_ctx *c, mp_experiment *x);
 int mp_x_write_array_files(const mp_experiment *x, const double *theta,
                            const double *best, const char *dir, struct json_t *th,
                            struct json_t *best_th, mp_error *err);
+/* DIR/NAME{suffix}.npy of array entry f: its numbers of t (values: in the
+ * parameter's units, else as they are, e.g. a gradient), in its shape,
+ * written atomically. errors: MP_EIO, MP_ENOMEM */
+int mp_x_write_array_npy(const mp_x_free *f, const double *t, int values,
+                         const char *dir, const char *suffix, mp_error *err);
 /* Array entry f of a --theta or result file (at `file`, `at` its JSON
  * path): e names a .npy file (relative to file's folder) of f's shape,
  * values within f's bounds; into theta. errors: MP_EIO, MP_EPARSE, MP_EINVAL */
