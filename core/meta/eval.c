@@ -290,7 +290,8 @@ static int rate_grad(const mp_experiment *x, slot *w, const mp_task *t,
     mp_error e;
     mp_error_clear(&e);
     double acc = NAN;
-    rc = w->net ? MP_OK : mp_net_new(m, net_seed, &w->net, &e);
+    /* the engine runs on the worker's net, reset to the episode's seed */
+    rc = prepare(x, w, net_seed, &e);
     if (rc == MP_OK)
         rc = set_arrays(x, w, &e);
     if (rc == MP_OK)

@@ -288,8 +288,8 @@ static int run(mp_r_rev_ctx *c, const double *const *params, double *loss,
     int rc = check_model(c, params, err);
     if (rc != MP_OK)
         return rc;
-    rc = mp_r_net_new(m, ep->init_seed, &c->net, err);
-    if (rc != MP_OK)
+    /* a caller's net (mp_r_episode_grad_net) comes reset to init_seed */
+    if (!c->net && (rc = mp_r_net_new(m, ep->init_seed, &c->net, err)) != MP_OK)
         return rc;
     mp_r_net *net = c->net;
     const mp_r_grad_arrays *arr = c->arr;
@@ -434,16 +434,19 @@ static int run(mp_r_rev_ctx *c, const double *const *params, double *loss,
     return rc;
 }
 
-int mp_r_episode_grad_arr(const mp_model *m, const double *const *params,
-                          const mp_r_grad_arrays *arr, const mp_r_episode *ep,
-                          double *loss, double *accuracy, double **grad,
-                          unsigned flags, mp_r_grad_stats *stats, mp_error *err)
+/* The engine on a fresh net of m, or (net != NULL) on the caller's. */
+static int episode_grad(const mp_model *m, mp_r_net *net, const double *const *params,
+                        const mp_r_grad_arrays *arr, const mp_r_episode *ep,
+                        double *loss, double *accuracy, double **grad, unsigned flags,
+                        mp_r_grad_stats *stats, mp_error *err)
 {
     if (!m || !ep)
         return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
                         "meta-gradients: no model or episode");
     mp_r_rev_ctx c;
     memset(&c, 0, sizeof c);
+    c.net = net;
+    c.net_borrowed = net != NULL;
     c.m = m;
     c.ep = ep;
     c.detach_sym = (flags & MP_R_DETACH_SYMMETRIC) != 0;
@@ -458,12 +461,31 @@ int mp_r_episode_grad_arr(const mp_model *m, const double *const *params,
         stats->weight_doubles = c.nW;
         stats->engine_bytes = c.bytes;
     }
-    mp_r_net_free(c.net);
+    if (!c.net_borrowed)
+        mp_r_net_free(c.net);
     mp_u_free(c.ext);
     mp_u_free(c.par);
     mp_u_free(c.woff);
     mp_u_free(c.noff);
     return rc;
+}
+
+int mp_r_episode_grad_arr(const mp_model *m, const double *const *params,
+                          const mp_r_grad_arrays *arr, const mp_r_episode *ep,
+                          double *loss, double *accuracy, double **grad,
+                          unsigned flags, mp_r_grad_stats *stats, mp_error *err)
+{
+    return episode_grad(m, NULL, params, arr, ep, loss, accuracy, grad, flags, stats,
+                        err);
+}
+
+int mp_r_episode_grad_net(mp_r_net *net, const double *const *params,
+                          const mp_r_grad_arrays *arr, const mp_r_episode *ep,
+                          double *loss, double *accuracy, double **grad, mp_error *err)
+{
+    if (!net)
+        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL, "meta-gradients: no net");
+    return episode_grad(net->m, net, params, arr, ep, loss, accuracy, grad, 0, NULL, err);
 }
 
 int mp_r_episode_grad_ex(const mp_model *m, const double *const *params,

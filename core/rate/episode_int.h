@@ -9,8 +9,9 @@
  *     episode.c and reverse.c, docs/meta-gradients.md);
  *   - the PC distance after unsupervised training (mp_r_pc_distance).
  * Each call here builds its own net from the model and frees it; the
- * meta-layer goes through core/net/seam.h instead, which runs episodes and
- * the PC distance on a reused, reset net (mp_r_episode_run_net).
+ * meta-layer goes through core/net/seam.h instead, which runs episodes,
+ * their exact gradients and the PC distance on a reused, reset net
+ * (mp_r_episode_run_net, mp_r_episode_grad_net).
  */
 #ifndef MP_RATE_EPISODE_INT_H
 #define MP_RATE_EPISODE_INT_H
@@ -154,6 +155,18 @@ int mp_r_episode_grad_arr(const mp_model *m, const double *const *params,
                           const mp_r_grad_arrays *arr, const mp_r_episode *ep,
                           double *loss, double *accuracy, double **grad,
                           unsigned flags, mp_r_grad_stats *stats, mp_error *err);
+
+/* mp_r_episode_grad_arr on the caller's net instead of a fresh one (the
+ * meta-layer's worker net: no net is built per evaluation). net must be in
+ * the initial state of ep->init_seed (mp_r_net_reset) with the arrays it
+ * was given (mp_r_net_set_array) in force; arr then carries only gradient
+ * outputs (its W0, B, p_syn, gain and bias must be NULL: the net's own are
+ * used). The net's weights are trained and replayed: reset it before its
+ * next use. */
+struct mp_r_net;
+int mp_r_episode_grad_net(struct mp_r_net *net, const double *const *params,
+                          const mp_r_grad_arrays *arr, const mp_r_episode *ep,
+                          double *loss, double *accuracy, double **grad, mp_error *err);
 
 /* mp_r_episode_grad with flags (mp_r_grad_flag bits) and stats (may be NULL). */
 int mp_r_episode_grad_ex(const mp_model *m, const double *const *params,

@@ -98,46 +98,19 @@ static int r_episode(void *impl, const mp_r_episode *ep, double *loss, double *a
     return mp_r_episode_run_net(impl, ep, loss, accuracy, align, max_align, n_align, err);
 }
 
-/* The gradient engine builds its own net of the model (core/rate/episode.c:
- * it checkpoints and replays W); params carry the scalar meta-parameters,
- * the arrays set on this net (W0, B, per-synapse rule arrays) go with
- * them. */
+/* The gradient engine runs on this (reset) net itself: its arrays (W0, B,
+ * bias, gain, per-synapse rule arrays) are in force from the reset, so only
+ * the gradient outputs go with the call. */
 static int r_episode_grad(void *impl, const double *const *params,
                           const mp_seam_array_grads *ag, const mp_r_episode *ep,
                           double *loss, double *accuracy, double **grad, mp_error *err)
 {
-    const mp_r_net *net = impl;
-    int any = ag != NULL;
-    for (size_t j = 0; j < net->nP && !any; j++)
-        any = net->P[j].W0_set || net->P[j].B_set || net->P[j].b_set ||
-              net->P[j].gain != net->P[j].m->feedback_gain ||
-              (net->P[j].rule && net->P[j].rule->n_arrays);
-    if (!any)
-        return mp_r_episode_grad(net->m, params, ep, loss, accuracy, grad, err);
-    const size_t nP = net->nP ? net->nP : 1;
-    const double **W0 = mp_u_calloc(nP, sizeof *W0), **B = mp_u_calloc(nP, sizeof *B);
-    const double *const **ps = mp_u_calloc(nP, sizeof *ps);
-    double *gain = mp_u_calloc(nP, sizeof *gain);
-    const double **bias = mp_u_calloc(nP, sizeof *bias);
-    if (!W0 || !B || !ps || !gain || !bias) {
-        mp_u_free(W0), mp_u_free(B), mp_u_free(ps), mp_u_free(gain), mp_u_free(bias);
-        return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL,
-                        "out of memory for the exact-gradient episode");
-    }
-    for (size_t j = 0; j < net->nP; j++) {
-        W0[j] = net->P[j].W0_set;
-        B[j] = net->P[j].B_set;
-        ps[j] = net->P[j].rule ? (const double *const *)net->P[j].rule->p_syn : NULL;
-        gain[j] = net->P[j].gain;
-        bias[j] = net->P[j].b_set;
-    }
-    const mp_r_grad_arrays arr = {W0,   B,    ps, ag ? ag->gW0 : NULL, ag ? ag->gB : NULL,
-                                  ag ? ag->g_syn : NULL, gain, ag ? ag->g_gain : NULL,
-                                  bias, ag ? ag->g_bias : NULL};
-    int rc = mp_r_episode_grad_arr(net->m, params, &arr, ep, loss, accuracy, grad, 0,
-                                   NULL, err);
-    mp_u_free(W0), mp_u_free(B), mp_u_free(ps), mp_u_free(gain), mp_u_free(bias);
-    return rc;
+    const mp_r_grad_arrays arr = {NULL, NULL, NULL, ag ? ag->gW0 : NULL,
+                                  ag ? ag->gB : NULL, ag ? ag->g_syn : NULL,
+                                  NULL, ag ? ag->g_gain : NULL,
+                                  NULL, ag ? ag->g_bias : NULL};
+    return mp_r_episode_grad_net(impl, params, ag ? &arr : NULL, ep, loss, accuracy, grad,
+                                 err);
 }
 
 static int r_set_array(void *impl, int what, size_t j, uint32_t k, const double *v,

@@ -16,6 +16,7 @@ typedef struct mp_r_rev_ctx {
     const mp_model *m;
     const mp_r_episode *ep;
     mp_r_net *net;
+    int net_borrowed;         /* net is the caller's (mp_r_episode_grad_net) */
     size_t nL, nP;
     const mp_rule_desc **ext; /* nP: the rule (it has step_vjp); NULL: static */
     const double **par;       /* nP: the parameters each rule uses */
