@@ -167,6 +167,15 @@ static int model_key(const char *path)
     return 0;
 }
 
+long mp_x_projection_select(const mp_model *m, const char *sel)
+{
+    if (sel[0] && strspn(sel, "0123456789") == strlen(sel)) {
+        unsigned long v = strtoul(sel, NULL, 10);
+        return v < m->n_projections ? (long)v : -1;
+    }
+    return mp_m_projection_find(m, sel);
+}
+
 /* Resolves "projections[SEL].plasticity.params.NAME" (SEL a name or an
  * index, as --set reads it) into (projection, parameter). */
 static int resolve_path(mp_m_ctx *c, const mp_model *m, const char *path,
@@ -187,12 +196,7 @@ static int resolve_path(mp_m_ctx *c, const mp_model *m, const char *path,
     }
     char sel[MP_M_PATH_MAX];
     snprintf(sel, sizeof sel, "%.*s", (int)(close - open), open);
-    long j = -1;
-    if (sel[0] && strspn(sel, "0123456789") == strlen(sel)) {
-        unsigned long v = strtoul(sel, NULL, 10);
-        j = v < m->n_projections ? (long)v : -1;
-    } else
-        j = mp_m_projection_find(m, sel);
+    long j = mp_x_projection_select(m, sel);
     if (j < 0) {
         const char *s = suggest_path(m, path, sg, sizeof sg);
         return mp_m_fail(c, MP_EINVAL, "unknown projection '%s' in path '%s'%s%s%s",

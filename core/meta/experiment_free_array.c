@@ -40,12 +40,7 @@ static int projection_of(mp_m_ctx *c, const mp_model *m, const char *path,
 {
     char sel[MP_M_PATH_MAX];
     snprintf(sel, sizeof sel, "%.*s", (int)(close - (path + 12)), path + 12);
-    long j = -1;
-    if (sel[0] && strspn(sel, "0123456789") == strlen(sel)) {
-        unsigned long v = strtoul(sel, NULL, 10);
-        j = v < m->n_projections ? (long)v : -1;
-    } else
-        j = mp_m_projection_find(m, sel);
+    long j = mp_x_projection_select(m, sel);
     if (j < 0) {
         const char *cand[256];
         size_t nc = 0;

@@ -174,6 +174,9 @@ int mp_x_write_array_npy(const mp_x_free *f, const double *t, int values,
 int mp_x_read_array_value(const mp_experiment *x, const mp_x_free *f, const char *file,
                           const char *at, const struct json_t *e, double *theta,
                           mp_error *err);
+/* The projection a path's selector names: its name or its index; -1: none
+ * (experiment_free.c). */
+long mp_x_projection_select(const mp_model *m, const char *sel);
 /* Bounds and scale of a rule-parameter entry (experiment_free.c). */
 int mp_x_parse_free_bounds(struct mp_m_ctx *c, mp_experiment *x, mp_x_free *f,
                            const struct json_t *v);
