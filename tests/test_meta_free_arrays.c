@@ -3,7 +3,8 @@
  * sizes as mp_experiment_free_info reports them), and the exact gradient of
  * an evaluation with respect to W0, B and a per-synapse eta, as the
  * experiment layer assembles it from mp_seam_episode_grad_arrays, matches
- * central finite differences of the evaluation's loss element by element. */
+ * central finite differences of the evaluation's loss element by element;
+ * likewise a bias read from a .npy file and a feedback gain. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,42 @@ static double loss_at(const mp_experiment *x, const double *theta)
     CHECK_OK(mp_x_evaluate(x, theta, 0, 0, &r, &e));
     CHECK(!r.blown);
     return r.loss;
+}
+
+/* bias_gain.json: a bias from a .npy file (6 values) and a gain (1);
+ * their gradients against central differences too. */
+static void check_bias_gain(void)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/experiments/valid/free_arrays/bias_gain.json",
+             getenv("MP_SOURCE_DIR"));
+    mp_experiment *x = NULL;
+    mp_error e;
+    mp_error_clear(&e);
+    CHECK_OK(mp_x_load(path, &x, &e));
+    if (!x)
+        return;
+    CHECK_EQ(mp_experiment_dim(x), 7);
+    double theta[7], g[7];
+    mp_experiment_initial_theta(x, theta);
+    CHECK_NEAR(theta[0], -0.1, 0, 1e-15); /* the file's values */
+    CHECK_NEAR(theta[5], 0.15, 0, 1e-15);
+    CHECK_NEAR(theta[6], 1.5, 0, 0);
+    mp_x_result r;
+    memset(&r, 0, sizeof r);
+    r.grad = g;
+    CHECK_OK(mp_x_evaluate(x, theta, 0, 0, &r, &e));
+    for (size_t k = 0; k < 7; k++) {
+        const double h = 1e-6, t = theta[k];
+        theta[k] = t + h;
+        double lp = loss_at(x, theta);
+        theta[k] = t - h;
+        double lm = loss_at(x, theta);
+        theta[k] = t;
+        CHECK_NEAR(g[k], (lp - lm) / (2 * h), 1e-4, 1e-8);
+    }
+    CHECK(fabs(g[6]) > 1e-8);
+    mp_x_free_experiment(x);
 }
 
 int main(void)
@@ -86,5 +123,6 @@ int main(void)
     free(theta);
     free(g);
     mp_x_free_experiment(x);
+    check_bias_gain();
     return CHECK_DONE();
 }
