@@ -4,7 +4,8 @@
  * an evaluation with respect to W0, B and a per-synapse eta, as the
  * experiment layer assembles it from mp_seam_episode_grad_arrays, matches
  * central finite differences of the evaluation's loss element by element;
- * likewise a bias read from a .npy file and a feedback gain. */
+ * likewise a bias read from a .npy file, a feedback gain and per-neuron
+ * ("per": "post" / "pre") rule parameters. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +25,9 @@ static double loss_at(const mp_experiment *x, const double *theta)
     return r.loss;
 }
 
-/* bias_gain.json: a bias from a .npy file (6 values) and a gain (1);
- * their gradients against central differences too. */
+/* bias_gain.json: a bias from a .npy file (6 values), a gain (1), eta per
+ * post neuron (3) and theta0 per pre neuron (4); their gradients against
+ * central differences too. */
 static void check_bias_gain(void)
 {
     char path[1024];
@@ -37,17 +39,19 @@ static void check_bias_gain(void)
     CHECK_OK(mp_x_load(path, &x, &e));
     if (!x)
         return;
-    CHECK_EQ(mp_experiment_dim(x), 7);
-    double theta[7], g[7];
+    CHECK_EQ(mp_experiment_dim(x), 14);
+    double theta[14], g[14];
     mp_experiment_initial_theta(x, theta);
     CHECK_NEAR(theta[0], -0.1, 0, 1e-15); /* the file's values */
     CHECK_NEAR(theta[5], 0.15, 0, 1e-15);
     CHECK_NEAR(theta[6], 1.5, 0, 0);
+    CHECK_NEAR(theta[9], 0.1, 0, 0);    /* eta per post neuron */
+    CHECK_NEAR(theta[13], 0.05, 0, 0);  /* theta0 per pre neuron: the model's */
     mp_x_result r;
     memset(&r, 0, sizeof r);
     r.grad = g;
     CHECK_OK(mp_x_evaluate(x, theta, 0, 0, &r, &e));
-    for (size_t k = 0; k < 7; k++) {
+    for (size_t k = 0; k < 14; k++) {
         const double h = 1e-6, t = theta[k];
         theta[k] = t + h;
         double lp = loss_at(x, theta);
@@ -56,7 +60,7 @@ static void check_bias_gain(void)
         theta[k] = t;
         CHECK_NEAR(g[k], (lp - lm) / (2 * h), 1e-4, 1e-8);
     }
-    CHECK(fabs(g[6]) > 1e-8);
+    CHECK(fabs(g[6]) > 1e-8 && fabs(g[8]) > 1e-8 && fabs(g[12]) > 1e-8);
     mp_x_free_experiment(x);
 }
 

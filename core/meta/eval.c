@@ -75,6 +75,9 @@ int mp_x_slots_new(const mp_experiment *x, size_t n, mp_x_slots **out, mp_error 
         size_t big = 1;
         for (size_t f = 0; f < x->n_free; f++)
             big = x->free[f].array && x->free[f].size > big ? x->free[f].size : big;
+        for (size_t f = 0; f < x->n_free; f++) /* per neuron: expanded to synapses */
+            if (x->free[f].per_neuron && x->free[f].n_post * x->free[f].n_pre > big)
+                big = x->free[f].n_post * x->free[f].n_pre;
         ok = (w->par = mp_u_calloc(np ? np : 1, sizeof *w->par)) != NULL &&
              (w->arr = mp_u_malloc(big * sizeof *w->arr)) != NULL;
         for (size_t j = 0; ok && j < np; j++)
@@ -117,10 +120,13 @@ static int set_arrays(const mp_experiment *x, slot *w, mp_error *err)
         const mp_x_free *q = &x->free[f];
         if (!q->array)
             continue;
-        for (size_t i = 0; i < q->size; i++)
-            w->arr[i] = mp_x_free_value(q, theta[q->offset + i]);
+        size_t n = q->per_neuron ? q->n_post * q->n_pre : q->size;
+        for (size_t i = 0; i < n; i++) /* synapse i = (row i / n_pre, column i % n_pre) */
+            w->arr[i] = mp_x_free_value(q, theta[q->offset + (q->per_neuron == 1 ? i / q->n_pre
+                                                              : q->per_neuron == 2 ? i % q->n_pre
+                                                                                   : i)]);
         rc = mp_seam_set_array(w->net, (enum mp_seam_array)(q->array - 1), q->proj[0],
-                               (uint32_t)q->param, w->arr, q->size, err);
+                               (uint32_t)q->param, w->arr, n, err);
     }
     return rc;
 }
@@ -244,9 +250,12 @@ static int grad_episode(const mp_experiment *x, slot *w, const mp_r_episode *ep,
             gb[j] = at;
         else if (q->array - 1 == MP_SEAM_PARAM) {
             const mp_m_plasticity *pl = x->model->projections[j].plasticity;
-            if (!gs[j] && !(gs[j] = mp_u_calloc(pl->plugin->desc->n_params, sizeof **gs)))
+            if (!gs[j] && !(gs[j] = mp_u_calloc(pl->plugin->desc->n_params + 1, sizeof **gs)))
                 rc = MP_ENOMEM;
-            else
+            else if (q->per_neuron && !(gs[j][q->param] = mp_u_calloc(
+                                            q->n_post * q->n_pre, sizeof(double))))
+                rc = MP_ENOMEM; /* the synapses' gradient, summed below */
+            else if (!q->per_neuron)
                 gs[j][q->param] = at;
         }
     }
@@ -257,9 +266,20 @@ static int grad_episode(const mp_experiment *x, slot *w, const mp_r_episode *ep,
     } else
         rc = mp_u_err(e, MP_ENOMEM, NULL, 0, 0, NULL,
                       "out of memory for the array gradients");
-    for (size_t f = 0; f < x->n_free && rc == MP_OK; f++)
-        if (x->free[f].array - 1 == MP_SEAM_GAIN)
-            r->grad[x->free[f].offset] = gg[x->free[f].proj[0]];
+    for (size_t f = 0; f < x->n_free; f++) {
+        const mp_x_free *q = &x->free[f];
+        if (rc == MP_OK && q->array - 1 == MP_SEAM_GAIN)
+            r->grad[q->offset] = gg[q->proj[0]];
+        if (!q->per_neuron || !gs || !gs[q->proj[0]])
+            continue;
+        double *gsyn = gs[q->proj[0]][q->param];
+        for (size_t k = 0; rc == MP_OK && gsyn && k < q->size; k++)
+            r->grad[q->offset + k] = 0.0;
+        for (size_t i = 0; rc == MP_OK && gsyn && i < q->n_post * q->n_pre; i++)
+            r->grad[q->offset + (q->per_neuron == 1 ? i / q->n_pre : i % q->n_pre)] += gsyn[i];
+        mp_u_free(gsyn);
+        gs[q->proj[0]][q->param] = NULL;
+    }
     for (size_t j = 0; gs && j < n; j++)
         mp_u_free(gs[j]);
     mp_u_free(gW0), mp_u_free(gB), mp_u_free(gb), mp_u_free(gg), mp_u_free(gs);

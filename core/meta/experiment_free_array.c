@@ -122,9 +122,10 @@ int mp_x_parse_free_array(mp_m_ctx *c, mp_experiment *x, mp_x_free *f, const jso
     if (!json_is_string(pv))
         *rc = mp_m_fail_key(c, "path", MP_EINVAL, "an array entry names one array by "
                             "\"path\" (a string)");
-    else if (per && !(json_is_string(per) && strcmp(json_string_value(per), "synapse") == 0))
-        *rc = mp_m_fail_key(c, "per", MP_EINVAL, "expected \"synapse\" (one value per "
-                            "synapse)");
+    else if (per) {
+        static const char *const pers[] = {"synapse", "post", "pre", NULL};
+        *rc = mp_m_enum(c, v, "per", pers, 0, &f->per_neuron);
+    }
     if (*rc == MP_OK)
         *rc = kind_of(c, x, f, path, per != NULL);
     mp_net *net = NULL;
@@ -133,6 +134,7 @@ int mp_x_parse_free_array(mp_m_ctx *c, mp_experiment *x, mp_x_free *f, const jso
     if (*rc == MP_OK && (*rc = probe(c, x, 0, &net)) == MP_OK)
         *rc = mp_seam_get_array(net, (enum mp_seam_array)what, f->proj[0],
                                 (uint32_t)f->param, NULL, 0, &f->size, c->err);
+    const size_t syn_size = f->size;
     int seam_failed = *rc != MP_OK && net;
     if (*rc == MP_OK)
         *rc = mp_seam_get_array(net, MP_SEAM_W0, f->proj[0], 0, NULL, 0, &nw, c->err);
@@ -145,6 +147,13 @@ int mp_x_parse_free_array(mp_m_ctx *c, mp_experiment *x, mp_x_free *f, const jso
         f->rank = what == MP_SEAM_GAIN ? 0 : what == MP_SEAM_BIAS ? 1 : 2;
         f->shape[0] = f->rank == 1 ? f->size : f->size / (cols ? cols : 1);
         f->shape[1] = cols;
+        f->n_post = post;
+        f->n_pre = cols;
+        if (f->per_neuron) { /* one value per row (post) or column (pre) */
+            f->rank = 1;
+            f->size = f->shape[0] = f->per_neuron == 1 ? post : cols;
+        }
+        (void)syn_size;
     }
     if (seam_failed) {
         char text[MP_ERROR_TEXT_LEN]; /* the seam's words, placed at the path */
@@ -205,8 +214,6 @@ int mp_x_parse_free_array(mp_m_ctx *c, mp_experiment *x, mp_x_free *f, const jso
 static int start_values(mp_m_ctx *c, mp_experiment *x, mp_x_free *f, mp_net *net)
 {
     char a[32], b[32], lo[32], hi[32];
-    (void)x;
-    (void)net;
     if (!(f->init_v = mp_u_malloc((f->size ? f->size : 1) * sizeof(double))))
         return mp_m_nomem(c);
     int rc = MP_OK;
@@ -221,6 +228,10 @@ static int start_values(mp_m_ctx *c, mp_experiment *x, mp_x_free *f, mp_net *net
         mp_u_npy_release(&arr);
         if (rc != MP_OK)
             return rc;
+    } else if (isnan(f->init) && f->per_neuron) { /* the model's scalar */
+        f->init = x->model->projections[f->proj[0]].plasticity->params[f->param];
+        for (size_t i = 0; i < f->size; i++)
+            f->init_v[i] = f->init;
     } else if (isnan(f->init)) {
         rc = mp_seam_get_array(net, (enum mp_seam_array)(f->array - 1), f->proj[0],
                                (uint32_t)f->param, f->init_v, f->size, &f->size, c->err);

@@ -63,6 +63,11 @@ typedef struct mp_x_free {
     double *init_v;  /* size start values (arrays), in the parameter's units */
     char *init_file; /* "init" as a .npy path (resolved), NULL: the model's */
     size_t rank, shape[2]; /* an array's shape (its .npy files) */
+    /* a per-synapse rule parameter given per neuron: 0 (per synapse), 1 per
+     * postsynaptic neuron (a row of n_post x n_pre), 2 per presynaptic one
+     * (a column); expanded to the synapses, its gradient summed back */
+    int per_neuron;
+    size_t n_post, n_pre;
 } mp_x_free;
 
 /* The most free dimensions finite differences and CMA-ES accept
