@@ -12,6 +12,8 @@
 #   blowup: a rule that explodes is penalized and logged, the run goes on;
 #   set: `meta --set` edits the model (== the parameter freed by path), is
 #       recorded in result.json's command and refused with --resume;
+#   decreases: the meta-loss of free_arrays (W0, B, eta per synapse) falls
+#       over its iterations and its result reads back through --theta;
 #   vogels_six: six parameters (log-scale time constants) with a random
 #       score window resume and thread-count invariance.
 set(MP_META_CASE ${CMAKE_CURRENT_SOURCE_DIR}/run_meta_case.cmake)
@@ -52,3 +54,7 @@ mp_meta_case(meta_blowup_penalized blowup ${MP_META_EXP}/valid/blowup/experiment
 mp_meta_case(meta_set_model set ${MP_META_EXP}/valid/vogels_fd/experiment.json)
 mp_meta_case(meta_resume_six resume ${MP_META_EXP}/valid/vogels_six/experiment.json)
 mp_meta_case(meta_threads_six threads ${MP_META_EXP}/valid/vogels_six/experiment.json)
+mp_meta_case(meta_resume_free_arrays resume
+             ${MP_META_EXP}/valid/free_arrays/experiment.json)
+mp_meta_case(meta_free_arrays_decrease decreases
+             ${MP_META_EXP}/valid/free_arrays/experiment.json)

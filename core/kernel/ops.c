@@ -64,4 +64,4 @@ static int k_set_rule_params(void *impl, size_t j, const double *p, mp_error *er
 const mp_n_ops mp_k_ops = {"spiking",     k_create,        k_destroy,    k_run,
                            k_time,        k_samples,       k_spike_count, k_open,
                            k_close,       k_summary,       k_reset,      k_rule_params,
-                           k_set_rule_params, NULL, NULL, NULL, NULL, NULL};
+                           k_set_rule_params, NULL, NULL, NULL, NULL, NULL, NULL};

@@ -47,9 +47,9 @@ const char *mp_experiment_file(const mp_experiment *x) { return x ? x->file : NU
 
 const mp_model *mp_experiment_model(const mp_experiment *x) { return x ? x->model : NULL; }
 
-/* Every free quantity is one number today (docs/meta.md "Free
- * parameters"): quantity i is theta[i]. */
-size_t mp_experiment_dim(const mp_experiment *x) { return x ? x->n_free : 0; }
+/* theta is the free quantities' numbers one after another (docs/meta.md
+ * "Free parameters"): quantity i is theta[offset .. offset + size). */
+size_t mp_experiment_dim(const mp_experiment *x) { return x ? x->dim : 0; }
 
 size_t mp_experiment_n_free(const mp_experiment *x) { return x ? x->n_free : 0; }
 
@@ -65,7 +65,8 @@ int mp_experiment_free_info(const mp_experiment *x, size_t i, mp_free_info *info
                         "mp_experiment_free_info: no free quantity %zu (the "
                         "experiment has %zu)", i, x ? x->n_free : 0);
     const mp_x_free *f = &x->free[i];
-    *info = (mp_free_info){f->name, i, 1, f->log_scale, f->lo, f->hi, f->init};
+    *info = (mp_free_info){f->name, f->offset, f->size, f->log_scale, f->lo, f->hi,
+                           f->init};
     return MP_OK;
 }
 
@@ -89,12 +90,14 @@ const char *mp_experiment_gradient_method(const mp_experiment *x)
 void mp_experiment_initial_theta(const mp_experiment *x, double *theta)
 {
     for (size_t i = 0; x && theta && i < x->n_free; i++)
-        theta[i] = mp_x_free_theta(&x->free[i], x->free[i].init);
+        for (size_t j = 0; j < x->free[i].size; j++)
+            theta[x->free[i].offset + j] =
+                mp_x_free_theta(&x->free[i], mp_x_free_init(&x->free[i], j));
 }
 
 double mp_experiment_value(const mp_experiment *x, const double *theta, size_t k)
 {
-    return x && theta && k < x->n_free ? mp_x_free_value(&x->free[k], theta[k]) : NAN;
+    return x && theta && k < x->dim ? mp_x_free_value(mp_x_free_at(x, k), theta[k]) : NAN;
 }
 
 /* Reads the JSON object of a file (what --theta and result.json hold). */
@@ -145,6 +148,12 @@ static int theta_of(const mp_experiment *x, const json_t *obj, const char *path,
         if (!e)
             return mp_u_err(err, MP_EINVAL, path, 0, 0, at,
                             "free parameter '%s' is missing: give its value", f->name);
+        if (f->array) { /* a .npy file beside the JSON one */
+            int rc = mp_x_read_array_value(x, f, path, at, e, theta, err);
+            if (rc != MP_OK)
+                return rc;
+            continue;
+        }
         if (!json_is_number(e))
             return mp_u_err(err, MP_EINVAL, path, 0, 0, at,
                             "free parameter '%s': expected a number", f->name);
@@ -153,7 +162,7 @@ static int theta_of(const mp_experiment *x, const json_t *obj, const char *path,
             return mp_u_err(err, MP_EINVAL, path, 0, 0, at,
                             "free parameter '%s' = %g is outside its bounds [%g, %g]",
                             f->name, val, f->lo, f->hi);
-        theta[i] = mp_x_free_theta(f, val);
+        theta[f->offset] = mp_x_free_theta(f, val);
     }
     return MP_OK;
 }
@@ -219,7 +228,7 @@ int mp_meta_read_result(const mp_experiment *x, const char *dir, mp_meta_result 
                         "mp_meta_read_result: no experiment, directory or result");
     memset(r, 0, sizeof *r);
     char *path = mp_u_path_join(dir, "result.json");
-    size_t n = x->n_free ? x->n_free : 1;
+    size_t n = x->dim ? x->dim : 1;
     r->theta = mp_u_calloc(n, sizeof(double));
     r->best_theta = mp_u_calloc(n, sizeof(double));
     if (!path || !r->theta || !r->best_theta) {

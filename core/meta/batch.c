@@ -20,22 +20,24 @@ static int batch_job(void *ctx, size_t i, size_t worker, mp_error *e)
     mp_x_batch *b = ctx;
     size_t p = i / b->n_tasks, t = i % b->n_tasks;
     mp_x_result *r = &b->res[i];
-    r->grad = b->grads ? b->grads + i * b->x->n_free : NULL;
+    r->grad = b->grads ? b->grads + i * b->x->dim : NULL;
     r->want_align = p == 0 && b->x->task == MP_X_TASK_NWAY &&
                     b->x->loss == MP_X_LOSS_QUERY_CE;
-    const double *th = b->points + p * b->x->n_free;
+    const double *th = b->points + p * b->x->dim;
     int rc = mp_x_evaluate_on(b->x, b->ws, worker, th, b->iter, t, r, e);
     /* on a log scale theta = log(value): dL/dtheta = value dL/dvalue */
-    for (size_t f = 0; rc == MP_OK && r->grad && f < b->x->n_free; f++)
-        if (b->x->free[f].log_scale)
-            r->grad[f] *= mp_x_free_value(&b->x->free[f], th[f]);
+    for (size_t f = 0; rc == MP_OK && r->grad && f < b->x->n_free; f++) {
+        const mp_x_free *q = &b->x->free[f];
+        for (size_t k = q->offset; q->log_scale && k < q->offset + q->size; k++)
+            r->grad[k] *= mp_x_free_value(q, th[k]);
+    }
     return rc;
 }
 
 mp_x_point_stats mp_x_batch_reduce(const mp_x_batch *b, size_t p, double *grad)
 {
     mp_x_point_stats s = {0.0, 0.0, 0, NULL};
-    size_t n = b->n_tasks, nf = b->x->n_free;
+    size_t n = b->n_tasks, nf = b->x->dim;
     if (grad)
         memset(grad, 0, nf * sizeof *grad);
     for (size_t t = 0; t < n; t++) {
@@ -90,12 +92,26 @@ json_t *mp_x_json_num(double v)
     return isfinite(v) ? json_real(v) : json_null();
 }
 
+/* An array entry in a log line: {"norm": its Euclidean norm} (of the
+ * values when values is set, else of v as it is), not its numbers. */
+static json_t *norm_of(const mp_x_free *f, const double *v, int values)
+{
+    double s = 0.0;
+    for (size_t k = f->offset; k < f->offset + f->size; k++) {
+        double a = values ? mp_x_free_value(f, v[k]) : v[k];
+        s += a * a;
+    }
+    return json_pack("{s:o}", "norm", mp_x_json_num(sqrt(s)));
+}
+
 /* {name: v[i]}: derivatives and other values in optimizer coordinates */
 json_t *mp_x_json_named(const mp_experiment *x, const double *v)
 {
     json_t *o = json_object();
     for (size_t i = 0; i < x->n_free; i++)
-        json_object_set_new(o, x->free[i].name, mp_x_json_num(v[i]));
+        json_object_set_new(o, x->free[i].name,
+                            x->free[i].array ? norm_of(&x->free[i], v, 0)
+                                             : mp_x_json_num(v[x->free[i].offset]));
     return o;
 }
 
@@ -106,7 +122,10 @@ json_t *mp_x_json_values(const mp_experiment *x, const double *theta)
     json_t *o = json_object();
     for (size_t i = 0; i < x->n_free; i++)
         json_object_set_new(o, x->free[i].name,
-                            mp_x_json_num(mp_x_free_value(&x->free[i], theta[i])));
+                            x->free[i].array
+                                ? norm_of(&x->free[i], theta, 1)
+                                : mp_x_json_num(mp_x_free_value(&x->free[i],
+                                                                theta[x->free[i].offset])));
     return o;
 }
 

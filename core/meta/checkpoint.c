@@ -96,7 +96,7 @@ static int numbers(mp_m_ctx *c, const json_t *obj, const char *key, size_t n,
     return rc;
 }
 
-/* v (n free coefficients, at path key) inside the free parameters' bounds:
+/* v (x->dim numbers, at path key) inside the free parameters' bounds:
  * the optimizers never leave them (Adam clamps, CMA-ES clamps its
  * candidates and its mean is their weighted mean, which rounding may put an
  * ulp or so outside: SLACK). */
@@ -105,8 +105,8 @@ static int in_bounds(mp_m_ctx *c, const char *key, const double *v,
                      const mp_experiment *x)
 {
     char a[32], lo[32], hi[32];
-    for (size_t i = 0; i < x->n_free; i++) {
-        const mp_x_free *f = &x->free[i];
+    for (size_t i = 0; i < x->dim; i++) {
+        const mp_x_free *f = mp_x_free_at(x, i);
         double val = mp_x_free_value(f, v[i]); /* checkpoints hold log(value) */
         if (val >= f->lo - SLACK(f->lo) && val <= f->hi + SLACK(f->hi))
             continue;

@@ -26,6 +26,8 @@ typedef struct slot {
                          with theta written in */
     mp_dataset *data; /* PCA tasks: this evaluation's data set, */
     double *rot;      /* and its rotation */
+    double *arr;      /* an array entry's values (the largest entry's size) */
+    const double *theta; /* the evaluation's point (borrowed during it) */
 } slot;
 
 struct mp_x_slots {
@@ -43,6 +45,7 @@ static void slot_release(slot *w, size_t n_proj)
     mp_u_free(w->par);
     mp_ds_free(w->data);
     mp_u_free(w->rot);
+    mp_u_free(w->arr);
 }
 
 void mp_x_slots_free(mp_x_slots *s)
@@ -69,7 +72,14 @@ int mp_x_slots_new(const mp_experiment *x, size_t n, mp_x_slots **out, mp_error 
     int ok = s && s->s;
     for (size_t i = 0; ok && i < s->n; i++) {
         slot *w = &s->s[i];
-        ok = (w->par = mp_u_calloc(np ? np : 1, sizeof *w->par)) != NULL;
+        size_t big = 1;
+        for (size_t f = 0; f < x->n_free; f++)
+            big = x->free[f].array && x->free[f].size > big ? x->free[f].size : big;
+        for (size_t f = 0; f < x->n_free; f++) /* per neuron: expanded to synapses */
+            if (x->free[f].per_neuron && x->free[f].n_post * x->free[f].n_pre > big)
+                big = x->free[f].n_post * x->free[f].n_pre;
+        ok = (w->par = mp_u_calloc(np ? np : 1, sizeof *w->par)) != NULL &&
+             (w->arr = mp_u_malloc(big * sizeof *w->arr)) != NULL;
         for (size_t j = 0; ok && j < np; j++)
             if (m->projections[j].plasticity)
                 ok = (w->par[j] = mp_u_malloc(
@@ -95,9 +105,30 @@ static void write_params(const mp_experiment *x, slot *w, const double *theta)
             memcpy(w->par[j], o->params, o->plugin->desc->n_params * sizeof(double));
     }
     for (size_t f = 0; f < x->n_free; f++)
-        for (size_t q = 0; q < x->free[f].n_proj; q++)
+        for (size_t q = 0; !x->free[f].array && q < x->free[f].n_proj; q++)
             w->par[x->free[f].proj[q]][x->free[f].param] =
-                mp_x_free_value(&x->free[f], theta[f]);
+                mp_x_free_value(&x->free[f], theta[x->free[f].offset]);
+}
+
+/* The array entries of theta on the worker's net (mp_seam_set_array; W_0
+ * and B in force from the next reset or exact-gradient episode). */
+static int set_arrays(const mp_experiment *x, slot *w, mp_error *err)
+{
+    const double *theta = w->theta;
+    int rc = MP_OK;
+    for (size_t f = 0; f < x->n_free && rc == MP_OK; f++) {
+        const mp_x_free *q = &x->free[f];
+        if (!q->array)
+            continue;
+        size_t n = q->per_neuron ? q->n_post * q->n_pre : q->size;
+        for (size_t i = 0; i < n; i++) /* synapse i = (row i / n_pre, column i % n_pre) */
+            w->arr[i] = mp_x_free_value(q, theta[q->offset + (q->per_neuron == 1 ? i / q->n_pre
+                                                              : q->per_neuron == 2 ? i % q->n_pre
+                                                                                   : i)]);
+        rc = mp_seam_set_array(w->net, (enum mp_seam_array)(q->array - 1), q->proj[0],
+                               (uint32_t)q->param, w->arr, n, err);
+    }
+    return rc;
 }
 
 /* Gaussian data (PCA tasks): a fresh, freshly rotated data set per
@@ -129,6 +160,8 @@ static int prepare(const mp_experiment *x, slot *w, uint64_t net_seed, mp_error 
             rc = mp_seam_set_rule_params(w->net, j, w->par[j], err);
     if (rc == MP_OK && w->data)
         rc = mp_seam_set_data(w->net, w->data, w->rot, err);
+    if (rc == MP_OK)
+        rc = set_arrays(x, w, err);
     return rc == MP_OK ? mp_seam_reset(w->net, net_seed, err) : rc;
 }
 
@@ -147,7 +180,7 @@ static void blown(mp_x_result *r, const mp_experiment *x, const mp_error *e,
     } else
         snprintf(r->reason, sizeof r->reason, "%s", why);
     if (r->grad)
-        memset(r->grad, 0, x->n_free * sizeof *r->grad);
+        memset(r->grad, 0, x->dim * sizeof *r->grad);
 }
 
 /* ---- rate, nway_kshot tasks, without gradients --------------------------- */
@@ -189,6 +222,70 @@ static int rate_task(const mp_experiment *x, slot *w, const mp_task *t,
 
 /* ---- rate, exact gradients ------------------------------------------------- */
 
+/* The exact-gradient episode; the array entries' gradients go straight
+ * into r->grad (the gain's through a per-projection vector). */
+static int grad_episode(const mp_experiment *x, slot *w, const mp_r_episode *ep,
+                        mp_x_result *r, double *acc, double **g, mp_error *e)
+{
+    const size_t n = x->model->n_projections ? x->model->n_projections : 1;
+    int any = 0;
+    for (size_t f = 0; f < x->n_free; f++)
+        any |= x->free[f].array != 0;
+    if (!any)
+        return mp_seam_episode_grad(w->net, (const double *const *)w->par, ep, &r->loss,
+                                    acc, g, e);
+    double **gW0 = mp_u_calloc(n, sizeof *gW0), **gB = mp_u_calloc(n, sizeof *gB);
+    double **gb = mp_u_calloc(n, sizeof *gb), *gg = mp_u_calloc(n, sizeof *gg);
+    double ***gs = mp_u_calloc(n, sizeof *gs);
+    int rc = gW0 && gB && gb && gg && gs ? MP_OK : MP_ENOMEM;
+    for (size_t f = 0; f < x->n_free && rc == MP_OK; f++) {
+        const mp_x_free *q = &x->free[f];
+        size_t j = q->proj[0];
+        double *at = r->grad + q->offset;
+        if (q->array - 1 == MP_SEAM_W0)
+            gW0[j] = at;
+        else if (q->array - 1 == MP_SEAM_B)
+            gB[j] = at;
+        else if (q->array - 1 == MP_SEAM_BIAS)
+            gb[j] = at;
+        else if (q->array - 1 == MP_SEAM_PARAM) {
+            const mp_m_plasticity *pl = x->model->projections[j].plasticity;
+            if (!gs[j] && !(gs[j] = mp_u_calloc(pl->plugin->desc->n_params + 1, sizeof **gs)))
+                rc = MP_ENOMEM;
+            else if (q->per_neuron && !(gs[j][q->param] = mp_u_calloc(
+                                            q->n_post * q->n_pre, sizeof(double))))
+                rc = MP_ENOMEM; /* the synapses' gradient, summed below */
+            else if (!q->per_neuron)
+                gs[j][q->param] = at;
+        }
+    }
+    if (rc == MP_OK) {
+        const mp_seam_array_grads ag = {gW0, gB, (double *const *const *)gs, gg, gb};
+        rc = mp_seam_episode_grad_arrays(w->net, (const double *const *)w->par, &ag, ep,
+                                         &r->loss, acc, g, e);
+    } else
+        rc = mp_u_err(e, MP_ENOMEM, NULL, 0, 0, NULL,
+                      "out of memory for the array gradients");
+    for (size_t f = 0; f < x->n_free; f++) {
+        const mp_x_free *q = &x->free[f];
+        if (rc == MP_OK && q->array - 1 == MP_SEAM_GAIN)
+            r->grad[q->offset] = gg[q->proj[0]];
+        if (!q->per_neuron || !gs || !gs[q->proj[0]])
+            continue;
+        double *gsyn = gs[q->proj[0]][q->param];
+        for (size_t k = 0; rc == MP_OK && gsyn && k < q->size; k++)
+            r->grad[q->offset + k] = 0.0;
+        for (size_t i = 0; rc == MP_OK && gsyn && i < q->n_post * q->n_pre; i++)
+            r->grad[q->offset + (q->per_neuron == 1 ? i / q->n_pre : i % q->n_pre)] += gsyn[i];
+        mp_u_free(gsyn);
+        gs[q->proj[0]][q->param] = NULL;
+    }
+    for (size_t j = 0; gs && j < n; j++)
+        mp_u_free(gs[j]);
+    mp_u_free(gW0), mp_u_free(gB), mp_u_free(gb), mp_u_free(gg), mp_u_free(gs);
+    return rc;
+}
+
 static int rate_grad(const mp_experiment *x, slot *w, const mp_task *t,
                      uint64_t net_seed, mp_x_result *r, mp_error *err)
 {
@@ -216,8 +313,9 @@ static int rate_grad(const mp_experiment *x, slot *w, const mp_task *t,
     /* the engine runs on the worker's net, reset to the episode's seed */
     rc = prepare(x, w, net_seed, &e);
     if (rc == MP_OK)
-        rc = mp_seam_episode_grad(w->net, (const double *const *)w->par, &ep, &r->loss,
-                                  &acc, g, &e);
+        rc = set_arrays(x, w, &e);
+    if (rc == MP_OK)
+        rc = grad_episode(x, w, &ep, r, &acc, g, &e);
     if (rc == MP_OK && r->want_align) {
         /* the alignment needs the adapted net: replay the episode forward
          * (the same net and loss as the gradient engine's, docs/meta.md) */
@@ -231,10 +329,12 @@ static int rate_grad(const mp_experiment *x, slot *w, const mp_task *t,
     if (rc == MP_OK) {
         r->accuracy = acc;
         for (size_t f = 0; f < x->n_free; f++) {
+            if (x->free[f].array)
+                continue; /* written by grad_episode */
             double s = 0.0;
             for (size_t q = 0; q < x->free[f].n_proj; q++)
                 s += g[x->free[f].proj[q]][x->free[f].param];
-            r->grad[f] = s;
+            r->grad[x->free[f].offset] = s;
         }
         if (!isfinite(r->loss))
             blown(r, x, NULL, "the query loss is not finite");
@@ -315,6 +415,7 @@ int mp_x_evaluate_on(const mp_experiment *x, mp_x_slots *ws, size_t worker,
     r->reason[0] = '\0';
     r->n_align = 0;
     slot *w = &ws->s[worker];
+    w->theta = theta;
     write_params(x, w, theta);
     int rc = MP_OK;
     if (x->task == MP_X_TASK_MODEL && x->model->network == MP_NET_RATE &&

@@ -15,8 +15,8 @@
 
 static int check_bounds(const mp_experiment *x, const double *theta, mp_error *err)
 {
-    for (size_t i = 0; i < x->n_free; i++) {
-        const mp_x_free *f = &x->free[i];
+    for (size_t i = 0; i < x->dim; i++) {
+        const mp_x_free *f = mp_x_free_at(x, i);
         double v = mp_x_free_value(f, theta[i]);
         if (!isfinite(theta[i]) || !(v >= f->lo && v <= f->hi))
             return mp_u_err(err, MP_EINVAL, x->file, 0, 0, NULL,
@@ -76,7 +76,7 @@ int mp_meta_evaluate(const mp_experiment *x, const double *theta, uint64_t itera
     int rc = check_bounds(x, theta, err);
     if (rc != MP_OK)
         return rc;
-    const size_t n = x->n_free, T = x->per_iteration;
+    const size_t n = x->dim, T = x->per_iteration;
     const char *method = (flags & MP_META_GRADIENT) ? mp_experiment_gradient_method(x) : NULL;
     const int exact = method && method[0] == 'e', fd = method && !exact;
     const size_t np = fd ? 1 + 2 * n : 1;
@@ -174,7 +174,13 @@ int mp_meta_eval_write(const mp_experiment *x, const double *theta,
         json[n] = '\n'; /* the text ends in a newline; its NUL is not written */
         rc = mp_u_write_output(dir, "evaluation.json", json, n + 1, err);
     }
-    /* every free quantity is one number today (api.c): no .npy to write */
+    /* arrays: their values and gradients beside evaluation.json */
+    for (size_t i = 0; rc == MP_OK && i < x->n_free; i++)
+        if (x->free[i].array) {
+            rc = mp_x_write_array_npy(&x->free[i], theta, 1, dir, "", err);
+            if (rc == MP_OK && e->grad)
+                rc = mp_x_write_array_npy(&x->free[i], e->grad, 0, dir, ".grad", err);
+        }
     mp_u_free(json);
     return rc;
 }
@@ -183,7 +189,7 @@ int mp_x_evaluate_initial(const mp_experiment *x, int threads, char **json,
                           mp_error *err)
 {
     *json = NULL;
-    double *theta = mp_u_malloc((x->n_free ? x->n_free : 1) * sizeof(double));
+    double *theta = mp_u_malloc((x->dim ? x->dim : 1) * sizeof(double));
     if (!theta)
         return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     mp_experiment_initial_theta(x, theta);

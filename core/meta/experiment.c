@@ -287,10 +287,16 @@ static int target_rule(mp_m_ctx *c, mp_experiment *x, const json_t *root)
     int rc = MP_OK;
     if (!json_is_object(v))
         rc = mp_m_fail(c, MP_EINVAL, "expected an object {name: value}");
-    else if (!(x->target = mp_u_calloc(x->n_free ? x->n_free : 1, sizeof *x->target)))
+    else if (!(x->target = mp_u_calloc(x->dim ? x->dim : 1, sizeof *x->target)))
         rc = mp_m_nomem(c);
-    for (size_t i = 0; i < x->n_free && rc == MP_OK; i++)
-        rc = mp_m_num(c, v, x->free[i].name, &zero, MP_M_ANY, NULL, &x->target[i]);
+    /* one value per entry, for each of its numbers */
+    for (size_t i = 0; i < x->n_free && rc == MP_OK; i++) {
+        const mp_x_free *f = &x->free[i];
+        double t = 0.0;
+        rc = mp_m_num(c, v, f->name, &zero, MP_M_ANY, NULL, &t);
+        for (size_t j = 0; j < f->size; j++)
+            x->target[f->offset + j] = t;
+    }
     const char *key;
     json_t *val;
     json_object_foreach((json_t *)v, key, val) {
@@ -382,7 +388,11 @@ static int top(mp_m_ctx *c, mp_experiment *x, const char *base_dir,
         size_t old = mp_m_push_key(c, "free");
         for (size_t i = 0; i < x->n_free && rc == MP_OK; i++) {
             size_t o = mp_m_push_index(c, i);
-            rc = mp_x_parse_free(c, x, i, json_array_get(arr, i));
+            rc = mp_x_parse_free(c, x, i, json_array_get(arr, i), base_dir);
+            if (rc == MP_OK) { /* theta: the entries' numbers one after another */
+                x->free[i].offset = x->dim;
+                x->dim += x->free[i].size;
+            }
             mp_m_pop(c, o);
         }
         mp_m_pop(c, old);
@@ -402,6 +412,8 @@ static int top(mp_m_ctx *c, mp_experiment *x, const char *base_dir,
     if (rc == MP_OK)
         rc = mp_m_int(c, root, "seed", &seed1, 0, LLONG_MAX, &v);
     x->seed = (uint64_t)v;
+    if (rc == MP_OK)
+        rc = mp_x_free_arrays_init(c, x);
     if (rc == MP_OK)
         rc = mp_m_num(c, root, "blowup_penalty", &pen, MP_M_ANY, NULL,
                       &x->blowup_penalty);
@@ -513,6 +525,8 @@ void mp_x_free_experiment(mp_experiment *x)
         mp_u_free(x->free[i].name);
         mp_u_free(x->free[i].param_name);
         mp_u_free(x->free[i].proj);
+        mp_u_free(x->free[i].init_v);
+        mp_u_free(x->free[i].init_file);
     }
     mp_u_free(x->free);
     mp_u_free(x->lr_per);

@@ -126,6 +126,16 @@ static const char *suggest_path(const mp_model *m, const char *path, char *buf,
     size_t nc = 0;
     if (!store)
         return NULL;
+    /* the array paths of a rate model (experiment_free_array.c) */
+    static const char *const arrays[] = {"weights", "feedback_weights", "bias",
+                                         "feedback.gain"};
+    for (size_t j = 0; m->network == MP_NET_RATE && j < m->n_projections; j++)
+        for (size_t a = 0; a < 4 && nc < MAXC; a++) {
+            char *w = store + nc * MP_M_PATH_MAX;
+            snprintf(w, MP_M_PATH_MAX, "projections[%s].%s", m->projections[j].name,
+                     arrays[a]);
+            cand[nc++] = w;
+        }
     for (size_t j = 0; j < m->n_projections; j++) {
         const mp_m_plasticity *pl = m->projections[j].plasticity;
         for (uint32_t k = 0; pl && k < pl->plugin->desc->n_params && nc < MAXC; k++) {
@@ -157,6 +167,15 @@ static int model_key(const char *path)
     return 0;
 }
 
+long mp_x_projection_select(const mp_model *m, const char *sel)
+{
+    if (sel[0] && strspn(sel, "0123456789") == strlen(sel)) {
+        unsigned long v = strtoul(sel, NULL, 10);
+        return v < m->n_projections ? (long)v : -1;
+    }
+    return mp_m_projection_find(m, sel);
+}
+
 /* Resolves "projections[SEL].plasticity.params.NAME" (SEL a name or an
  * index, as --set reads it) into (projection, parameter). */
 static int resolve_path(mp_m_ctx *c, const mp_model *m, const char *path,
@@ -177,12 +196,7 @@ static int resolve_path(mp_m_ctx *c, const mp_model *m, const char *path,
     }
     char sel[MP_M_PATH_MAX];
     snprintf(sel, sizeof sel, "%.*s", (int)(close - open), open);
-    long j = -1;
-    if (sel[0] && strspn(sel, "0123456789") == strlen(sel)) {
-        unsigned long v = strtoul(sel, NULL, 10);
-        j = v < m->n_projections ? (long)v : -1;
-    } else
-        j = mp_m_projection_find(m, sel);
+    long j = mp_x_projection_select(m, sel);
     if (j < 0) {
         const char *s = suggest_path(m, path, sg, sizeof sg);
         return mp_m_fail(c, MP_EINVAL, "unknown projection '%s' in path '%s'%s%s%s",
@@ -301,7 +315,7 @@ static int parse_param(mp_m_ctx *c, mp_experiment *x, mp_x_free *f, const json_t
 
 /* ---- bounds and scale --------------------------------------------------- */
 
-static int parse_bounds(mp_m_ctx *c, mp_experiment *x, mp_x_free *f, const json_t *v)
+int mp_x_parse_free_bounds(mp_m_ctx *c, mp_experiment *x, mp_x_free *f, const json_t *v)
 {
     const mp_m_plasticity *pl = x->model->projections[f->proj[0]].plasticity;
     const mp_param_desc *pd = &pl->plugin->desc->params[f->param];
@@ -361,17 +375,39 @@ double mp_x_free_theta(const mp_x_free *f, double value)
     return f->log_scale ? log(value) : value;
 }
 
-int mp_x_parse_free(mp_m_ctx *c, mp_experiment *x, size_t i, const json_t *v)
+double mp_x_free_init(const mp_x_free *f, size_t j)
+{
+    return f->init_v ? f->init_v[j] : f->init;
+}
+
+const mp_x_free *mp_x_free_at(const mp_experiment *x, size_t k)
+{
+    size_t lo = 0, hi = x->n_free; /* entries are in offset order */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (x->free[mid].offset <= k)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return &x->free[lo];
+}
+
+int mp_x_parse_free(mp_m_ctx *c, mp_experiment *x, size_t i, const json_t *v,
+                    const char *base_dir)
 {
     static const char *const keys[] = {"param", "projections", "path", "init",
-                                       "bounds", "scale", "name", NULL};
+                                       "bounds", "scale", "name", "per", NULL};
     mp_x_free *f = &x->free[i];
     const mp_model *m = x->model;
+    f->size = 1; /* a rule parameter: one number shared by its projections */
     int rc = mp_m_object(c, v, "free parameter", keys);
     if (rc != MP_OK)
         return rc;
     if (!(f->proj = mp_u_calloc(m->n_projections ? m->n_projections : 1, sizeof *f->proj)))
         return mp_m_nomem(c);
+    if (mp_x_parse_free_array(c, x, f, v, base_dir, &rc))
+        return rc;
     const json_t *pv = json_object_get(v, "path");
     if (pv && (json_object_get(v, "param") || json_object_get(v, "projections")))
         return mp_m_fail_key(c, "path", MP_EINVAL, "a free entry names its parameter "
@@ -393,6 +429,6 @@ int mp_x_parse_free(mp_m_ctx *c, mp_experiment *x, size_t i, const json_t *v)
             rc = mp_m_fail(c, MP_EINVAL, "two free parameters are named '%s' (set "
                            "\"name\")", f->name);
     if (rc == MP_OK)
-        rc = parse_bounds(c, x, f, v);
+        rc = mp_x_parse_free_bounds(c, x, f, v);
     return rc;
 }

@@ -13,9 +13,9 @@
 /* Refuses what the chosen optimizer cannot do with the free parameters. */
 static int fits(mp_m_ctx *c, const mp_experiment *x)
 {
-    size_t n = x->n_free;
+    size_t n = x->dim;
     if (x->opt == MP_X_OPT_ADAM && x->gradient == MP_X_GRAD_EXACT) {
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < x->n_free; i++)
             if (!x->free[i].coef)
                 return mp_m_fail_key(c, "gradient", MP_EINVAL, "free parameter '%s' "
                                      "is not a coefficient (MP_PARAM_COEF): exact "
@@ -23,7 +23,17 @@ static int fits(mp_m_ctx *c, const mp_experiment *x)
                                      "parameters come later in issue 9; use "
                                      "\"finite_difference\" or CMA-ES for it",
                                      x->free[i].name);
-    } else if (x->opt == MP_X_OPT_ADAM && n > MP_X_FD_MAX_DIM) {
+    }
+    for (size_t i = 0; i < x->n_free; i++)
+        if (x->free[i].array && !(x->opt == MP_X_OPT_ADAM &&
+                                  x->gradient == MP_X_GRAD_EXACT))
+            return mp_m_fail_key(c, x->opt == MP_X_OPT_ADAM ? "gradient" : "kind",
+                                 MP_EINVAL, "free entry '%s' is an array "
+                                 "meta-parameter: arrays are optimized by Adam with "
+                                 "exact gradients only (\"kind\": \"adam\", "
+                                 "\"gradient\": \"exact\")", x->free[i].name);
+    if (x->opt == MP_X_OPT_ADAM && x->gradient != MP_X_GRAD_EXACT &&
+        n > MP_X_FD_MAX_DIM) {
         return mp_m_fail_key(c, "gradient", MP_EINVAL, "%zu free dimensions are more "
                              "than finite differences take (at most %d: each step "
                              "costs 2n evaluations, and their noise grows with n); use "
@@ -93,12 +103,15 @@ int mp_x_parse_optimizer(mp_m_ctx *c, mp_experiment *x, const json_t *root)
             size_t op = mp_m_push_key(c, "per_coefficient_lr");
             if (!json_is_object(pl))
                 rc = mp_m_fail(c, MP_EINVAL, "expected an object {name: lr}");
-            else if (!(x->lr_per = mp_u_malloc(x->n_free * sizeof *x->lr_per)))
+            else if (!(x->lr_per = mp_u_malloc((x->dim ? x->dim : 1) * sizeof *x->lr_per)))
                 rc = mp_m_nomem(c);
+            /* one rate per entry, for each of its numbers (Adam's index) */
             for (size_t i = 0; i < x->n_free && rc == MP_OK; i++) {
-                double d = x->lr;
-                rc = mp_m_num(c, pl, x->free[i].name, &d, MP_M_GT(0), NULL,
-                              &x->lr_per[i]);
+                const mp_x_free *f = &x->free[i];
+                double d = x->lr, r = x->lr;
+                rc = mp_m_num(c, pl, f->name, &d, MP_M_GT(0), NULL, &r);
+                for (size_t j = 0; j < f->size; j++)
+                    x->lr_per[f->offset + j] = r;
             }
             const char *key;
             json_t *val;
@@ -127,7 +140,7 @@ int mp_x_parse_optimizer(mp_m_ctx *c, mp_experiment *x, const json_t *root)
         if (rc == MP_OK && p && !json_is_null(p))
             rc = mp_m_size(c, v, "population", NULL, 2, 100000, &x->population);
         if (rc == MP_OK && x->population == 0)
-            x->population = 4 + (size_t)floor(3.0 * log((double)x->n_free));
+            x->population = 4 + (size_t)floor(3.0 * log((double)x->dim));
     }
     if (rc == MP_OK)
         rc = fits(c, x);

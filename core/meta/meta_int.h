@@ -52,6 +52,22 @@ typedef struct mp_x_free {
     int bounded;
     int log_scale;
     int coef;
+    /* its numbers in theta: theta[offset .. offset + size) (size 1 for a
+     * scalar; bounds, log scale, learning rate and penalty apply to each) */
+    size_t offset, size;
+    /* an array meta-parameter of projection proj[0] set through the seam
+     * (experiment_free_array.c): 1 + enum mp_seam_array, 0 for a rule
+     * parameter written into the rule's parameters; for per-synapse rule
+     * arrays param is the rule parameter */
+    int array;
+    double *init_v;  /* size start values (arrays), in the parameter's units */
+    char *init_file; /* "init" as a .npy path (resolved), NULL: the model's */
+    size_t rank, shape[2]; /* an array's shape (its .npy files) */
+    /* a per-synapse rule parameter given per neuron: 0 (per synapse), 1 per
+     * postsynaptic neuron (a row of n_post x n_pre), 2 per presynaptic one
+     * (a column); expanded to the synapses, its gradient summed back */
+    int per_neuron;
+    size_t n_post, n_pre;
 } mp_x_free;
 
 /* The most free dimensions finite differences and CMA-ES accept
@@ -69,6 +85,7 @@ typedef struct mp_experiment {
     mp_model *model;  /* owned */
     mp_x_free *free;
     size_t n_free;
+    size_t dim; /* length of theta: the free entries' sizes summed */
     /* tasks */
     mp_x_task_kind task;
     size_t ways, shots, queries, per_iteration;
@@ -94,7 +111,7 @@ typedef struct mp_experiment {
     mp_x_grad_kind gradient;
     double fd_step;
     double clip;    /* 0: off */
-    double *lr_per; /* n_free learning rates, NULL: lr for all */
+    double *lr_per; /* x->dim learning rates (one per entry, repeated), NULL: lr for all */
     double sigma;
     size_t population; /* CMA-ES lambda */
     size_t iterations;
@@ -135,7 +152,39 @@ void mp_x_free_experiment(mp_experiment *x);
 struct mp_m_ctx;
 struct json_t;
 int mp_x_parse_free(struct mp_m_ctx *c, mp_experiment *x, size_t i,
-                    const struct json_t *v);
+                    const struct json_t *v, const char *base_dir);
+/* An array entry (a "path" to weights, feedback_weights, bias,
+ * feedback.gain, or "per": "synapse"): 1 and *rc set when v is one,
+ * 0 otherwise (experiment_free_array.c). */
+int mp_x_parse_free_array(struct mp_m_ctx *c, mp_experiment *x, mp_x_free *f,
+                          const struct json_t *v, const char *base_dir, int *rc);
+/* The start values of the array entries (x->seed parsed): the model's
+ * initializers drawn once by a net of seed mp_x_seed(seed, 6, 0, 0), or
+ * their .npy files. */
+int mp_x_free_arrays_init(struct mp_m_ctx *c, mp_experiment *x);
+/* Writes NAME.npy (theta) and NAME.best.npy (best) of every array entry
+ * into dir (atomically) and puts "NAME.npy" / "NAME.best.npy" for them in
+ * the result's theta objects. errors: MP_EIO, MP_ENOMEM */
+int mp_x_write_array_files(const mp_experiment *x, const double *theta,
+                           const double *best, const char *dir, struct json_t *th,
+                           struct json_t *best_th, mp_error *err);
+/* DIR/NAME{suffix}.npy of array entry f: its numbers of t (values: in the
+ * parameter's units, else as they are, e.g. a gradient), in its shape,
+ * written atomically. errors: MP_EIO, MP_ENOMEM */
+int mp_x_write_array_npy(const mp_x_free *f, const double *t, int values,
+                         const char *dir, const char *suffix, mp_error *err);
+/* Array entry f of a --theta or result file (at `file`, `at` its JSON
+ * path): e names a .npy file (relative to file's folder) of f's shape,
+ * values within f's bounds; into theta. errors: MP_EIO, MP_EPARSE, MP_EINVAL */
+int mp_x_read_array_value(const mp_experiment *x, const mp_x_free *f, const char *file,
+                          const char *at, const struct json_t *e, double *theta,
+                          mp_error *err);
+/* The projection a path's selector names: its name or its index; -1: none
+ * (experiment_free.c). */
+long mp_x_projection_select(const mp_model *m, const char *sel);
+/* Bounds and scale of a rule-parameter entry (experiment_free.c). */
+int mp_x_parse_free_bounds(struct mp_m_ctx *c, mp_experiment *x, mp_x_free *f,
+                           const struct json_t *v);
 /* Parses the experiment's "optimizer" (experiment_opt.c) after "free". */
 int mp_x_parse_optimizer(struct mp_m_ctx *c, mp_experiment *x,
                          const struct json_t *root);
@@ -145,11 +194,16 @@ int mp_x_parse_optimizer(struct mp_m_ctx *c, mp_experiment *x,
 double mp_x_free_value(const mp_x_free *f, double theta);
 double mp_x_free_theta(const mp_x_free *f, double value);
 
+/* Start value of number j of f (< f->size) in the parameter's units. */
+double mp_x_free_init(const mp_x_free *f, size_t j);
+/* The free entry that theta[k] belongs to (k < x->dim). */
+const mp_x_free *mp_x_free_at(const mp_experiment *x, size_t k);
+
 /* The hash mp_x_load stores in x->hash, of the file at path without
  * loading it. errors: MP_EIO, MP_ENOMEM */
 int mp_x_file_hash(const char *path, uint64_t *hash, mp_error *err);
 
-/* Penalty of theta and (grad != NULL) its gradient added to grad. */
+/* Penalty of theta (x->dim numbers) and (grad != NULL) its gradient added to grad. */
 double mp_x_penalty(const mp_experiment *x, const double *theta, double *grad);
 
 /* Degrees between theta and x->target (0 when either is zero; NaN when
@@ -177,7 +231,7 @@ typedef struct mp_x_result {
     double accuracy; /* NaN when the loss has none */
     int blown;
     char reason[MP_X_REASON_LEN];
-    double *grad;    /* n_free, caller's array; exact gradients only */
+    double *grad;    /* x->dim, caller's array; exact gradients only */
     /* query_cross_entropy on a rate model, when want_align is set by the
      * caller: degrees between the query-batch means of e_l (the model's
      * feedback) and e_l^BP (through W) per layer l = 0..n_align-1, after
@@ -187,7 +241,7 @@ typedef struct mp_x_result {
     double align[MP_X_MAX_ALIGN];
 } mp_x_result;
 
-/* Evaluates coefficients theta (n_free) on task `task` of iteration `iter`
+/* Evaluates coefficients theta (x->dim) on task `task` of iteration `iter`
  * through the seam (core/net/seam.h): the model's rule parameters with
  * theta written in set on worker `worker`'s net (built at its first
  * evaluation, then reused), the net reset with the evaluation's seed, the

@@ -16,7 +16,7 @@ uint64_t mp_x_seed(uint64_t seed, uint32_t kind, uint64_t iter, uint64_t task)
 double mp_x_penalty(const mp_experiment *x, const double *theta, double *grad)
 {
     double s = 0.0;
-    for (size_t i = 0; i < x->n_free; i++) {
+    for (size_t i = 0; i < x->dim; i++) {
         double t = theta[i];
         if (x->penalty == MP_X_PEN_L1) {
             s += fabs(t);
@@ -36,7 +36,7 @@ double mp_x_rule_angle(const mp_experiment *x, const double *theta)
     if (!x->target)
         return NAN;
     double na = 0.0, nb = 0.0, dm = 0.0, dp = 0.0;
-    for (size_t i = 0; i < x->n_free; i++) {
+    for (size_t i = 0; i < x->dim; i++) {
         na += theta[i] * theta[i];
         nb += x->target[i] * x->target[i];
     }
@@ -46,7 +46,7 @@ double mp_x_rule_angle(const mp_experiment *x, const double *theta)
     nb = sqrt(nb);
     /* 2 atan2(|a - b|, |a + b|) of the unit vectors: accurate near 0 and
      * 180 degrees, where acos of the cosine is not */
-    for (size_t i = 0; i < x->n_free; i++) {
+    for (size_t i = 0; i < x->dim; i++) {
         double a = theta[i] / na, b = x->target[i] / nb;
         dm += (a - b) * (a - b);
         dp += (a + b) * (a + b);

@@ -295,7 +295,7 @@ out:
 
 static int state_init(state *s, const mp_experiment *x, mp_error *err)
 {
-    size_t n = x->n_free;
+    size_t n = x->dim;
     memset(s, 0, sizeof *s);
     s->x = x;
     s->n = n;
@@ -307,11 +307,12 @@ static int state_init(state *s, const mp_experiment *x, mp_error *err)
         return mp_u_err(err, MP_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     int bounded = 0;
     for (size_t i = 0; i < n; i++) {
-        const mp_x_free *f = &x->free[i];
-        s->theta[i] = s->best_theta[i] = mp_x_free_theta(f, f->init);
+        const mp_x_free *f = mp_x_free_at(x, i);
+        s->theta[i] = s->best_theta[i] =
+            mp_x_free_theta(f, mp_x_free_init(f, i - f->offset));
         s->lo[i] = mp_x_free_theta(f, f->lo);
         s->hi[i] = mp_x_free_theta(f, f->hi);
-        bounded |= x->free[i].bounded;
+        bounded |= f->bounded;
     }
     s->best_loss = HUGE_VAL;
     s->best_iter = -1;
@@ -369,7 +370,12 @@ static int write_result(const state *s, const mp_meta_run_opts *o, int finished,
     if (x->opt == MP_X_OPT_CMAES)
         json_object_set_new(j, "sigma", mp_x_json_num(s->es.sigma));
     json_object_set_new(j, "command", json_string(o->command ? o->command : ""));
-    int rc = write_json_atomic(o->out, "result.json", j,
+    int rc = mp_x_write_array_files(x, s->theta, s->best_theta, o->out,
+                                    json_object_get(j, "theta"),
+                                    json_object_get(json_object_get(j, "best"), "theta"),
+                                    err);
+    if (rc == MP_OK)
+        rc = write_json_atomic(o->out, "result.json", j,
                                JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17),
                                err);
     json_decref(j);

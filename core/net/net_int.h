@@ -55,6 +55,8 @@ typedef struct mp_n_ops {
     /* array meta-parameters (mp_seam_set_array; what: enum mp_seam_array) */
     int (*set_array)(void *impl, int what, size_t j, uint32_t k, const double *v,
                      size_t n, mp_error *err);
+    int (*get_array)(const void *impl, int what, size_t j, uint32_t k, double *v,
+                     size_t cap, size_t *n, mp_error *err);
 } mp_n_ops;
 
 extern const mp_n_ops mp_k_ops; /* core/kernel/ops.c */

@@ -28,6 +28,14 @@ int mp_seam_set_array(mp_net *net, enum mp_seam_array what, size_t j, uint32_t k
     return rc;
 }
 
+int mp_seam_get_array(const mp_net *net, enum mp_seam_array what, size_t j, uint32_t k,
+                      double *v, size_t cap, size_t *n, mp_error *err)
+{
+    if (!net->ops->get_array)
+        return lacks(net, "array meta-parameters", err);
+    return net->ops->get_array(net->impl, (int)what, j, k, v, cap, n, err);
+}
+
 int mp_seam_episode_grad_arrays(mp_net *net, const double *const *params,
                                 const mp_seam_array_grads *ag,
                                 const struct mp_r_episode *ep, double *loss,

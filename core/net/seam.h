@@ -48,6 +48,13 @@ enum mp_seam_array { MP_SEAM_W0, MP_SEAM_B, MP_SEAM_PARAM, MP_SEAM_GAIN, MP_SEAM
 int mp_seam_set_array(mp_net *net, enum mp_seam_array what, size_t j, uint32_t k,
                       const double *v, size_t n, mp_error *err);
 
+/* The array `what` of projection j in force now (after mp_net_new or a
+ * reset: the initial weights W_0 and B as drawn or set, the bias (zeros
+ * where none), the gain, or rule parameter k's scalar on every synapse):
+ * *n values into v (room for cap) unless v is NULL (the size alone).
+ * errors: MP_EINVAL (a spiking net, j, k, no feedback weights, cap) */
+int mp_seam_get_array(const mp_net *net, enum mp_seam_array what, size_t j, uint32_t k,
+                      double *v, size_t cap, size_t *n, mp_error *err);
 /* Where mp_seam_episode_grad_arrays writes the gradients with respect to
  * the arrays set (entries NULL: not wanted): gW0[j] (n_post x n_pre), gB[j]
  * (B's shape), g_syn[j][k] (per-synapse parameter k; only where one is

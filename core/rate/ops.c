@@ -121,6 +121,14 @@ static int r_set_array(void *impl, int what, size_t j, uint32_t k, const double 
     return mp_r_net_set_array(impl, map[what], j, k, v, n, err);
 }
 
+static int r_get_array(const void *impl, int what, size_t j, uint32_t k, double *v,
+                       size_t cap, size_t *n, mp_error *err)
+{
+    static const int map[5] = {MP_R_ARR_W0, MP_R_ARR_B, MP_R_ARR_PARAM, MP_R_ARR_GAIN,
+                               MP_R_ARR_BIAS};
+    return mp_r_net_get_array(impl, map[what], j, k, v, cap, n, err);
+}
+
 static int r_pc_distance(void *impl, size_t n_samples, size_t proj, double *dist,
                          mp_error *err)
 {
@@ -131,4 +139,4 @@ const mp_n_ops mp_r_ops = {"rate",        r_create,        r_destroy,    r_run,
                            r_time,        r_samples,       r_spike_count, r_open,
                            r_close,       r_summary,       r_reset,      r_rule_params,
                            r_set_rule_params, r_set_data, r_episode, r_episode_grad,
-                           r_pc_distance, r_set_array};
+                           r_pc_distance, r_set_array, r_get_array};

@@ -149,6 +149,14 @@ enum { MP_R_ARR_W0, MP_R_ARR_B, MP_R_ARR_PARAM, MP_R_ARR_GAIN, MP_R_ARR_BIAS };
 int mp_r_net_set_array(mp_r_net *net, int what, size_t j, uint32_t k, const double *v,
                        size_t n, mp_error *err);
 
+/* The array `what` of projection j in force now (after mp_r_net_new or a
+ * reset: the initial weights W, B, the bias (zeros where none), the gain,
+ * or rule parameter k's scalar on every synapse): *n values, copied into v
+ * (cap values) unless v is NULL (the size alone). errors: MP_EINVAL (j, k,
+ * no feedback weights, cap) */
+int mp_r_net_get_array(const mp_r_net *net, int what, size_t j, uint32_t k, double *v,
+                       size_t cap, size_t *n, mp_error *err);
+
 /* forward.c: y of every layer for input x (dim values). */
 void mp_r_forward(mp_r_net *net, const double *x);
 

@@ -285,6 +285,43 @@ int mp_r_net_set_array(mp_r_net *net, int what, size_t j, uint32_t k, const doub
     return MP_OK;
 }
 
+int mp_r_net_get_array(const mp_r_net *net, int what, size_t j, uint32_t k, double *v,
+                       size_t cap, size_t *n, mp_error *err)
+{
+    if (j >= net->nP)
+        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL, "no projection %zu", j);
+    const mp_r_proj *p = &net->P[j];
+    const size_t syn = (size_t)p->n_post * p->n_pre;
+    if (what == MP_R_ARR_B && !p->B)
+        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                        "projection '%s' has no feedback weights (feedback is not "
+                        "fixed_random or direct)", p->m->name);
+    if (what == MP_R_ARR_PARAM && (!p->rule || k >= p->desc->n_params))
+        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                        "projection '%s' has no rule parameter %u", p->m->name, k);
+    *n = what == MP_R_ARR_W0     ? syn
+         : what == MP_R_ARR_B    ? (size_t)p->b_rows * p->n_pre
+         : what == MP_R_ARR_PARAM ? syn
+         : what == MP_R_ARR_GAIN ? 1
+                                 : p->n_post;
+    if (!v)
+        return MP_OK;
+    if (cap < *n)
+        return mp_u_err(err, MP_EINVAL, NULL, 0, 0, NULL,
+                        "projection '%s': room for %zu values, %zu needed", p->m->name,
+                        cap, *n);
+    const double *src = what == MP_R_ARR_W0 ? p->W : what == MP_R_ARR_B ? p->B
+                        : what == MP_R_ARR_BIAS ? p->b : NULL;
+    if (src)
+        memcpy(v, src, *n * sizeof(double));
+    else if (what == MP_R_ARR_BIAS)
+        memset(v, 0, *n * sizeof(double));
+    else
+        for (size_t i = 0; i < *n; i++)
+            v[i] = what == MP_R_ARR_GAIN ? p->gain : mp_r_net_rule_params(net, j)[k];
+    return MP_OK;
+}
+
 void mp_r_net_free(mp_r_net *net)
 {
     if (!net)

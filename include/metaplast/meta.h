@@ -98,7 +98,8 @@ MP_API double mp_experiment_value(const mp_experiment *x, const double *theta, s
 
 /* Reads a point from a JSON file: an object {"theta": {NAME: VALUE, ...}}
  * (or a result.json of `metaplast meta`, whose "theta" it takes), VALUE in
- * the quantity's own units (as logs and results show them). Every free
+ * the quantity's own units (as logs and results show them); for an array
+ * the path of a .npy file of its shape, relative to the JSON file. Every free
  * name must be there and no other; each value must lie in its bounds.
  * Messages name the file, line:col, the name and the fix.
  * errors: MP_EIO, MP_EPARSE, MP_EINVAL, MP_ENOMEM */
