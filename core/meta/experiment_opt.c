@@ -18,10 +18,11 @@ static int fits(mp_m_ctx *c, const mp_experiment *x)
         for (size_t i = 0; i < x->n_free; i++)
             if (!x->free[i].coef)
                 return mp_m_fail_key(c, "gradient", MP_EINVAL, "free parameter '%s' "
-                                     "is not a coefficient (MP_PARAM_COEF): exact "
-                                     "gradients through time constants and other "
-                                     "parameters come later in issue 9; use "
-                                     "\"finite_difference\" or CMA-ES for it",
+                                     "is not a coefficient (MP_PARAM_COEF): the rules' "
+                                     "derivative hooks give exact gradients of "
+                                     "coefficients only (docs/meta.md \"Limits "
+                                     "today\"); use \"finite_difference\" or CMA-ES "
+                                     "for it",
                                      x->free[i].name);
     }
     for (size_t i = 0; i < x->n_free; i++)
