@@ -276,6 +276,32 @@ static int penalty(mp_m_ctx *c, mp_experiment *x, const json_t *root)
     return rc;
 }
 
+int mp_x_parse_per_free(mp_m_ctx *c, const mp_experiment *x, const json_t *obj,
+                        const double *def, const mp_m_range *range, double *out)
+{
+    int rc = MP_OK;
+    /* one value per entry, for each of its numbers */
+    for (size_t i = 0; i < x->n_free && rc == MP_OK; i++) {
+        const mp_x_free *f = &x->free[i];
+        double t = def ? *def : 0.0;
+        rc = mp_m_num(c, obj, f->name, def, *range, NULL, &t);
+        for (size_t j = 0; j < f->size; j++)
+            out[f->offset + j] = t;
+    }
+    const char *key;
+    json_t *val;
+    json_object_foreach((json_t *)obj, key, val) {
+        size_t i = 0;
+        (void)val;
+        while (i < x->n_free && strcmp(x->free[i].name, key) != 0)
+            i++;
+        if (rc == MP_OK && i == x->n_free)
+            rc = mp_m_fail_key(c, key, MP_EINVAL, "'%s' is not a free coefficient",
+                               key);
+    }
+    return rc;
+}
+
 /* "target_rule": {free name: value}; names not listed are 0. */
 static int target_rule(mp_m_ctx *c, mp_experiment *x, const json_t *root)
 {
@@ -289,25 +315,8 @@ static int target_rule(mp_m_ctx *c, mp_experiment *x, const json_t *root)
         rc = mp_m_fail(c, MP_EINVAL, "expected an object {name: value}");
     else if (!(x->target = mp_u_calloc(x->dim ? x->dim : 1, sizeof *x->target)))
         rc = mp_m_nomem(c);
-    /* one value per entry, for each of its numbers */
-    for (size_t i = 0; i < x->n_free && rc == MP_OK; i++) {
-        const mp_x_free *f = &x->free[i];
-        double t = 0.0;
-        rc = mp_m_num(c, v, f->name, &zero, MP_M_ANY, NULL, &t);
-        for (size_t j = 0; j < f->size; j++)
-            x->target[f->offset + j] = t;
-    }
-    const char *key;
-    json_t *val;
-    json_object_foreach((json_t *)v, key, val) {
-        size_t i = 0;
-        (void)val;
-        while (i < x->n_free && strcmp(x->free[i].name, key) != 0)
-            i++;
-        if (rc == MP_OK && i == x->n_free)
-            rc = mp_m_fail_key(c, key, MP_EINVAL, "'%s' is not a free coefficient",
-                               key);
-    }
+    if (rc == MP_OK)
+        rc = mp_x_parse_per_free(c, x, v, &zero, &MP_M_ANY, x->target);
     mp_m_pop(c, old);
     return rc;
 }

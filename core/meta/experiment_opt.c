@@ -107,24 +107,8 @@ int mp_x_parse_optimizer(mp_m_ctx *c, mp_experiment *x, const json_t *root)
             else if (!(x->lr_per = mp_u_malloc((x->dim ? x->dim : 1) * sizeof *x->lr_per)))
                 rc = mp_m_nomem(c);
             /* one rate per entry, for each of its numbers (Adam's index) */
-            for (size_t i = 0; i < x->n_free && rc == MP_OK; i++) {
-                const mp_x_free *f = &x->free[i];
-                double d = x->lr, r = x->lr;
-                rc = mp_m_num(c, pl, f->name, &d, MP_M_GT(0), NULL, &r);
-                for (size_t j = 0; j < f->size; j++)
-                    x->lr_per[f->offset + j] = r;
-            }
-            const char *key;
-            json_t *val;
-            json_object_foreach((json_t *)pl, key, val) {
-                size_t i = 0;
-                (void)val;
-                while (i < x->n_free && strcmp(x->free[i].name, key) != 0)
-                    i++;
-                if (rc == MP_OK && i == x->n_free)
-                    rc = mp_m_fail_key(c, key, MP_EINVAL, "'%s' is not a free "
-                                       "coefficient", key);
-            }
+            if (rc == MP_OK)
+                rc = mp_x_parse_per_free(c, x, pl, &x->lr, &MP_M_GT(0), x->lr_per);
             mp_m_pop(c, op);
         }
         if (rc == MP_OK && x->gradient == MP_X_GRAD_EXACT &&

@@ -185,6 +185,15 @@ long mp_x_projection_select(const mp_model *m, const char *sel);
 /* Bounds and scale of a rule-parameter entry (experiment_free.c). */
 int mp_x_parse_free_bounds(struct mp_m_ctx *c, mp_experiment *x, mp_x_free *f,
                            const struct json_t *v);
+/* An object {free name: number} (per_coefficient_lr, target_rule) into
+ * out (x->dim): every number of entry i gets obj[name], or *def when the
+ * name is absent (def NULL: required), checked against *range; a key that
+ * names no free entry is refused at that key (experiment.c). */
+struct mp_m_range;
+int mp_x_parse_per_free(struct mp_m_ctx *c, const mp_experiment *x,
+                        const struct json_t *obj, const double *def,
+                        const struct mp_m_range *range, double *out);
+
 /* Parses the experiment's "optimizer" (experiment_opt.c) after "free". */
 int mp_x_parse_optimizer(struct mp_m_ctx *c, mp_experiment *x,
                          const struct json_t *root);
