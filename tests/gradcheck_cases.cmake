@@ -5,7 +5,7 @@
 # refused; the listing names plugins and the reasons of those that fail.
 set(MP_PLUGINS_CASE ${CMAKE_CURRENT_SOURCE_DIR}/run_plugins_case.cmake)
 set(MP_RATE_FIXTURE_DIR ${CMAKE_CURRENT_BINARY_DIR}/rateplugins)
-foreach(rule pool oja ehebb pseudo_gradient)
+foreach(rule pool oja ehebb pseudo_gradient hebb)
   add_test(NAME gradcheck_${rule}
     COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:metaplast_cli>
             "-DARGS=--gradcheck|${rule}" -DRC=0
@@ -17,10 +17,10 @@ add_test(NAME gradcheck_wrong_derivative_named
           "-DARGS=--gradcheck|${MP_RATE_FIXTURE_DIR}/bad_vjp_y_post.so" -DRC=1
           "-DHAS=FAILED: bad_vjp_y_post: y_post (|gradcheck of rule 'bad_vjp_y_post' failed"
           "-DHASNT=y_pre (|p.eta (|W (" -P ${MP_PLUGINS_CASE})
-# oja, pseudo_gradient (eta), ehebb (theta0, theta2) and pool (every theta) take per-synapse
+# oja, pseudo_gradient, hebb (eta), ehebb (theta0, theta2) and pool (every theta) take per-synapse
 # coefficients: their gradient
 # is checked entry by entry
-foreach(rule oja pseudo_gradient ehebb pool)
+foreach(rule oja pseudo_gradient ehebb pool hebb)
   add_test(NAME gradcheck_${rule}_per_synapse
     COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:metaplast_cli>
             "-DARGS=--gradcheck|${rule}" -DRC=0
